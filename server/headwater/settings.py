@@ -1,0 +1,41 @@
+"""Every limit and default in one place (the trafilatura habit).
+
+Values can be overridden by environment variables (HEADWATER_*) or, in the app,
+by Flask config keys of the same name without the prefix.
+"""
+
+import os
+from dataclasses import dataclass, field
+
+from . import __version__
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+DEFAULT_DB = "provenance.db"
+
+
+def default_db_path() -> str:
+    return os.environ.get("HEADWATER_DB", DEFAULT_DB)
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    connect_timeout: float = 5.0          # seconds to open the connection
+    read_timeout: float = 15.0            # seconds between bytes
+    total_timeout: float = 30.0           # seconds for the whole download
+    max_bytes: int = 5 * 1024 * 1024      # size cap, counted while streaming
+    max_redirects: int = 5
+    user_agent: str = f"Headwater/{__version__} (+https://github.com/headwater; provenance tracer)"
+    accepted_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+
+    @classmethod
+    def from_env(cls) -> "FetchSettings":
+        env = os.environ
+        defaults = cls()
+        return cls(
+            connect_timeout=float(env.get("HEADWATER_CONNECT_TIMEOUT", defaults.connect_timeout)),
+            read_timeout=float(env.get("HEADWATER_READ_TIMEOUT", defaults.read_timeout)),
+            total_timeout=float(env.get("HEADWATER_TOTAL_TIMEOUT", defaults.total_timeout)),
+            max_bytes=int(env.get("HEADWATER_MAX_BYTES", defaults.max_bytes)),
+            max_redirects=int(env.get("HEADWATER_MAX_REDIRECTS", defaults.max_redirects)),
+        )
