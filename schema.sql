@@ -1,0 +1,123 @@
+-- Headwater's store: the source of truth for the database layout.
+-- Applied by headwater.store through sqlite-utils; later changes go in
+-- server/headwater/migrations.py so existing stores upgrade in place.
+-- Times are ISO 8601 UTC strings; offsets are character offsets into documents.text.
+
+-- Every fetch attempt, successful or not: the fetch log.
+CREATE TABLE IF NOT EXISTS fetches (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,              -- as asked
+    final_url TEXT,                 -- after redirects
+    status INTEGER,                 -- HTTP status of the last response
+    content_type TEXT,
+    bytes INTEGER,
+    sha256 TEXT,                    -- of the body
+    duration_ms INTEGER,
+    fetched_at TEXT NOT NULL,
+    error_code TEXT,                -- NULL when the fetch succeeded
+    error TEXT,
+    origin TEXT NOT NULL DEFAULT 'network'  -- network | supplied (HTML sent by the reader's browser or a file)
+);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches (url);
+CREATE INDEX IF NOT EXISTS fetches_fetched_at ON fetches (fetched_at);
+
+-- One row per version of a page's extracted article.
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    canonical_url TEXT,
+    title TEXT,
+    site TEXT,
+    author TEXT,
+    published TEXT,
+    sha256 TEXT,                    -- of the HTML the text came from
+    text TEXT NOT NULL,
+    fetch_id INTEGER REFERENCES fetches (id)
+);
+CREATE INDEX IF NOT EXISTS documents_final_url ON documents (final_url);
+CREATE INDEX IF NOT EXISTS documents_canonical_url ON documents (canonical_url);
+CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+
+-- The agents: people, outlets, organizations, anonymous sources, documents.
+CREATE TABLE IF NOT EXISTS sources (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'outlet', 'organization', 'anonymous', 'document')),
+    UNIQUE (name, kind)
+);
+
+-- One completed trace of one page. Written in one transaction with its rows below.
+CREATE TABLE IF NOT EXISTS traces (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,              -- as asked
+    document_id INTEGER NOT NULL REFERENCES documents (id),
+    created_at TEXT NOT NULL,
+    duration_ms INTEGER,
+    claim TEXT                      -- the sentence the reader asked about, if any
+);
+CREATE INDEX IF NOT EXISTS traces_url ON traces (url);
+CREATE INDEX IF NOT EXISTS traces_document ON traces (document_id);
+CREATE INDEX IF NOT EXISTS traces_created_at ON traces (created_at);
+
+-- Who the page relies on, with the evidence: offsets and text of mention, cue, content.
+CREATE TABLE IF NOT EXISTS attributions (
+    id INTEGER PRIMARY KEY,
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    idx INTEGER NOT NULL,           -- position in the trace's attribution list
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    role TEXT,
+    reporter TEXT,
+    mention_start INTEGER, mention_end INTEGER, mention_text TEXT,
+    cue_start INTEGER NOT NULL, cue_end INTEGER NOT NULL, cue_text TEXT NOT NULL,
+    content_start INTEGER, content_end INTEGER, content_text TEXT,
+    via_source_id INTEGER REFERENCES sources (id),
+    relayed_by INTEGER,             -- idx of the attribution that carries this one
+    link TEXT,
+    confidence REAL NOT NULL,
+    UNIQUE (trace_id, idx)
+);
+CREATE INDEX IF NOT EXISTS attributions_source ON attributions (source_id);
+
+-- The provenance graph: "from" cites or relays "to", because of one attribution.
+-- from_source_id NULL means the traced page itself.
+CREATE TABLE IF NOT EXISTS edges (
+    id INTEGER PRIMARY KEY,
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    from_source_id INTEGER REFERENCES sources (id),
+    to_source_id INTEGER NOT NULL REFERENCES sources (id),
+    attribution_idx INTEGER NOT NULL,
+    relation TEXT NOT NULL           -- cites | relays | via
+);
+CREATE INDEX IF NOT EXISTS edges_trace ON edges (trace_id);
+
+-- The chains as shown: from the page (position 0) to a primary source (the last hop).
+CREATE TABLE IF NOT EXISTS chain_hops (
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    chain INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    role TEXT,
+    url TEXT,
+    PRIMARY KEY (trace_id, chain, position)
+);
+
+CREATE TABLE IF NOT EXISTS primary_sources (
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    source_id INTEGER NOT NULL REFERENCES sources (id),
+    role TEXT,
+    reason TEXT NOT NULL,
+    PRIMARY KEY (trace_id, source_id)
+);
+
+-- The review log: every fetch and every trace, newest first.
+CREATE VIEW IF NOT EXISTS log AS
+    SELECT fetched_at AS at, 'fetch' AS event, id, url, final_url,
+           COALESCE(error_code, 'ok') AS outcome, error AS detail
+    FROM fetches
+    UNION ALL
+    SELECT traces.created_at AS at, 'trace' AS event, traces.id, traces.url, documents.final_url,
+           'ok' AS outcome,
+           (SELECT COUNT(*) FROM attributions WHERE attributions.trace_id = traces.id) || ' attributions' AS detail
+    FROM traces JOIN documents ON documents.id = traces.document_id;

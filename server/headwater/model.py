@@ -37,6 +37,7 @@ class Source:
     kind: str                 # one of SOURCE_KINDS
     role: str | None = None   # "adviser to Mr. Zarif"
     mention: Span | None = None
+    reporter: str | None = None   # an outlet's named journalist: "Jay Solomon"
 
 
 @dataclass
@@ -64,6 +65,7 @@ class Attribution:
             "kind": self.source.kind,
             "role": self.source.role,
             "mention": asdict(self.source.mention) if self.source.mention else None,
+            "reporter": self.source.reporter,
         }
         via = None
         if self.via:

@@ -1,0 +1,259 @@
+/**
+ * Pure functions over a trace (the backend's Trace JSON): what the popup shows
+ * and what the overlay underlines. No DOM, no extension APIs: easy to reason about.
+ */
+
+/** News agencies: an "outlet" with one of these names gets the "wire" badge. */
+const WIRES = new Set([
+  "reuters", "thomson reuters", "associated press", "ap", "agence france-presse", "agence france presse",
+  "afp", "upi", "united press international", "dpa", "deutsche presse-agentur", "xinhua", "ansa", "efe",
+  "kyodo", "kyodo news", "press association", "pa media", "anadolu", "anadolu agency", "interfax", "tass",
+  "bloomberg news", "yonhap", "press trust of india", "pti", "canadian press", "australian associated press",
+]);
+
+const ARCHIVE_HOSTS = [
+  "web.archive.org", "archive.org", "archive.ph", "archive.today", "archive.is", "archive.li",
+  "perma.cc", "ghostarchive.org", "webcitation.org",
+];
+
+/** The order in which kinds are listed, and how a group is headed. */
+export const KIND_ORDER = ["outlet", "wire", "person", "organization", "document", "anonymous"];
+export const KIND_LABELS = {
+  page: "page", outlet: "outlet", wire: "wire", person: "person", organization: "organization",
+  anonymous: "anonymous", document: "document", archived: "archived",
+};
+const KIND_PLURALS = {
+  outlet: "Outlets", wire: "Wire services", person: "People", organization: "Organizations",
+  document: "Documents", anonymous: "Anonymous sources",
+};
+export function kindHeading(kind) {
+  return KIND_PLURALS[kind] ?? kind.charAt(0).toUpperCase() + kind.slice(1);
+}
+
+/** Compare names loosely: case, non-breaking spaces, a leading "the", punctuation. */
+export function nameKey(name) {
+  return String(name ?? "")
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201b`´]/g, "'")
+    .replace(/^the\s+/, "")
+    .replace(/[^\p{L}\p{N}']+/gu, " ")
+    .trim();
+}
+
+export function isArchiveUrl(url) {
+  if (!url) return false;
+  try {
+    const host = new URL(url).hostname.replace(/^www\./, "");
+    return ARCHIVE_HOSTS.some((h) => host === h || host.endsWith("." + h));
+  } catch {
+    return false;
+  }
+}
+
+/** "wire" for news agencies, else the kind the backend gave. */
+export function displayKind(kind, name) {
+  if (kind === "outlet" && WIRES.has(nameKey(name))) return "wire";
+  return kind || "unknown";
+}
+
+/** The badges for a source or chain node: its kind, plus "archived" when its link is an archive copy. */
+export function badgesFor({ kind, name, url }) {
+  const badges = [displayKind(kind, name)];
+  if (isArchiveUrl(url)) badges.push("archived");
+  return badges;
+}
+
+/** A citation "without a link": a published source (not a person, not anonymous) the page did not link. */
+export function isUnlinked({ kind, url }) {
+  return !url && kind !== "page" && kind !== "person" && kind !== "anonymous";
+}
+
+const ABBREVIATIONS = new Set([
+  "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "sen", "rep", "gov", "prof", "rev", "lt", "col",
+  "capt", "sgt", "maj", "adm", "pres", "no", "vs", "etc", "inc", "corp", "ltd", "co", "jan", "feb",
+  "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e",
+]);
+
+let cachedText = null;
+let cachedEnds = [];
+
+/** Offsets where sentences end in `text` (after the end mark and any closing quote). */
+function sentenceEnds(text) {
+  if (text === cachedText) return cachedEnds;
+  const ends = [];
+  const re = /[.!?\u2026]["'\u201d\u2019)\]]*(?=\s+["'\u201c\u2018(\[]?[\p{Lu}\p{N}])|\n/gu;
+  let match;
+  while ((match = re.exec(text))) {
+    if (match[0] !== "\n" && match[0][0] === ".") {
+      const word = /([\p{L}.]+)$/u.exec(text.slice(Math.max(0, match.index - 12), match.index));
+      if (word && (ABBREVIATIONS.has(word[1].toLowerCase()) || /^\p{Lu}$/u.test(word[1]))) continue;
+    }
+    ends.push(match.index + match[0].length);
+  }
+  cachedText = text;
+  cachedEnds = ends;
+  return ends;
+}
+
+/**
+ * The sentence(s) of `text` that hold [start, end).
+ * @returns {{start: number, end: number, text: string}}
+ */
+export function sentenceAround(text, start, end) {
+  start = Math.max(0, Math.min(start, text.length));
+  end = Math.max(start, Math.min(end, text.length));
+  let from = 0;
+  let to = text.length;
+  for (const e of sentenceEnds(text)) {
+    if (e <= start) from = e;
+    else if (e >= end) {
+      to = e;
+      break;
+    }
+  }
+  while (from < to && /\s/.test(text[from])) from++;
+  while (to > from && /\s/.test(text[to - 1])) to--;
+  return { start: from, end: to, text: text.slice(from, to) };
+}
+
+function spansOf(attribution) {
+  const spans = [];
+  const mention = attribution.source?.mention;
+  if (mention && Number.isFinite(mention.start)) spans.push({ ...mention, type: "source" });
+  if (attribution.cue && Number.isFinite(attribution.cue.start)) spans.push({ ...attribution.cue, type: "cue" });
+  if (attribution.content && Number.isFinite(attribution.content.start)) {
+    spans.push({ ...attribution.content, type: "content" });
+  }
+  return spans;
+}
+
+/**
+ * The evidence of one attribution: the sentence(s) that carry it, with the
+ * source, cue and content marked (offsets relative to the evidence text).
+ * Long quotes (content spanning several sentences) are cut to the cue's sentence
+ * plus the start of the content.
+ * @returns {{text: string, start: number, end: number, highlights: {start: number, end: number, type: string}[]}|null}
+ */
+export function evidenceOf(trace, attribution) {
+  const text = trace?.text ?? "";
+  const spans = spansOf(attribution);
+  if (!text || !attribution.cue || !spans.length) {
+    const fallback = attribution.cue?.text || attribution.content?.text;
+    return fallback ? { text: fallback, start: 0, end: 0, highlights: [] } : null;
+  }
+  const cueish = spans.filter((s) => s.type !== "content");
+  const lo = Math.min(...cueish.map((s) => s.start));
+  const hi = Math.max(...cueish.map((s) => s.end));
+  let sentence = sentenceAround(text, lo, hi);
+  const content = attribution.content;
+  if (content && Number.isFinite(content.start)) {
+    // Include the content when it is short enough to read in a popup.
+    const withContent = sentenceAround(text, Math.min(lo, content.start), Math.max(hi, content.end));
+    if (withContent.end - withContent.start <= 600) sentence = withContent;
+  }
+  const highlights = spans
+    .filter((s) => s.start >= sentence.start && s.end <= sentence.end && s.end > s.start)
+    .map((s) => ({ start: s.start - sentence.start, end: s.end - sentence.start, type: s.type }));
+  return { ...sentence, highlights };
+}
+
+/** The attributions behind one chain node (by source name or by the medium a source spoke through). */
+export function attributionsFor(trace, name) {
+  const key = nameKey(name);
+  return (trace?.attributions ?? []).filter(
+    (a) => nameKey(a.source?.name) === key || (a.via && nameKey(a.via.name) === key),
+  );
+}
+
+/** Is `name` one of the trace's primary sources? Returns that entry or undefined. */
+export function primaryEntry(trace, name) {
+  const key = nameKey(name);
+  return (trace?.primary_sources ?? []).find((p) => nameKey(p.name) === key);
+}
+
+/**
+ * Every source the article relies on, grouped by kind with counts.
+ * A medium ("told the Arabic daily Asharq al-Awsat") counts as a source of its own kind.
+ * @returns {{kind: string, count: number, sources: {name: string, kind: string, role: string|null,
+ *           citations: number, linked: boolean, primary: boolean, archived: boolean}[]}[]}
+ */
+export function groupSources(trace) {
+  const byName = new Map();
+  const add = (name, kind, role, link) => {
+    if (!name) return;
+    const key = nameKey(name);
+    let entry = byName.get(key);
+    if (!entry) {
+      entry = { name, kind: displayKind(kind, name), role: role ?? null, citations: 0, linked: false,
+                primary: Boolean(primaryEntry(trace, name)), archived: false };
+      byName.set(key, entry);
+    }
+    entry.citations += 1;
+    if (!entry.role && role) entry.role = role;
+    if (link) entry.linked = true;
+    if (isArchiveUrl(link)) entry.archived = true;
+  };
+  for (const a of trace?.attributions ?? []) {
+    add(a.source?.name, a.source?.kind, a.source?.role, a.link);
+    if (a.via) add(a.via.name, a.via.kind, null, null);
+  }
+  // A node reached only through a chain (followed, not cited in words) is a source too.
+  for (const chain of trace?.chains ?? []) {
+    for (const node of chain.slice(1)) {
+      const key = nameKey(node.name);
+      if (!byName.has(key)) add(node.name, node.kind, node.role, node.url);
+      else if (node.url) byName.get(key).linked = true;
+    }
+  }
+  const groups = new Map();
+  for (const entry of byName.values()) {
+    if (!groups.has(entry.kind)) groups.set(entry.kind, []);
+    groups.get(entry.kind).push(entry);
+  }
+  const rank = (k) => (KIND_ORDER.includes(k) ? KIND_ORDER.indexOf(k) : KIND_ORDER.length);
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([kind, sources]) => ({
+      kind,
+      count: sources.length,
+      sources: sources.sort((x, y) => y.citations - x.citations || x.name.localeCompare(y.name)),
+    }));
+}
+
+/** How a source is named in a tooltip: "Ali Khoram (adviser to Mr. Zarif), via Asharq al-Awsat". */
+function describe(a) {
+  let s = a.source?.name ?? "an unnamed source";
+  if (a.source?.role) s += ` (${a.source.role})`;
+  if (a.via?.name) s += `, via ${a.via.name}`;
+  return s;
+}
+
+/**
+ * What the overlay underlines: one mark per attributed sentence, its tooltip
+ * naming the source(s).
+ * @returns {import("./messages.js").OverlayMark[]}
+ */
+export function overlayMarks(trace) {
+  const bySentence = new Map();
+  for (const a of trace?.attributions ?? []) {
+    const ev = evidenceOf(trace, a);
+    if (!ev || !ev.text) continue;
+    const key = `${ev.start}:${ev.end}`;
+    if (!bySentence.has(key)) {
+      const fallbacks = [];
+      if (a.content?.text && a.content.text.length >= 20) fallbacks.push(a.content.text);
+      const half = ev.text.slice(0, Math.max(40, Math.floor(ev.text.length / 2)));
+      if (half.length < ev.text.length) fallbacks.push(half);
+      bySentence.set(key, { text: ev.text, fallbacks, names: [] });
+    }
+    const entry = bySentence.get(key);
+    const name = describe(a);
+    if (!entry.names.includes(name)) entry.names.push(name);
+  }
+  return [...bySentence.values()].map(({ text, fallbacks, names }) => ({
+    text,
+    fallbacks,
+    tip: `Source: ${names.join("; ")}`,
+  }));
+}

@@ -1,0 +1,144 @@
+"""The HTTP API: a thin Flask shell over trace and store (JSON in, JSON out, JSON errors).
+
+Follows Flask's tutorial: `create_app(test_config=None)`, a blueprint, `get_db()`
+on `g` closed at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from flask import Blueprint, Flask, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from . import __version__, store
+from .errors import HeadwaterError, NotFound
+from .fetch import Fetcher
+from .settings import FetchSettings, default_db_path
+from .trace import Tracer
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE=default_db_path(),
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,   # a request body: a page's HTML at most, plus room
+        ALLOW_PRIVATE=os.environ.get("HEADWATER_ALLOW_PRIVATE") == "1",
+        FETCH_SETTINGS=FetchSettings.from_env(),
+        ATTRIBUTOR=None,                       # tests may hand in a ready one
+    )
+    if test_config:
+        app.config.update(test_config)
+    store.open_db(app.config["DATABASE"]).close()  # create the store from schema.sql if missing
+    app.extensions["headwater_lock"] = threading.Lock()
+    app.register_blueprint(bp)
+    _register_errors(app)
+    return app
+
+
+def get_db():
+    if "db" not in g:
+        g.db = store.open_db(current_app.config["DATABASE"])
+    return g.db
+
+
+@bp.teardown_app_request
+def close_db(_exc=None):
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def _attributor():
+    """One NLP pipeline per app, loaded on the first trace (it takes a second)."""
+    app = current_app
+    if app.config["ATTRIBUTOR"] is None:
+        with app.extensions["headwater_lock"]:
+            if app.config["ATTRIBUTOR"] is None:
+                from .attribute import Attributor
+
+                app.config["ATTRIBUTOR"] = Attributor()
+    return app.config["ATTRIBUTOR"]
+
+
+def _tracer() -> Tracer:
+    fetcher = Fetcher(current_app.config["FETCH_SETTINGS"], allow_private=current_app.config["ALLOW_PRIVATE"])
+    return Tracer(get_db(), fetcher=fetcher, attributor=_attributor())
+
+
+# -- routes -------------------------------------------------------------------
+
+
+@bp.get("/health")
+def health():
+    return {"status": "ok", "version": __version__}
+
+
+@bp.post("/traces")
+def create_trace():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise HeadwaterError("Send a JSON object such as {\"url\": \"https://...\"}.", code="bad_request")
+    url, html, claim = body.get("url"), body.get("html"), body.get("claim")
+    if not isinstance(url, str) or not url.strip():
+        raise HeadwaterError("The field \"url\" is required and must be a string.", code="bad_request")
+    for name, value in (("html", html), ("claim", claim)):
+        if value is not None and not isinstance(value, str):
+            raise HeadwaterError(f"The field \"{name}\" must be a string.", code="bad_request")
+    trace = _tracer().trace(url, html=html, claim=claim)
+    return jsonify(trace), 201
+
+
+@bp.get("/traces/<int:trace_id>")
+def get_trace(trace_id: int):
+    trace = store.load_trace(get_db(), trace_id)
+    if trace is None:
+        raise NotFound(f"No trace with id {trace_id}.")
+    return trace
+
+
+@bp.get("/provenance")
+def provenance_of_url():
+    url = request.args.get("url", "").strip()
+    if not url:
+        raise HeadwaterError("Give the page as ?url=...", code="bad_request")
+    trace_id = store.latest_trace_id(get_db(), url)
+    if trace_id is None:
+        raise NotFound(f"{url} has not been traced yet.")
+    return store.load_trace(get_db(), trace_id)
+
+
+@bp.get("/log")
+def log():
+    try:
+        limit = int(request.args.get("limit", 50))
+    except ValueError:
+        raise HeadwaterError("limit must be a whole number.", code="bad_request") from None
+    if not 1 <= limit <= 500:
+        raise HeadwaterError("limit must be between 1 and 500.", code="bad_request")
+    before = request.args.get("before") or None
+    entries = store.read_log(get_db(), limit=limit, before=before)
+    return {"entries": entries, "next_before": entries[-1]["at"] if len(entries) == limit else None}
+
+
+# -- errors: JSON everywhere -------------------------------------------------------
+
+
+def _register_errors(app: Flask):
+    @app.errorhandler(HeadwaterError)
+    def headwater_error(error: HeadwaterError):
+        return jsonify(error.to_dict()), error.status
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        code = (error.name or "error").lower().replace(" ", "_")
+        return jsonify({"error": {"code": code, "message": error.description}}), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("Unexpected error")
+        return jsonify({"error": {"code": "internal", "message": "Headwater hit an unexpected error; "
+                                  "the server log has the details."}}), 500

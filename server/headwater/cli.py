@@ -1,0 +1,189 @@
+"""The `headwater` command: a thin shell over trace, attribute, store and api.
+
+    headwater trace URL [--html FILE] [--json] [--db PATH]
+    headwater analyze FILE... --jsonl
+    headwater log [--limit N] [--db PATH]
+    headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
+    headwater review [--db PATH] [--port 8766]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__, store
+from .errors import HeadwaterError
+from .settings import DEFAULT_HOST, DEFAULT_PORT, default_db_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except HeadwaterError as error:
+        print(f"headwater: {error.message}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("headwater: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="headwater", description="Trace a news story upstream to its sources.")
+    parser.add_argument("--version", action="version", version=f"headwater {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    db_help = "the SQLite store (default: $HEADWATER_DB or provenance.db)"
+
+    trace = commands.add_parser("trace", help="trace a page and store its provenance")
+    trace.add_argument("url", nargs="?", help="the page to trace")
+    trace.add_argument("--url", dest="url_option", help="the page's URL when tracing a saved --html file")
+    trace.add_argument("--html", type=Path, help="trace this saved HTML file instead of fetching (no network)")
+    trace.add_argument("--json", action="store_true", help="print the trace as JSON (the API's contract)")
+    trace.add_argument("--db", default=None, help=db_help)
+    trace.set_defaults(run=cmd_trace)
+
+    analyze = commands.add_parser("analyze", help="attribute plain-text files (no fetching, no store)")
+    analyze.add_argument("files", nargs="+", type=Path)
+    analyze.add_argument("--jsonl", action="store_true", help="one JSON line per file (the default output)")
+    analyze.set_defaults(run=cmd_analyze)
+
+    log = commands.add_parser("log", help="show the latest fetches and traces")
+    log.add_argument("--limit", type=int, default=20)
+    log.add_argument("--db", default=None, help=db_help)
+    log.set_defaults(run=cmd_log)
+
+    serve = commands.add_parser("serve", help="run the HTTP API")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    serve.add_argument("--db", default=None, help=db_help)
+    serve.set_defaults(run=cmd_serve)
+
+    review = commands.add_parser("review", help="browse the store read-only in Datasette")
+    review.add_argument("--db", default=None, help=db_help)
+    review.add_argument("--port", type=int, default=DEFAULT_PORT + 1)
+    review.set_defaults(run=cmd_review)
+    return parser
+
+
+def _db_path(args) -> str:
+    return args.db or default_db_path()
+
+
+def _say(message: str):
+    print(message, file=sys.stderr, flush=True)
+
+
+def cmd_trace(args) -> int:
+    from .trace import Tracer
+
+    url = args.url or args.url_option
+    if not url:
+        raise HeadwaterError("Give the page's URL: headwater trace URL (or --html FILE --url URL).", code="usage")
+    html = None
+    if args.html:
+        try:
+            html = args.html.read_bytes()
+        except OSError as error:
+            raise HeadwaterError(f"Cannot read {args.html}: {error.strerror}.", code="usage") from None
+    db = store.open_db(_db_path(args))
+    tracer = Tracer(db, progress=None if args.json else _say)
+    trace = tracer.trace(url, html=html)
+    if args.json:
+        print(json.dumps(trace, ensure_ascii=False, indent=2))
+    else:
+        print(format_trace(trace))
+        _say(f"Stored as trace {trace['id']} in {_db_path(args)}.")
+    return 0
+
+
+def format_trace(trace: dict) -> str:
+    """The chain as a reader wants to see it in a terminal."""
+    lines = [trace["title"] or trace["final_url"], trace["final_url"], ""]
+    if not trace["chains"]:
+        lines.append("No sources found: the page attributes nothing to anyone.")
+    else:
+        lines.append("Chains, from this page to each primary source:")
+        for number, chain in enumerate(trace["chains"], 1):
+            hops = ["this page"] + [_hop(hop) for hop in chain[1:]]
+            lines.append(f"  {number}. " + "\n     -> ".join(hops) + "   [primary]")
+    lines += ["", f"Attributions ({len(trace['attributions'])}):"]
+    for index, a in enumerate(trace["attributions"]):
+        source = a["source"]
+        detail = [source["kind"]]
+        if source.get("reporter"):
+            detail.append(f"reporter {source['reporter']}")
+        if a["via"]:
+            detail.append(f"via {a['via']['name']}")
+        if a["relayed_by"] is not None:
+            detail.append(f"relayed by #{a['relayed_by']} {trace['attributions'][a['relayed_by']]['source']['name']}")
+        lines.append(f"  #{index} {source['name']} ({', '.join(detail)}) cue \"{a['cue']['text']}\"")
+        if a["content"]:
+            content = " ".join(a["content"]["text"].split())
+            lines.append(f"      {content[:110]}{'...' if len(content) > 110 else ''}")
+        if a["link"]:
+            lines.append(f"      link: {a['link']}")
+    return "\n".join(lines)
+
+
+def _hop(hop: dict) -> str:
+    text = f"{hop['name']} ({hop['kind']}"
+    if hop.get("role"):
+        text += f", {hop['role']}"
+    return text + ")"
+
+
+def cmd_analyze(args) -> int:
+    from .attribute import Attributor
+
+    attributor = Attributor()  # loaded once for all files
+    failures = 0
+    for path in args.files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            _say(f"headwater: skipping {path}: {getattr(error, 'strerror', None) or error}")
+            failures += 1
+            continue
+        attributions = [a.to_dict() for a in attributor.attribute(text)]
+        print(json.dumps({"file": str(path), "attributions": attributions}, ensure_ascii=False), flush=True)
+    return 1 if failures else 0
+
+
+def cmd_log(args) -> int:
+    db = store.open_db(_db_path(args))
+    entries = store.read_log(db, limit=args.limit)
+    if not entries:
+        print(f"The store {_db_path(args)} is empty: nothing fetched or traced yet.")
+    for e in entries:
+        outcome = "ok" if e["outcome"] == "ok" else f"FAILED {e['outcome']}"
+        line = f"{e['at'][:19].replace('T', ' ')}  {e['event']:5} #{e['id']:<5} {outcome:24} {e['url']}"
+        print(line)
+        if e["detail"] and e["outcome"] != "ok":
+            print(f"{'':29}{e['detail']}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from waitress import serve
+
+    from .api import create_app
+
+    app = create_app({"DATABASE": _db_path(args)})
+    print(f"Headwater API on http://{args.host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.",
+          flush=True)
+    serve(app, host=args.host, port=args.port, threads=8, _quiet=True)
+    return 0
+
+
+def cmd_review(args) -> int:
+    from .review import run_datasette
+
+    return run_datasette(_db_path(args), port=args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

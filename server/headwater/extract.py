@@ -1,0 +1,338 @@
+"""Extract the article from an HTML page: its text, metadata, body links and block quotes.
+
+`extract(html, url)` runs trafilatura once (XML output, links kept, comments dropped)
+and walks the XML it returns to build the article text, keeping track of where
+every link's anchor text and every block quote sits in that text.
+
+The text the function returns is what every later step's offsets point into:
+
+- blocks (headline, paragraphs, list items, the paragraphs of a block quote) are
+  joined by a blank line ("\\n\\n"); inside a block, runs of ASCII whitespace
+  (space, tab, newline, CR, FF, VT) become one space;
+- every other character is kept as the page has it: curly quotes, typos, and
+  Unicode spaces such as the no-break space ("Journal\\u00a0reported"). The
+  attribution step normalises for matching but reports offsets into this text.
+  trafilatura itself turns Unicode spaces into plain spaces (its `trim()` uses
+  `str.split()`), so they are swapped for placeholder characters before
+  trafilatura runs and restored afterwards (see `_protect_spaces`). trafilatura
+  also normalises the text to Unicode NFC; that is kept;
+- the text starts with the headline: when trafilatura leaves the page's <h1>
+  out of the body (it often does when the headline sits in a <header>), the
+  title from the metadata is put in front as the first block.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml import etree
+from trafilatura.metadata import extract_url
+from trafilatura.utils import decode_file
+
+from .errors import NoText
+from .model import Extracted, Link, Span
+
+log = logging.getLogger(__name__)
+
+# Every trafilatura setting in one place.
+TRAFILATURA_OPTIONS = dict(
+    output_format="xml",      # keeps structure: <p>, <head>, <quote>, <list>/<item>, <ref target>
+    include_links=True,       # <ref target="..."> around anchor text; relative targets resolved against url
+    include_comments=False,   # reader comments are not the article's sources ("According to Reuters..." in a comment)
+    include_tables=False,     # data tables yield cell fragments, not attributable sentences
+    include_images=False,
+    include_formatting=False,  # no <hi>: bold/italic adds nothing for attribution
+    with_metadata=True,       # title, author, date, sitename, url on <doc>
+    deduplicate=False,        # a repeated paragraph is still part of this article
+    favor_precision=False,    # trafilatura's balanced default; recall fallbacks stay on
+    favor_recall=False,
+    fast=False,
+)
+
+MIN_TEXT_CHARS = 25           # less article text than this is "no text" (a caption, a cookie notice)
+BLOCK_SEPARATOR = "\n\n"
+
+# Tags of trafilatura's XML that start a new block of text; anything else is inline.
+_BLOCK_TAGS = frozenset({"p", "head", "item", "quote", "list", "table", "row", "cell", "code", "pre", "div", "main"})
+_ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ANY_SPACE = re.compile(r"\s+")
+_SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:")
+
+# Unicode spaces that trafilatura would flatten to " " (category Zs other than the ASCII space).
+_UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+# Placeholders for them: printable letters (so trafilatura keeps them) from the Linear B
+# syllabary, which news pages do not use; any that the page does contain are passed over.
+_PLACEHOLDER_POOL = [chr(c) for c in range(0x10000, 0x10040)]
+
+_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"RIFF", "a RIFF (WebP/WAV/AVI) file"),
+    (b"\x00\x00\x01\x00", "an icon"),
+    (b"OggS", "an Ogg file"),
+    (b"ID3", "an MP3 file"),
+)
+_LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|article|main|div|p|section|title|meta|h[1-6])\b", re.I)
+
+
+def extract(html: str | bytes, url: str | None = None) -> Extracted:
+    """The article in `html` (fetched from `url`): text, metadata, body links, block quotes.
+
+    Raises NoText when the input is not an HTML page (binary, undecodable) or
+    holds less than MIN_TEXT_CHARS characters of article text.
+    """
+    where = url or "the page"
+    document = _decode(html, where)
+    try:
+        tree = trafilatura.load_html(document)
+    except Exception as err:  # lxml/libxml2 on hostile input: never a crash, always NoText
+        log.warning("could not parse %s: %r", where, err)
+        raise NoText(f"No article text could be extracted from {where}: the HTML could not be parsed ({err})") from err
+    if tree is None:
+        raise NoText(f"No article text could be extracted from {where}: it is not an HTML page")
+
+    restore = _protect_spaces(tree)
+    try:
+        xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
+        declared_url = extract_url(tree)
+    except RecursionError as err:
+        raise NoText(f"No article text could be extracted from {where}: the page is nested too deeply") from err
+    except Exception as err:  # trafilatura must not turn a bad page into a server error
+        log.warning("trafilatura failed on %s: %r", where, err)
+        raise NoText(f"No article text could be extracted from {where}: the extractor failed ({type(err).__name__})") from err
+    if not xml:
+        raise NoText(f"No article text could be extracted from {where}")
+
+    try:
+        doc = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+        builder = _TextBuilder(restore, base=url or declared_url)
+        main = doc.find("main")
+        if main is not None:
+            builder.walk(main)
+    except (etree.LxmlError, RecursionError) as err:
+        raise NoText(f"No article text could be extracted from {where}: the extracted article is malformed ({err})") from err
+
+    body = builder.text()
+    if len(body.strip()) < MIN_TEXT_CHARS:
+        raise NoText(f"No article text could be extracted from {where}")
+
+    title = _meta(doc, "title", restore)
+    if title and not builder.has_block(title):
+        builder.prepend(title)
+
+    published = _meta(doc, "date", restore)
+    return Extracted(
+        text=builder.text(),
+        title=title,
+        author=_meta(doc, "author", restore),
+        published=published,
+        site=_meta(doc, "sitename", restore),
+        canonical_url=restore(declared_url) if declared_url else None,
+        links=builder.links,
+        quotes=builder.quotes,
+    )
+
+
+def _decode(html: str | bytes, where: str) -> str:
+    """The page as a string; NoText for binary or undecodable input."""
+    if isinstance(html, str):
+        document = html
+    elif isinstance(html, (bytes, bytearray)):
+        head = bytes(html[:1024])
+        for magic, kind in _MAGIC:
+            if head.startswith(magic):
+                raise NoText(f"No article text could be extracted from {where}: it is {kind}, not HTML")
+        if b"\x00" in head:
+            raise NoText(f"No article text could be extracted from {where}: it is binary data, not HTML")
+        try:
+            document = decode_file(bytes(html))
+        except Exception as err:
+            raise NoText(f"No article text could be extracted from {where}: it cannot be decoded ({err})") from err
+        if not isinstance(document, str):
+            raise NoText(f"No article text could be extracted from {where}: it cannot be decoded as text")
+    else:
+        raise TypeError(f"extract() takes the page as str or bytes, not {type(html).__name__}")
+    if not document.strip():
+        raise NoText(f"No article text could be extracted from {where}: the page is empty")
+    if not _LOOKS_LIKE_HTML.search(document[:65536]):
+        raise NoText(f"No article text could be extracted from {where}: it is not HTML")
+    return document
+
+
+def _protect_spaces(tree):
+    """Swap Unicode spaces in the tree's text for placeholders; return the function that swaps them back."""
+    nodes = [node for node in tree.iter() if node.text or node.tail or node.get("content")]
+    seen = set()
+    for node in nodes:
+        seen.update(node.text or "", node.tail or "", node.get("content") or "")
+    present = [ch for ch in _UNICODE_SPACES if ch in seen]
+    if not present:
+        return _identity
+    free = (ch for ch in _PLACEHOLDER_POOL if ch not in seen)
+    forward, backward = {}, {}
+    for ch, placeholder in zip(present, free):   # pool exhausted: trafilatura flattens the rest
+        forward[ord(ch)] = placeholder
+        backward[ord(placeholder)] = ch
+    for node in nodes:
+        if node.text:
+            node.text = node.text.translate(forward)
+        if node.tail:
+            node.tail = node.tail.translate(forward)
+        if node.tag == "meta" and node.get("content"):
+            node.set("content", node.get("content").translate(forward))
+
+    def restore(value: str) -> str:
+        return value.translate(backward)
+
+    return restore
+
+
+def _identity(value: str) -> str:
+    return value
+
+
+def _meta(doc, name: str, restore) -> str | None:
+    value = doc.get(name)
+    if not value:
+        return None
+    value = _ASCII_SPACE.sub(" ", restore(value)).strip()
+    return value or None
+
+
+class _TextBuilder:
+    """Accumulates blocks of text, with the offsets of links and block quotes."""
+
+    def __init__(self, restore, base: str | None):
+        self._restore = restore
+        self._base = base
+        self._blocks: list[str] = []
+        self._length = 0          # length of BLOCK_SEPARATOR.join(self._blocks)
+        self._buf = ""            # the block being built
+        self._pending: list[tuple[int, int, str]] = []   # links in the current block, block-relative
+        self.links: list[Link] = []
+        self.quotes: list[Span] = []
+        self._text: str | None = None
+
+    # -- walking trafilatura's XML ------------------------------------------------
+
+    def walk(self, element) -> None:
+        """Add a block-level element (and the blocks inside it)."""
+        is_quote = element.tag == "quote"
+        if is_quote:
+            self._flush()
+            first = len(self._blocks)
+        if element.tag in _BLOCK_TAGS:
+            self._flush()
+        self._add(element.text)
+        for child in element:
+            if not isinstance(child.tag, str):      # XML comment or processing instruction
+                pass
+            elif child.tag in _BLOCK_TAGS:
+                self._flush()
+                self.walk(child)
+                self._flush()
+            else:
+                self._inline(child)
+            self._add(child.tail)
+        self._flush()
+        if is_quote and len(self._blocks) > first:
+            start = self._offset(first)
+            end = self._length
+            self.quotes.append(Span(start, end, ""))   # text filled in by text()
+
+    def _inline(self, element) -> None:
+        if element.tag == "lb":
+            self._add(" ")
+            return
+        if element.tag == "ref" and self._usable_href(element.get("target")):
+            self._add_link("".join(element.itertext()), element.get("target"))
+            return
+        self._add(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                if child.tag in _BLOCK_TAGS:
+                    self._flush()
+                    self.walk(child)
+                    self._flush()
+                else:
+                    self._inline(child)
+            self._add(child.tail)
+
+    # -- building -----------------------------------------------------------------
+
+    def _add(self, segment: str | None) -> None:
+        if not segment:
+            return
+        segment = _ASCII_SPACE.sub(" ", self._restore(segment))
+        if not self._buf or self._buf.endswith(" "):
+            segment = segment.lstrip(" ")
+        self._buf += segment
+
+    def _add_link(self, anchor: str, href: str) -> None:
+        before = len(self._buf)
+        self._add(anchor)
+        added = self._buf[before:]
+        core = added.strip(" ")
+        if not core:
+            return
+        start = before + (len(added) - len(added.lstrip(" ")))
+        self._pending.append((start, start + len(core), self._resolve(href)))
+
+    def _flush(self) -> None:
+        block = self._buf.rstrip(" ")
+        pending, self._buf, self._pending = self._pending, "", []
+        if not block:
+            return
+        offset = self._length + (len(BLOCK_SEPARATOR) if self._blocks else 0)
+        self._blocks.append(block)
+        self._length = offset + len(block)
+        self._text = None
+        for start, end, href in pending:
+            end = min(end, len(block))
+            if start < end:
+                self.links.append(Link(offset + start, offset + end, href, block[start:end]))
+
+    def _offset(self, index: int) -> int:
+        return sum(len(b) for b in self._blocks[:index]) + len(BLOCK_SEPARATOR) * index
+
+    def _usable_href(self, href: str | None) -> bool:
+        if not href or not href.strip():
+            return False
+        href = href.strip()
+        if href.lower().startswith(_SKIPPED_SCHEMES) or href.startswith("#"):
+            return False
+        return True
+
+    def _resolve(self, href: str) -> str:
+        href = self._restore(href.strip())
+        return urljoin(self._base, href) if self._base else href
+
+    # -- results --------------------------------------------------------------------
+
+    def has_block(self, value: str) -> bool:
+        wanted = _ANY_SPACE.sub(" ", value).strip().casefold()
+        return any(_ANY_SPACE.sub(" ", b).strip().casefold() == wanted for b in self._blocks)
+
+    def prepend(self, block: str) -> None:
+        """Put a block before all others, shifting every offset."""
+        block = _ASCII_SPACE.sub(" ", block).strip()
+        if not block:
+            return
+        shift = len(block) + (len(BLOCK_SEPARATOR) if self._blocks else 0)
+        self._blocks.insert(0, block)
+        self._length += shift
+        self._text = None
+        self.links = [Link(l.start + shift, l.end + shift, l.href, l.text) for l in self.links]
+        self.quotes = [Span(q.start + shift, q.end + shift, q.text) for q in self.quotes]
+
+    def text(self) -> str:
+        if self._text is None:
+            self._text = BLOCK_SEPARATOR.join(self._blocks)
+            self.quotes = [Span.of(self._text, q.start, q.end) for q in self.quotes]
+        return self._text

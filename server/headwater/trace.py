@@ -1,0 +1,173 @@
+"""Trace one page: fetch -> extract -> attribute -> provenance graph -> store.
+
+`provenance()` is the pure part: from a page and its attributions it builds the
+graph (who cites or relays whom), the primary sources (the ends of the chains)
+and one chain per primary source. `trace_page()` runs the whole pipeline and
+writes the result in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from . import store
+from .attribute import Attributor
+from .errors import HeadwaterError, NoText
+from .extract import extract
+from .fetch import Fetcher, validate_url
+from .model import Attribution
+
+PAGE = ("<page>", "page")  # the node of the traced page itself
+
+PRIMARY_REASONS = {
+    "person": "a person speaking first-hand",
+    "organization": "an organization speaking for itself",
+    "anonymous": "an unnamed source speaking first-hand",
+    "document": "a document",
+    "outlet": "an outlet with no further attribution for this claim",
+}
+
+
+@dataclass
+class Graph:
+    edges: list[dict]            # {"from": (name, kind) | None, "to": (name, kind), "attribution", "relation"}
+    chains: list[list[dict]]     # page first, primary source last
+    primary_sources: list[dict]  # {"name", "kind", "role", "reason"}
+
+
+def provenance(page: dict, attributions: list[Attribution]) -> Graph:
+    """The provenance graph of one page from its attributions.
+
+    An attribution adds the hop carrier -> source, where the carrier is the
+    attribution that relays it (nesting) or else the page; a medium adds a hop
+    in between (page -> Journal -> Asharq al-Awsat -> Ali Khoram). The chain to
+    each primary source is the longest path from the page: it tells the most hops.
+    """
+    nodes: dict[tuple, dict] = {PAGE: page}
+    edges: list[dict] = []
+    adjacency: dict[tuple, list[tuple]] = {}
+    order: list[tuple] = []
+
+    def node(name: str, kind: str, role=None, url=None) -> tuple:
+        key = (name, kind)
+        known = nodes.setdefault(key, {"name": name, "kind": kind, "role": role, "url": url})
+        known["role"] = known["role"] or role
+        known["url"] = known["url"] or url
+        if key not in order:
+            order.append(key)
+        return key
+
+    def add_edge(src: tuple, dst: tuple, idx: int, relation: str):
+        if src == dst or dst in adjacency.get(src, []):
+            return
+        adjacency.setdefault(src, []).append(dst)
+        edges.append({"from": None if src == PAGE else src, "to": dst, "attribution": idx, "relation": relation})
+
+    keys = [node(a.source.name, a.source.kind, a.source.role, a.link) for a in attributions]
+    for idx, a in enumerate(attributions):
+        carrier = keys[a.relayed_by] if a.relayed_by is not None else PAGE
+        relation = "relays" if a.relayed_by is not None else "cites"
+        if a.via:
+            via = node(a.via.name, a.via.kind)
+            add_edge(carrier, via, idx, relation)
+            add_edge(via, keys[idx], idx, "via")
+        else:
+            add_edge(carrier, keys[idx], idx, relation)
+
+    primaries = [key for key in order if key != PAGE and not adjacency.get(key)]
+    chains = []
+    for key in primaries:
+        path = _longest_path(adjacency, PAGE, key)
+        if path:
+            chains.append([dict(nodes[k]) for k in path])
+    primary_sources = [
+        {"name": nodes[k]["name"], "kind": k[1], "role": nodes[k]["role"], "reason": PRIMARY_REASONS[k[1]]}
+        for k in primaries
+    ]
+    return Graph(edges, chains, primary_sources)
+
+
+def _longest_path(adjacency: dict, start: tuple, goal: tuple) -> list[tuple] | None:
+    best: list[tuple] | None = None
+
+    def walk(at: tuple, path: list[tuple]):
+        nonlocal best
+        if at == goal:
+            if best is None or len(path) > len(best):
+                best = list(path)
+            return
+        for nxt in adjacency.get(at, []):
+            if nxt not in path:  # a cycle (circular sourcing) ends the walk
+                path.append(nxt)
+                walk(nxt, path)
+                path.pop()
+
+    walk(start, [start])
+    return best
+
+
+class Tracer:
+    """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
+
+    def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
+                 attributor: Attributor | None = None, progress=None):
+        self.db = db
+        self.progress = progress or (lambda message: None)  # told each stage as it starts
+        self.fetcher = fetcher or Fetcher()
+        self._attributor = attributor
+
+    @property
+    def attributor(self) -> Attributor:
+        if self._attributor is None:  # loading spaCy takes a second: only when first needed
+            self._attributor = Attributor()
+        return self._attributor
+
+    def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None) -> dict:
+        """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input."""
+        started = time.monotonic()
+        url = validate_url(url)
+        if html is None:
+            self.progress(f"Fetching {url}")
+            result = self.fetcher.fetch(url)
+            fetch_id = store.log_fetch(self.db, result.to_log())
+            result.raise_for_error()
+            page_html, final_url, sha256, fetched_at = result.html(), result.final_url, result.sha256, result.fetched_at
+        else:
+            body = html.encode("utf-8") if isinstance(html, str) else html
+            sha256 = hashlib.sha256(body).hexdigest()
+            fetched_at = store.now()
+            fetch_id = store.log_fetch(self.db, {
+                "url": url, "final_url": url, "status": None, "content_type": "text/html", "bytes": len(body),
+                "sha256": sha256, "duration_ms": 0, "fetched_at": fetched_at, "origin": "supplied",
+            })
+            page_html, final_url = html, url
+        self.progress("Extracting the article")
+        try:
+            page = extract(page_html, final_url)
+        except HeadwaterError as error:
+            store.mark_fetch_failed(self.db, fetch_id, error.code, error.message)
+            raise
+        if not page.text.strip():
+            store.mark_fetch_failed(self.db, fetch_id, NoText.code, f"No article text in {url}")
+            raise NoText(f"No article text could be extracted from {url}")
+        self.progress("Finding sources")
+        attributions = self.attributor.attribute(page.text, page.links, page.quotes)
+        page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
+                     "url": page.canonical_url or final_url}
+        graph = provenance(page_node, attributions)
+        trace = {
+            "id": None, "url": url, "final_url": final_url, "canonical_url": page.canonical_url,
+            "title": page.title, "site": page.site, "author": page.author, "published": page.published,
+            "fetched_at": fetched_at, "sha256": sha256, "text": page.text,
+            "attributions": [a.to_dict() for a in attributions],
+            "chains": graph.chains, "primary_sources": graph.primary_sources,
+            "claim": claim, "created_at": store.now(),
+            "duration_ms": int((time.monotonic() - started) * 1000),
+        }
+        self.progress("Recording the provenance")
+        store.save_trace(self.db, trace, fetch_id=fetch_id, edges=graph.edges)
+        return trace
