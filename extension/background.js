@@ -15,6 +15,7 @@ import {
 } from "./lib/messages.js";
 import { overlayMain } from "./lib/overlay.js";
 import { loadSettings } from "./lib/settings.js";
+import { findTab, renderedHtml } from "./lib/tabs.js";
 
 // --- context menu ----------------------------------------------------------
 
@@ -59,20 +60,6 @@ ext.contextMenus.onClicked.addListener((info, tab) => {
 
 // --- claim traces ----------------------------------------------------------
 
-/** The page's HTML as the browser rendered it (only when the reader allowed sending it). */
-export async function renderedHtml(tabId) {
-  if (!Number.isInteger(tabId) || tabId < 0) return undefined;
-  try {
-    const [result] = await ext.scripting.executeScript({
-      target: { tabId },
-      func: () => document.documentElement.outerHTML,
-    });
-    return typeof result?.result === "string" ? result.result : undefined;
-  } catch {
-    return undefined;   // no access to that tab (anymore): the backend fetches the page itself
-  }
-}
-
 /**
  * Trace one claim: the backend client call behind MSG.TRACE_CLAIM.
  * @param {import("./lib/messages.js").TraceClaimRequest} request
@@ -103,16 +90,6 @@ ext.runtime.onConnect.addListener((port) => {
 });
 
 // --- overlay ---------------------------------------------------------------
-
-/** The tab to work on: the one given, or the tab showing `url` (the popup opened as a page). */
-export async function findTab(tabId, url) {
-  if (Number.isInteger(tabId) && tabId >= 0) return tabId;
-  if (!url) return undefined;
-  const bare = (u) => String(u ?? "").split("#")[0];
-  const tabs = await ext.tabs.query({});
-  const match = tabs.find((t) => bare(t.url) === bare(url));
-  return match?.id;
-}
 
 async function overlay(request, action) {
   const tabId = await findTab(request.tabId, request.url);

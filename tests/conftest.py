@@ -28,3 +28,37 @@ def allow_private(monkeypatch):
 
 def fixture_text(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
+WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"
+
+
+@pytest.fixture(scope="session")
+def attributor():
+    from headwater.attribute import Attributor
+
+    return Attributor()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return str(tmp_path / "provenance.db")
+
+
+@pytest.fixture
+def app(db_path, attributor):
+    """The Flask app on a temporary store (the flaskr pattern)."""
+    from headwater.api import create_app
+
+    return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def seed_html():
+    return (FIXTURES / "seed.html").read_text(encoding="utf-8")

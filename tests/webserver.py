@@ -79,7 +79,8 @@ class FixtureWeb:
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll interval so that stop() returns at once, not after half a second
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def url(self, path: str) -> str:
         return self.base + path

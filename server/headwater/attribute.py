@@ -237,7 +237,7 @@ class _Reading:
     def _role_text(self, sentence: _Sentence, appos) -> str:
         start = sentence.offset + appos.left_edge.idx
         end = sentence.offset + appos.right_edge.idx + len(appos.right_edge.text)
-        role = self.text[start:end].strip(" ,;:")
+        role = " ".join(self.norm[start:end].split()).strip(" ,;:")
         role = re.sub(r"^(an?)\s+", "", role, flags=re.I)
         # "adviser to Mr. Zarif" -> "adviser to Javad Zarif": name people in full.
         titles = "|".join(sorted(TITLES, key=len, reverse=True))
@@ -324,6 +324,8 @@ class _Reading:
     def attributions(self) -> list[Attribution]:
         found: list[_Found] = []
         for sentence in self.sentences:
+            if _is_headline(sentence.span):
+                continue
             for token in sentence.span:
                 if self._in_quote(sentence.offset + token.idx):
                     continue
@@ -583,6 +585,14 @@ class _Reading:
             link=f.link,
             confidence=f.confidence,
         )
+
+
+def _is_headline(sentence) -> bool:
+    """Title Case Lines ("Iranian Official Confirms that Obama Sent Letter") are headlines, not prose."""
+    if sentence.start != 0 or sentence.end != len(sentence.doc) or sentence.text.rstrip()[-1:] in ".:":
+        return False  # a headline is a paragraph of its own
+    words = [t for t in sentence if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
 def _without_determiner(mention: str) -> str:

@@ -30,6 +30,12 @@ class InvalidURL(HeadwaterError):
     exit_code = 2
 
 
+class ForbiddenAddress(InvalidURL):
+    """The URL points at this machine, a private network or another address we never fetch (SSRF)."""
+
+    code = "forbidden_address"
+
+
 class FetchError(HeadwaterError):
     """The page could not be fetched (DNS, connection, timeout, HTTP error status)."""
 

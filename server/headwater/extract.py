@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 # Every trafilatura setting in one place.
 TRAFILATURA_OPTIONS = dict(
     output_format="xml",      # keeps structure: <p>, <head>, <quote>, <list>/<item>, <ref target>
-    include_links=True,       # <ref target="..."> around anchor text; relative targets resolved against url
+    include_links=True,       # <ref target="..."> around anchor text (hrefs made absolute beforehand)
     include_comments=False,   # reader comments are not the article's sources ("According to Reuters..." in a comment)
     include_tables=False,     # data tables yield cell fragments, not attributable sentences
     include_images=False,
@@ -54,9 +54,17 @@ TRAFILATURA_OPTIONS = dict(
 
 MIN_TEXT_CHARS = 25           # less article text than this is "no text" (a caption, a cookie notice)
 BLOCK_SEPARATOR = "\n\n"
+MAX_ATTRIBUTE_CHARS = 65536  # longer attribute values are dropped before trafilatura runs
+LIBXML2_MAX_DEPTH = 255       # libxml2's HTML parser drops whatever is nested deeper than this
 
 # Tags of trafilatura's XML that start a new block of text; anything else is inline.
 _BLOCK_TAGS = frozenset({"p", "head", "item", "quote", "list", "table", "row", "cell", "code", "pre", "div", "main"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_INLINE_CONTAINERS = frozenset({"p", "head", "item", "cell"})
+_FURNITURE_XPATH = (
+    "//nav | //header[not(ancestor::article)] | //footer[not(ancestor::article)] | //aside"
+    " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
+)
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _ANY_SPACE = re.compile(r"\s+")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:")
@@ -78,6 +86,8 @@ _MAGIC = (
     (b"OggS", "an Ogg file"),
     (b"ID3", "an MP3 file"),
 )
+_GZIP_MAGIC = b"\x1f\x8b"
+_DECLARED_CHARSET = re.compile(rb"<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{2,40})", re.I)
 _LOOKS_LIKE_HTML = re.compile(r"<\s*(?:!doctype|html|head|body|article|main|div|p|section|title|meta|h[1-6])\b", re.I)
 
 
@@ -97,45 +107,49 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
     if tree is None:
         raise NoText(f"No article text could be extracted from {where}: it is not an HTML page")
 
-    restore = _protect_spaces(tree)
     try:
-        xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
         declared_url = extract_url(tree)
+        furniture = _furniture_text(tree)
+        _drop_huge_attributes(tree)
+        _resolve_links(tree, base=url or declared_url)
+        restore = _protect_spaces(tree)
+        xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     except RecursionError as err:
         raise NoText(f"No article text could be extracted from {where}: the page is nested too deeply") from err
     except Exception as err:  # trafilatura must not turn a bad page into a server error
         log.warning("trafilatura failed on %s: %r", where, err)
         raise NoText(f"No article text could be extracted from {where}: the extractor failed ({type(err).__name__})") from err
     if not xml:
-        raise NoText(f"No article text could be extracted from {where}")
+        raise NoText(f"No article text could be extracted from {where}{_why_empty(tree)}")
 
     try:
         doc = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
-        builder = _TextBuilder(restore, base=url or declared_url)
+        builder = _TextBuilder(restore)
         main = doc.find("main")
         if main is not None:
             builder.walk(main)
     except (etree.LxmlError, RecursionError) as err:
         raise NoText(f"No article text could be extracted from {where}: the extracted article is malformed ({err})") from err
 
-    body = builder.text()
-    if len(body.strip()) < MIN_TEXT_CHARS:
-        raise NoText(f"No article text could be extracted from {where}")
+    if len(builder.text()) < MIN_TEXT_CHARS:
+        raise NoText(f"No article text could be extracted from {where}{_why_empty(tree)}")
+    if builder.all_blocks_in(furniture):
+        raise NoText(f"No article text could be extracted from {where}: only navigation and page furniture")
 
     title = _meta(doc, "title", restore)
     if title and not builder.has_block(title):
         builder.prepend(title)
 
-    published = _meta(doc, "date", restore)
+    text = builder.text()
     return Extracted(
-        text=builder.text(),
+        text=text,
         title=title,
         author=_meta(doc, "author", restore),
-        published=published,
+        published=_meta(doc, "date", restore),
         site=_meta(doc, "sitename", restore),
-        canonical_url=restore(declared_url) if declared_url else None,
-        links=builder.links,
-        quotes=builder.quotes,
+        canonical_url=declared_url,
+        links=list(builder.links),
+        quotes=[Span.of(text, start, end) for start, end in builder.quotes],
     )
 
 
@@ -143,19 +157,12 @@ def _decode(html: str | bytes, where: str) -> str:
     """The page as a string; NoText for binary or undecodable input."""
     if isinstance(html, str):
         document = html
-    elif isinstance(html, (bytes, bytearray)):
-        head = bytes(html[:1024])
-        for magic, kind in _MAGIC:
-            if head.startswith(magic):
-                raise NoText(f"No article text could be extracted from {where}: it is {kind}, not HTML")
-        if b"\x00" in head:
-            raise NoText(f"No article text could be extracted from {where}: it is binary data, not HTML")
         try:
-            document = decode_file(bytes(html))
-        except Exception as err:
-            raise NoText(f"No article text could be extracted from {where}: it cannot be decoded ({err})") from err
-        if not isinstance(document, str):
-            raise NoText(f"No article text could be extracted from {where}: it cannot be decoded as text")
+            document.encode("utf-8")
+        except UnicodeEncodeError:   # lone surrogates (a bad decode upstream): mark them, keep the rest
+            document = _SURROGATE.sub("\ufffd", document)
+    elif isinstance(html, (bytes, bytearray)):
+        document = _decode_bytes(bytes(html), where)
     else:
         raise TypeError(f"extract() takes the page as str or bytes, not {type(html).__name__}")
     if not document.strip():
@@ -163,6 +170,96 @@ def _decode(html: str | bytes, where: str) -> str:
     if not _LOOKS_LIKE_HTML.search(document[:65536]):
         raise NoText(f"No article text could be extracted from {where}: it is not HTML")
     return document
+
+
+def _decode_bytes(raw: bytes, where: str) -> str:
+    """Bytes to text: the declared charset, else UTF-8 (tolerating a few bad bytes), else a guess."""
+    head = raw[:1024]
+    if raw.startswith(_GZIP_MAGIC):   # a compressed page saved as is: trafilatura decompresses it
+        try:
+            return decode_file(raw)
+        except Exception as err:
+            raise NoText(f"No article text could be extracted from {where}: it cannot be decompressed ({err})") from err
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            raise NoText(f"No article text could be extracted from {where}: it is {kind}, not HTML")
+    if b"\x00" in head:
+        raise NoText(f"No article text could be extracted from {where}: it is binary data, not HTML")
+    declared = _DECLARED_CHARSET.search(raw[:4096])
+    if declared:
+        try:
+            return raw.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    text = raw.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - raw.count("\ufffd".encode("utf-8"))
+    if bad == 0:
+        return text
+    valid = sum(1 for ch in text if ord(ch) > 127) - bad - raw.count("\ufffd".encode("utf-8"))
+    if valid > bad:   # more good UTF-8 sequences than stray bytes: UTF-8 with a few bad bytes, not another charset
+        return text
+    try:
+        return decode_file(raw)   # trafilatura's guess (charset detection), lossy at worst
+    except Exception as err:
+        raise NoText(f"No article text could be extracted from {where}: it cannot be decoded ({err})") from err
+
+
+def _resolve_links(tree, base: str | None) -> None:
+    """Make every <a href> absolute before trafilatura sees it; unlink what is not a cited page.
+
+    trafilatura resolves relative links against the site root only ("story2" on
+    /news/story becomes /story2, "#fn1" becomes https://site#fn1), so links are
+    resolved here with urljoin against the page URL (or <base href>). Anchors that
+    are not a page elsewhere (javascript:, mailto:, tel:, in-page "#fragments")
+    lose their href and stay as plain text.
+    """
+    base_element = tree.find(".//base[@href]")
+    if base_element is not None:
+        base = urljoin(base or "", base_element.get("href").strip()) or base
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith("#") or href.lower().startswith(_SKIPPED_SCHEMES):
+            anchor.attrib.pop("href", None)
+        elif base:
+            try:
+                anchor.set("href", urljoin(base, href))
+            except ValueError:   # a malformed URL (bad IPv6 literal, port): leave it for trafilatura to drop
+                anchor.attrib.pop("href", None)
+
+
+def _drop_huge_attributes(tree) -> None:
+    """Inline data (base64 images, JSON blobs) in attributes: nothing to read, and slow for date search."""
+    for element in tree.iter():
+        attributes = element.attrib
+        for key in [k for k, v in attributes.items() if len(v) > MAX_ATTRIBUTE_CHARS]:
+            del attributes[key]
+
+
+def _furniture_text(tree) -> str:
+    """The text of the page's navigation, header, footer and side bars, whitespace-normalised.
+
+    trafilatura's fallbacks sometimes return a menu when a page has no article
+    ("Home World Politics Business"): text found only there is not an article.
+    """
+    parts = []
+    for element in tree.xpath(_FURNITURE_XPATH):
+        parts.append(_loose(" ".join(element.itertext())))
+    return "\n".join(parts)
+
+
+def _loose(value: str) -> str:
+    return _ANY_SPACE.sub(" ", value).strip().casefold()
+
+
+def _why_empty(tree) -> str:
+    """A reason to add to NoText's message when the page itself explains it."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    if deepest >= LIBXML2_MAX_DEPTH:
+        return f": the page is nested too deeply (HTML parsing stops at {LIBXML2_MAX_DEPTH} levels)"
+    return ""
 
 
 def _protect_spaces(tree):
@@ -205,35 +302,38 @@ def _meta(doc, name: str, restore) -> str | None:
     return value or None
 
 
+def _inline_quote(child, parent) -> bool:
+    """An inline <q> inside a paragraph comes out of trafilatura as <quote> too: keep it in its paragraph."""
+    return (
+        child.tag == "quote"
+        and (parent.tag in _INLINE_CONTAINERS or parent.tag not in _BLOCK_TAGS)
+        and not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in child)
+    )
+
+
 class _TextBuilder:
     """Accumulates blocks of text, with the offsets of links and block quotes."""
 
-    def __init__(self, restore, base: str | None):
+    def __init__(self, restore):
         self._restore = restore
-        self._base = base
         self._blocks: list[str] = []
         self._length = 0          # length of BLOCK_SEPARATOR.join(self._blocks)
         self._buf = ""            # the block being built
         self._pending: list[tuple[int, int, str]] = []   # links in the current block, block-relative
         self.links: list[Link] = []
-        self.quotes: list[Span] = []
-        self._text: str | None = None
+        self.quotes: list[tuple[int, int]] = []   # [start, end) of each block quote
 
     # -- walking trafilatura's XML ------------------------------------------------
 
     def walk(self, element) -> None:
         """Add a block-level element (and the blocks inside it)."""
-        is_quote = element.tag == "quote"
-        if is_quote:
-            self._flush()
-            first = len(self._blocks)
-        if element.tag in _BLOCK_TAGS:
-            self._flush()
+        self._flush()
+        first = len(self._blocks)
         self._add(element.text)
         for child in element:
             if not isinstance(child.tag, str):      # XML comment or processing instruction
                 pass
-            elif child.tag in _BLOCK_TAGS:
+            elif child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
                 self._flush()
                 self.walk(child)
                 self._flush()
@@ -241,22 +341,21 @@ class _TextBuilder:
                 self._inline(child)
             self._add(child.tail)
         self._flush()
-        if is_quote and len(self._blocks) > first:
-            start = self._offset(first)
-            end = self._length
-            self.quotes.append(Span(start, end, ""))   # text filled in by text()
+        if element.tag == "quote" and len(self._blocks) > first:
+            self.quotes.append((self._offset(first), self._length))
 
     def _inline(self, element) -> None:
         if element.tag == "lb":
             self._add(" ")
             return
-        if element.tag == "ref" and self._usable_href(element.get("target")):
-            self._add_link("".join(element.itertext()), element.get("target"))
+        target = (element.get("target") or "").strip()
+        if element.tag == "ref" and target and not target.lower().startswith(_SKIPPED_SCHEMES):
+            self._add_link("".join(element.itertext()), self._restore(target))
             return
         self._add(element.text)
         for child in element:
             if isinstance(child.tag, str):
-                if child.tag in _BLOCK_TAGS:
+                if child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
                     self._flush()
                     self.walk(child)
                     self._flush()
@@ -282,7 +381,7 @@ class _TextBuilder:
         if not core:
             return
         start = before + (len(added) - len(added.lstrip(" ")))
-        self._pending.append((start, start + len(core), self._resolve(href)))
+        self._pending.append((start, start + len(core), href))
 
     def _flush(self) -> None:
         block = self._buf.rstrip(" ")
@@ -292,7 +391,6 @@ class _TextBuilder:
         offset = self._length + (len(BLOCK_SEPARATOR) if self._blocks else 0)
         self._blocks.append(block)
         self._length = offset + len(block)
-        self._text = None
         for start, end, href in pending:
             end = min(end, len(block))
             if start < end:
@@ -301,23 +399,14 @@ class _TextBuilder:
     def _offset(self, index: int) -> int:
         return sum(len(b) for b in self._blocks[:index]) + len(BLOCK_SEPARATOR) * index
 
-    def _usable_href(self, href: str | None) -> bool:
-        if not href or not href.strip():
-            return False
-        href = href.strip()
-        if href.lower().startswith(_SKIPPED_SCHEMES) or href.startswith("#"):
-            return False
-        return True
-
-    def _resolve(self, href: str) -> str:
-        href = self._restore(href.strip())
-        return urljoin(self._base, href) if self._base else href
-
     # -- results --------------------------------------------------------------------
 
+    def all_blocks_in(self, haystack: str) -> bool:
+        return bool(haystack) and all(_loose(b) in haystack for b in self._blocks)
+
     def has_block(self, value: str) -> bool:
-        wanted = _ANY_SPACE.sub(" ", value).strip().casefold()
-        return any(_ANY_SPACE.sub(" ", b).strip().casefold() == wanted for b in self._blocks)
+        wanted = _loose(value)
+        return any(_loose(b) == wanted for b in self._blocks)
 
     def prepend(self, block: str) -> None:
         """Put a block before all others, shifting every offset."""
@@ -327,12 +416,8 @@ class _TextBuilder:
         shift = len(block) + (len(BLOCK_SEPARATOR) if self._blocks else 0)
         self._blocks.insert(0, block)
         self._length += shift
-        self._text = None
-        self.links = [Link(l.start + shift, l.end + shift, l.href, l.text) for l in self.links]
-        self.quotes = [Span(q.start + shift, q.end + shift, q.text) for q in self.quotes]
+        self.links = [Link(link.start + shift, link.end + shift, link.href, link.text) for link in self.links]
+        self.quotes = [(start + shift, end + shift) for start, end in self.quotes]
 
     def text(self) -> str:
-        if self._text is None:
-            self._text = BLOCK_SEPARATOR.join(self._blocks)
-            self.quotes = [Span.of(self._text, q.start, q.end) for q in self.quotes]
-        return self._text
+        return BLOCK_SEPARATOR.join(self._blocks)

@@ -27,6 +27,7 @@ class FetchSettings:
     max_redirects: int = 5
     user_agent: str = f"Headwater/{__version__} (+https://github.com/headwater; provenance tracer)"
     accepted_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
+    allowed_ports: tuple[int, ...] = (80, 443)   # other ports only with HEADWATER_ALLOW_PRIVATE=1
 
     @classmethod
     def from_env(cls) -> "FetchSettings":
@@ -38,4 +39,12 @@ class FetchSettings:
             total_timeout=float(env.get("HEADWATER_TOTAL_TIMEOUT", defaults.total_timeout)),
             max_bytes=int(env.get("HEADWATER_MAX_BYTES", defaults.max_bytes)),
             max_redirects=int(env.get("HEADWATER_MAX_REDIRECTS", defaults.max_redirects)),
+            allowed_ports=_ports(env.get("HEADWATER_ALLOWED_PORTS"), defaults.allowed_ports),
         )
+
+
+def _ports(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Read "80,443,8080" as (80, 443, 8080)."""
+    if not value:
+        return default
+    return tuple(int(port) for port in value.replace(" ", "").split(",") if port)

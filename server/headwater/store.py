@@ -41,12 +41,12 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 def log_fetch(db: sqlite_utils.Database, row: dict) -> int:
     """Record one fetch attempt (its own transaction: it must survive a failed trace)."""
-    with db.conn:
+    with db.atomic():
         return db["fetches"].insert(row).last_pk
 
 
 def mark_fetch_failed(db: sqlite_utils.Database, fetch_id: int, code: str, message: str):
-    with db.conn:
+    with db.atomic():
         db["fetches"].update(fetch_id, {"error_code": code, "error": message})
 
 
@@ -60,7 +60,7 @@ def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
 
 def save_trace(db: sqlite_utils.Database, trace: dict, *, fetch_id: int | None, edges: list[dict]) -> int:
     """Write a whole trace atomically and return its id (also set on `trace["id"]`)."""
-    with db.conn:  # one transaction: commit on success, roll back on any error
+    with db.atomic():  # one transaction: commit on success, roll back on any error
         document_id = db["documents"].insert({
             "url": trace["url"], "final_url": trace["final_url"], "canonical_url": trace["canonical_url"],
             "title": trace["title"], "site": trace["site"], "author": trace.get("author"),

@@ -18,7 +18,7 @@ from . import store
 from .attribute import Attributor
 from .errors import HeadwaterError, NoText
 from .extract import extract
-from .fetch import Fetcher, validate_url
+from .fetch import Fetcher
 from .model import Attribution
 
 PAGE = ("<page>", "page")  # the node of the traced page itself
@@ -129,7 +129,7 @@ class Tracer:
     def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None) -> dict:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input."""
         started = time.monotonic()
-        url = validate_url(url)
+        url = self.fetcher.validate_url(url)
         if html is None:
             self.progress(f"Fetching {url}")
             result = self.fetcher.fetch(url)

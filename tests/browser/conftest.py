@@ -1,0 +1,261 @@
+"""Fixtures for the extension's tests in a real browser.
+
+Headless Chromium (Debian's `chromium` package) driven by Playwright for
+Python, with the unpacked extension from extension/ loaded, talking to a real
+Headwater backend started on a free loopback port with a temporary database.
+
+Without Chromium or Playwright these tests skip, saying how to install them;
+with HEADWATER_REQUIRE_BROWSER=1 (CI) they fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+EXTENSION = ROOT / "extension"
+FIXTURES = ROOT / "tests" / "fixtures"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("HEADWATER_CHROMIUM", "/usr/lib/chromium/chromium")
+REQUIRE = os.environ.get("HEADWATER_REQUIRE_BROWSER") == "1"
+SEED_PATH = "/2014/11/iranian-official-confirms-obama-letter"
+
+sys.path.insert(0, str(HERE))
+
+from fake_backend import FakeBackend, seed_page_html  # noqa: E402
+
+INSTALL_HINT = (
+    "install it with `sudo apt-get install chromium` (Debian/Ubuntu; the tests use /usr/lib/chromium/chromium) "
+    "or point HEADWATER_CHROMIUM at a Chromium binary"
+)
+
+
+def unavailable(reason: str):
+    if REQUIRE:
+        pytest.fail(f"{reason} (HEADWATER_REQUIRE_BROWSER=1 forbids skipping)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed: `.venv/bin/pip install -e '.[test]'` "
+                    "(or `.venv/bin/pip install playwright`)")
+    if not Path(CHROMIUM).exists():
+        unavailable(f"Chromium is not installed at {CHROMIUM}: {INSTALL_HINT}")
+    with sync_playwright() as p:
+        yield p
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    return free_port()
+
+
+# Records what the popup's progress section shows while it is visible, as it
+# changes, in window.__progress: [{text, value, max}] (read back with progress_seen()).
+RECORD_PROGRESS = """
+window.__progress = [];
+new MutationObserver(() => {
+  const box = document.getElementById("progress");
+  if (!box || box.hidden) return;
+  const text = document.getElementById("progress-message").textContent;
+  const bar = document.getElementById("progress-bar");
+  const last = window.__progress[window.__progress.length - 1];
+  if (!last || last.text !== text || last.value !== bar.value) {
+    window.__progress.push({ text, value: bar.value, max: bar.max });
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+"""
+
+
+def progress_seen(page) -> list[dict]:
+    return page.evaluate("() => window.__progress")
+
+
+@dataclass
+class ExtensionBrowser:
+    """A Chromium with the unpacked extension loaded."""
+
+    context: object
+    extension_id: str
+    worker: object
+
+    def url(self, path: str) -> str:
+        return f"chrome-extension://{self.extension_id}/{path}"
+
+    def open(self, path: str, record_progress: bool = False):
+        page = self.context.new_page()
+        if record_progress:
+            page.add_init_script(RECORD_PROGRESS)
+        page.goto(self.url(path))
+        return page
+
+    def popup(self, page_url: str, record_progress: bool = False, **params):
+        """The popup for `page_url` (popup.html?url=…, as activeTab needs a real click)."""
+        from urllib.parse import urlencode
+
+        query = urlencode({"url": page_url, **params})
+        return self.open(f"popup.html?{query}", record_progress=record_progress)
+
+    def tab_id(self, url: str) -> int:
+        return self.worker.evaluate(
+            "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1", url)
+
+    def set_settings(self, **settings):
+        self.worker.evaluate("(s) => chrome.storage.local.set(s)", settings)
+
+    def settings(self) -> dict:
+        return self.worker.evaluate("() => chrome.storage.local.get(null)")
+
+
+@pytest.fixture
+def browser(playwright, tmp_path):
+    args = [
+        "--headless=new",
+        f"--disable-extensions-except={EXTENSION}",
+        f"--load-extension={EXTENSION}",
+        "--no-sandbox",
+        # the network is closed: keep Chromium from trying to reach Google
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--no-default-browser-check",
+    ]
+    context = playwright.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=args,
+        viewport={"width": 440, "height": 760},
+    )
+    try:
+        workers = context.service_workers
+        worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=15000)
+        extension_id = worker.url.split("/")[2]
+        yield ExtensionBrowser(context, extension_id, worker)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def fake_backend():
+    """A stand-in backend (tests/browser/fake_backend.py) for protocol paths the real one does not take."""
+    server = FakeBackend().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def seed_site(web):
+    """The seed article served on 127.0.0.1 (tests/fixtures/seed.html)."""
+    seed = FIXTURES / "seed.html"
+    html = seed.read_text(encoding="utf-8") if seed.exists() else seed_page_html()
+    return web.add(SEED_PATH, html)
+
+
+# -- the real backend -----------------------------------------------------------------
+
+
+@dataclass
+class Backend:
+    base: str
+    db: Path
+    token: str
+    process: subprocess.Popen
+    log: Path
+
+    def get(self, path: str) -> tuple[int, dict]:
+        request = urllib.request.Request(self.base + path)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+
+def headwater_command() -> list[str]:
+    exe = Path(sys.executable).with_name("headwater")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "headwater.cli"]
+
+
+def backend_token(db: Path, env: dict) -> str:
+    """The API token the backend expects (`headwater token`), or "" when it has none."""
+    result = subprocess.run([*headwater_command(), "token", "--db", str(db)], env=env,
+                            capture_output=True, text=True, timeout=60)
+    if result.returncode != 0:
+        return ""
+    lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
+    return lines[-1].split()[-1] if lines else ""
+
+
+@pytest.fixture
+def backend(tmp_path):
+    """`headwater serve` on a free loopback port with a temporary database."""
+    try:
+        import headwater.api  # noqa: F401
+    except ImportError as error:
+        if REQUIRE:
+            pytest.fail(f"the backend does not import: {error}")
+        pytest.skip(f"the backend (headwater.api) does not import yet: {error}")
+    port = free_port()
+    db = tmp_path / "headwater.db"
+    log = tmp_path / "backend.log"
+    env = {**os.environ, "HEADWATER_ALLOW_PRIVATE": "1", "PYTHONUNBUFFERED": "1"}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [*headwater_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"`headwater serve` exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(base + "/api/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"`headwater serve` did not answer within 60 s:\n{log.read_text(errors='replace')}")
+        time.sleep(0.2)
+    try:
+        yield Backend(base, db, backend_token(db, env), process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
