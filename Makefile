@@ -40,3 +40,6 @@ bench-attribution: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info server/*.egg-info
+
+extension: $(STAMP)
+	$(BIN)/python scripts/build_extension.py

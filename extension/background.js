@@ -19,13 +19,12 @@ import { findTab, renderedHtml } from "./lib/tabs.js";
 
 // --- context menu ----------------------------------------------------------
 
-function createMenu() {
-  ext.contextMenus.removeAll(() => {
-    ext.contextMenus.create({
-      id: MENU_TRACE_CLAIM,
-      title: "Trace this claim",
-      contexts: ["selection"],
-    });
+async function createMenu() {
+  await ext.contextMenus.removeAll();
+  ext.contextMenus.create({
+    id: MENU_TRACE_CLAIM,
+    title: "Trace this claim",
+    contexts: ["selection"],
   });
 }
 ext.runtime.onInstalled.addListener(createMenu);

@@ -200,7 +200,10 @@ function renderNode(node, index, chain) {
   if (node.kind === "anonymous") flags.push(h("span", { class: "flag flag-anonymous" }, "Anonymous source"));
   if (isUnlinked(node)) flags.push(h("span", { class: "flag flag-unlinked" }, "Cited without a link"));
 
-  const evidence = attributionsFor(state.trace, node.name).map((a) => evidenceOf(state.trace, a)).filter(Boolean);
+  const attributions = attributionsFor(state.trace, node.name);
+  const evidence = attributions.map((a) => evidenceOf(state.trace, a)).filter(Boolean);
+  const reporters = [...new Set(attributions.map((a) => a.source?.reporter).filter(Boolean))];
+  const role = node.role || (reporters.length ? `Reported by ${reporters.join(", ")}` : null);
   const uniqueEvidence = [...new Map(evidence.map((e) => [e.text, e])).values()];
 
   let link = null;
@@ -215,7 +218,7 @@ function renderNode(node, index, chain) {
       h("span", { class: "name" }, node.name),
       badgesFor(node).map(badge),
       primary ? h("span", { class: "primary-mark", title: entry?.reason ?? "" }, "Primary source") : null),
-    node.role ? h("p", { class: "role" }, node.role) : null,
+    role ? h("p", { class: "role" }, role) : null,
     flags.length ? h("p", { class: "flags" }, flags) : null,
     primary && entry?.reason ? h("p", { class: "reason muted" }, entry.reason) : null,
     uniqueEvidence.length
