@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ SEED_PATH = "/2014/11/iranian-official-confirms-obama-letter"
 
 sys.path.insert(0, str(HERE))
 
+from browserkit import RECORD_PROGRESS, free_port  # noqa: E402
 from fake_backend import FakeBackend, seed_page_html  # noqa: E402
 
 INSTALL_HINT = (
@@ -59,38 +59,6 @@ def playwright():
         unavailable(f"Chromium is not installed at {CHROMIUM}: {INSTALL_HINT}")
     with sync_playwright() as p:
         yield p
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    return free_port()
-
-
-# Records what the popup's progress section shows while it is visible, as it
-# changes, in window.__progress: [{text, value, max}] (read back with progress_seen()).
-RECORD_PROGRESS = """
-window.__progress = [];
-new MutationObserver(() => {
-  const box = document.getElementById("progress");
-  if (!box || box.hidden) return;
-  const text = document.getElementById("progress-message").textContent;
-  const bar = document.getElementById("progress-bar");
-  const last = window.__progress[window.__progress.length - 1];
-  if (!last || last.text !== text || last.value !== bar.value) {
-    window.__progress.push({ text, value: bar.value, max: bar.max });
-  }
-}).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
-"""
-
-
-def progress_seen(page) -> list[dict]:
-    return page.evaluate("() => window.__progress")
 
 
 @dataclass

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import closed_port, progress_seen
-from playwright.sync_api import expect
+from browserkit import closed_port, playwright_expect, progress_seen
+
+expect = playwright_expect()
 
 SEED_CHAIN = ["This page", "The Wall Street Journal", "Asharq al-Awsat", "Ali Khoram"]
 TRACE_TIMEOUT = 120_000   # the first trace loads the NLP model

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import progress_seen
-from playwright.sync_api import expect
+from browserkit import playwright_expect, progress_seen
+
+expect = playwright_expect()
 
 CLAIM = "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama\u2019s outreach could aid the nuclear diplomacy"
 
