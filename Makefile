@@ -7,8 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= provenance.db
 PORT   ?= 8765
+NPM    ?= npm
 
-.PHONY: run serve demo review test bench bench-attribution extension clean
+.PHONY: run serve demo review test bench bench-attribution extension extension-lint clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,7 +40,14 @@ bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info server/*.egg-info
+	rm -rf $(VENV) build dist *.egg-info server/*.egg-info
 
-extension: $(STAMP)
-	$(BIN)/python scripts/build_extension.py
+extension:
+	$(PYTHON) scripts/build_extension.py
+
+# web-ext (Mozilla's linter) comes from npm, into a git-ignored node_modules.
+node_modules/.bin/web-ext:
+	$(NPM) install --no-save --no-audit --no-fund web-ext@10
+
+extension-lint: extension node_modules/.bin/web-ext
+	node_modules/.bin/web-ext lint --source-dir build/extension/firefox --warnings-as-errors

@@ -208,9 +208,13 @@ function renderNode(node, index, chain) {
 
   let link = null;
   if (node.url) {
-    const label = isArchiveUrl(node.url) ? "Open the archived copy" : "Open the cited page";
-    link = h("a", { class: "open-link", href: node.url, target: "_blank", rel: "noopener noreferrer" },
+    const archived = isArchiveUrl(node.url);
+    const open = (href, label) => h("a", { class: "open-link", href, target: "_blank", rel: "noopener noreferrer" },
       label, h("span", { class: "visually-hidden" }, ` (${node.name})`));
+    link = h("p", { class: "links" },
+      open(node.url, archived ? "Open the archived copy" : "Open the cited page"),
+      // the Wayback Machine's latest copy, for pages that moved or vanished
+      archived ? null : [" · ", open(`https://web.archive.org/web/${node.url}`, "archived copy")]);
   }
 
   return h("li", { class: ["hop", primary ? "primary" : ""].join(" ").trim() },

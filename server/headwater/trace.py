@@ -18,7 +18,7 @@ from . import store
 from .attribute import Attributor
 from .errors import HeadwaterError, NoText
 from .extract import extract
-from .fetch import Fetcher
+from .fetch import Fetcher, validate_url
 from .model import Attribution
 
 PAGE = ("<page>", "page")  # the node of the traced page itself
@@ -129,7 +129,8 @@ class Tracer:
     def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None) -> dict:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input."""
         started = time.monotonic()
-        url = self.fetcher.validate_url(url)
+        # Supplied HTML is not fetched, so only the URL's form matters, not its address or port.
+        url = self.fetcher.validate_url(url) if html is None else validate_url(url, allow_private=True)
         if html is None:
             self.progress(f"Fetching {url}")
             result = self.fetcher.fetch(url)

@@ -40,7 +40,10 @@ def test_popup_shows_the_chain_from_the_seed_page_to_ali_khoram(browser, backend
     # each hop: kind badge, the primary source marked, the unlinked citation flagged, a link to the cited page
     hops = chain.locator("li.hop")
     expect(hops.nth(1).locator(".badge")).to_have_text("outlet")
-    expect(hops.nth(1).locator("a.open-link")).to_have_attribute("href", re.compile(r"^https://www\.wsj\.com/"))
+    expect(hops.nth(1).get_by_role("link", name="Open the cited page")).to_have_attribute(
+        "href", re.compile(r"^https://www\.wsj\.com/"))
+    expect(hops.nth(1).get_by_role("link", name="archived copy")).to_have_attribute(
+        "href", re.compile(r"^https://web\.archive\.org/web/https://www\.wsj\.com/"))
     expect(hops.nth(2).locator(".flag-unlinked")).to_have_text("Cited without a link")
     khoram = hops.nth(3)
     expect(khoram.locator(".badge")).to_have_text("person")
