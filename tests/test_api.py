@@ -56,6 +56,9 @@ def test_final_url_after_a_redirect(client, web, seed_html):
 def test_bad_requests_get_a_json_400(client, app, body, status, code):
     assert error_of(client.post("/api/traces", json=body), status)["code"] == code
     assert counts(app)["traces"] == 0
+    if code == "invalid_url":  # the refused attempt is in the log, with its reason
+        entry = client.get("/api/log").get_json()["entries"][0]
+        assert (entry["url"], entry["outcome"]) == (body["url"], "invalid_url") and entry["detail"]
 
 
 def test_a_body_that_is_not_json(client):

@@ -129,15 +129,21 @@ class Tracer:
     def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None) -> dict:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input."""
         started = time.monotonic()
-        # Supplied HTML is not fetched, so only the URL's form matters, not its address or port.
-        url = self.fetcher.validate_url(url) if html is None else validate_url(url, allow_private=True)
         if html is None:
             self.progress(f"Fetching {url}")
-            result = self.fetcher.fetch(url)
+            result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
             fetch_id = store.log_fetch(self.db, result.to_log())
             result.raise_for_error()
+            url = result.url
             page_html, final_url, sha256, fetched_at = result.html(), result.final_url, result.sha256, result.fetched_at
         else:
+            # Supplied HTML is not fetched, so only the URL's form matters, not its address or port.
+            try:
+                url = validate_url(url, allow_private=True)
+            except HeadwaterError as error:
+                store.log_fetch(self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code,
+                                          "error": error.message, "origin": "supplied"})
+                raise
             body = html.encode("utf-8") if isinstance(html, str) else html
             sha256 = hashlib.sha256(body).hexdigest()
             fetched_at = store.now()
