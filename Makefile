@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test bench bench-attribution extension extension-lint clean
+.PHONY: run serve demo review test bench bench-attribution bench-trace extension extension-lint clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,13 @@ review: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) bench-attribution
+bench: $(STAMP) bench-attribution bench-trace
 
 bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py
+
+bench-trace: $(STAMP)
+	$(BIN)/python bench/trace.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info server/*.egg-info

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS fetches (
     fetched_at TEXT NOT NULL,
     error_code TEXT,                -- NULL when the fetch succeeded
     error TEXT,
-    origin TEXT NOT NULL DEFAULT 'network'  -- network | supplied (HTML sent by the reader's browser or a file)
+    origin TEXT NOT NULL DEFAULT 'network', -- network | supplied (HTML sent by the reader's browser or a file)
+    etag TEXT,                      -- validators of the response, for a conditional GET later
+    last_modified TEXT              -- (both added by migration m001_fetch_validators)
 );
 CREATE INDEX IF NOT EXISTS fetches_url ON fetches (url);
 CREATE INDEX IF NOT EXISTS fetches_fetched_at ON fetches (fetched_at);
@@ -109,6 +111,99 @@ CREATE TABLE IF NOT EXISTS primary_sources (
     role TEXT,
     reason TEXT NOT NULL,
     PRIMARY KEY (trace_id, source_id)
+);
+
+-- Each version of a fetched page, kept once by the sha256 of its body: the cache of
+-- multi-hop traces reads pages back from here, and a page that changed since it was
+-- cited shows it (two versions under one URL in fetches).
+CREATE TABLE IF NOT EXISTS page_versions (
+    sha256 TEXT PRIMARY KEY,
+    body BLOB NOT NULL,
+    content_type TEXT,
+    first_seen TEXT NOT NULL
+);
+
+-- A trace that follows its sources upstream, page by page (one row per such trace).
+CREATE TABLE IF NOT EXISTS follows (
+    trace_id INTEGER PRIMARY KEY REFERENCES traces (id),
+    state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed')),
+    max_depth INTEGER NOT NULL,
+    max_pages INTEGER NOT NULL,
+    time_budget REAL NOT NULL,      -- seconds
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    claim_start INTEGER,            -- where the claim of a claim trace sits in the traced page
+    claim_end INTEGER,
+    chains TEXT,                    -- JSON, as the API returns them: chains across documents,
+    primary_sources TEXT,           -- their primary sources, circular sourcing found,
+    cycles TEXT,                    -- and what was not followed and why
+    stopped TEXT,
+    error TEXT
+);
+
+-- The pages of a multi-hop trace; idx 0 is the traced page itself.
+CREATE TABLE IF NOT EXISTS follow_documents (
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    idx INTEGER NOT NULL,
+    parent INTEGER,                 -- idx of the page that led here
+    depth INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    canonical_url TEXT,
+    document_id INTEGER REFERENCES documents (id),
+    fetch_id INTEGER REFERENCES fetches (id),
+    title TEXT,
+    site TEXT,
+    outlet TEXT,                    -- the outlet that published it, from its domain or site name
+    published TEXT,
+    sha256 TEXT,
+    status TEXT NOT NULL,           -- traced | failed | blocked | stopped
+    error_code TEXT,
+    error TEXT,
+    found_by TEXT,                  -- link | body_link | news_index
+    query TEXT,                     -- the news-index query that found it
+    confidence REAL,                -- that this is the page cited (1 for a link)
+    archived_url TEXT,              -- read from the Wayback Machine: the snapshot,
+    archived_date TEXT,             -- and its date
+    from_cache INTEGER NOT NULL DEFAULT 0,
+    previous_sha256 TEXT,           -- the version seen before, when the page changed since
+    attributions TEXT,              -- JSON, as in a trace (NULL for idx 0: see attributions)
+    PRIMARY KEY (trace_id, idx)
+);
+
+-- The hops between pages: a citing page relies on a cited one, with the matched passages.
+CREATE TABLE IF NOT EXISTS follow_hops (
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    idx INTEGER NOT NULL,
+    from_doc INTEGER NOT NULL,
+    to_doc INTEGER,                 -- NULL when the page was not fetched (limits)
+    url TEXT NOT NULL,
+    kind TEXT NOT NULL,             -- link | body_link | news_index
+    status TEXT NOT NULL,           -- followed | failed | blocked | stopped | circular | duplicate
+    source_name TEXT,
+    source_kind TEXT,
+    attribution_idx INTEGER,        -- in the citing page's attributions
+    verdict TEXT,                   -- quoted | paraphrase | not_found; NULL when not read
+    score REAL,
+    citing_start INTEGER, citing_end INTEGER, citing_text TEXT,   -- offsets into the citing page
+    cited_start INTEGER, cited_end INTEGER, cited_text TEXT,      -- offsets into the cited page
+    confidence REAL NOT NULL,
+    certain INTEGER NOT NULL,       -- 0 for a guess (a news-index candidate)
+    query TEXT,
+    flags TEXT,                     -- JSON list of {"code", "message"}: published_after, circular
+    matches TEXT,                   -- JSON: every passage compared, with its verdict
+    PRIMARY KEY (trace_id, idx)
+);
+
+-- Progress of a trace as it runs (served as Server-Sent Events).
+CREATE TABLE IF NOT EXISTS trace_events (
+    trace_id INTEGER NOT NULL REFERENCES traces (id),
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,             -- JSON
+    PRIMARY KEY (trace_id, seq)
 );
 
 -- The review log: every fetch and every trace, newest first.

@@ -12,7 +12,7 @@ import threading
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import __version__, store
+from . import __version__, api_graph, store
 from .errors import HeadwaterError, NotFound
 from .fetch import Fetcher
 from .settings import FetchSettings, default_db_path
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     store.open_db(app.config["DATABASE"]).close()  # create the store from schema.sql if missing
     app.extensions["headwater_lock"] = threading.Lock()
     app.register_blueprint(bp)
+    app.register_blueprint(api_graph.bp)   # multi-hop tracing: progress events, exports
     _register_errors(app)
     return app
 
@@ -88,8 +89,8 @@ def create_trace():
     for name, value in (("html", html), ("claim", claim)):
         if value is not None and not isinstance(value, str):
             raise HeadwaterError(f"The field \"{name}\" must be a string.", code="bad_request")
-    trace = _tracer().trace(url, html=html, claim=claim)
-    return jsonify(trace), 201
+    trace = _tracer().trace(url, html=html, claim=claim, **api_graph.follow_options(body))
+    return jsonify(trace), api_graph.created_status(trace)
 
 
 @bp.get("/traces/<int:trace_id>")

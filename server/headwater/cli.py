@@ -1,6 +1,7 @@
 """The `headwater` command: a thin shell over trace, attribute, store and api.
 
-    headwater trace URL [--html FILE] [--json] [--db PATH]
+    headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
+    headwater export ID [--format prov|graphml|dot] [--db PATH]
     headwater analyze FILE... --jsonl
     headwater log [--limit N] [--db PATH]
     headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
@@ -14,8 +15,8 @@ import json
 import sys
 from pathlib import Path
 
-from . import __version__, store
-from .errors import HeadwaterError
+from . import __version__, cli_follow, store
+from .errors import HeadwaterError, NotFound
 from .settings import DEFAULT_HOST, DEFAULT_PORT, default_db_path
 
 
@@ -44,7 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--html", type=Path, help="trace this saved HTML file instead of fetching (no network)")
     trace.add_argument("--json", action="store_true", help="print the trace as JSON (the API's contract)")
     trace.add_argument("--db", default=None, help=db_help)
+    cli_follow.add_arguments(trace)
     trace.set_defaults(run=cmd_trace)
+
+    export = commands.add_parser("export", help="export a stored trace as PROV-JSON, GraphML or DOT")
+    export.add_argument("trace_id", type=int, metavar="ID")
+    export.add_argument("--format", default="prov", choices=("prov", "graphml", "dot"))
+    export.add_argument("--db", default=None, help=db_help)
+    export.set_defaults(run=cmd_export)
 
     analyze = commands.add_parser("analyze", help="attribute plain-text files (no fetching, no store)")
     analyze.add_argument("files", nargs="+", type=Path)
@@ -90,12 +98,15 @@ def cmd_trace(args) -> int:
         except OSError as error:
             raise HeadwaterError(f"Cannot read {args.html}: {error.strerror}.", code="usage") from None
     db = store.open_db(_db_path(args))
-    tracer = Tracer(db, progress=None if args.json else _say)
-    trace = tracer.trace(url, html=html)
+    follow = cli_follow.settings_from(args)
+    bar = cli_follow.ProgressBar() if follow else None
+    progress = bar.message if bar else (None if args.json else _say)
+    tracer = Tracer(db, progress=progress, events=bar.event if bar else None)
+    trace = tracer.trace(url, html=html, follow=follow)
     if args.json:
         print(json.dumps(trace, ensure_ascii=False, indent=2))
     else:
-        print(format_trace(trace))
+        print(format_trace(trace) + cli_follow.format_follow(trace))
         _say(f"Stored as trace {trace['id']} in {_db_path(args)}.")
     return 0
 
@@ -134,6 +145,16 @@ def _hop(hop: dict) -> str:
     if hop.get("role"):
         text += f", {hop['role']}"
     return text + ")"
+
+
+def cmd_export(args) -> int:
+    from .export import export
+
+    trace = store.load_trace(store.open_db(_db_path(args)), args.trace_id)
+    if trace is None:
+        raise NotFound(f"No trace with id {args.trace_id} in {_db_path(args)}.")
+    print(export(trace, args.format)[0], end="")
+    return 0
 
 
 def cmd_analyze(args) -> int:

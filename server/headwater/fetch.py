@@ -449,11 +449,13 @@ class Fetcher:
     def close(self) -> None:
         self.session.close()
 
-    def fetch(self, url: str) -> FetchResult:
+    def fetch(self, url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
+        """`headers` adds request headers, e.g. If-None-Match / If-Modified-Since for a
+        conditional GET; a 304 answer is then a success with status 304 and an empty body."""
         started = time.monotonic()
         result = FetchResult(url=url, fetched_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
         try:
-            self._fetch(url, result, deadline=started + self.settings.total_timeout)
+            self._fetch(url, result, deadline=started + self.settings.total_timeout, headers=headers or {})
         except _Failed as failure:
             result.error_code, result.error = failure.code, failure.message
             result.body, result.sha256 = b"", None
@@ -463,7 +465,7 @@ class Fetcher:
 
     # -- one fetch, hop by hop
 
-    def _fetch(self, url: str, result: FetchResult, deadline: float) -> None:
+    def _fetch(self, url: str, result: FetchResult, deadline: float, headers: dict[str, str]) -> None:
         current, previous = url, None
         seen: set[str] = set()
         redirects = 0
@@ -476,12 +478,15 @@ class Fetcher:
                 prefix = f"{previous} redirected to {current}, which Headwater will not fetch. " if previous else ""
                 raise _Failed(code, prefix + error.message) from None
             seen.add(target.url.split("#")[0])
-            response = self._send(target, addresses, deadline)
+            response = self._send(target, addresses, deadline, headers)
             result.final_url = target.url
             result.status = response.status_code
             result.content_type = response.headers.get("Content-Type")
             result.etag = response.headers.get("ETag")
             result.last_modified = response.headers.get("Last-Modified")
+            if response.status_code == 304 and headers:   # not modified since the copy we hold
+                response.close()
+                return
             if response.status_code not in REDIRECT_STATUSES:
                 self._read_page(target, response, result, deadline)
                 return
@@ -524,7 +529,8 @@ class Fetcher:
                     )
         return addresses
 
-    def _send(self, target: _Target, addresses: list[str], deadline: float) -> requests.Response:
+    def _send(self, target: _Target, addresses: list[str], deadline: float,
+              headers: dict[str, str] | None = None) -> requests.Response:
         """Send the GET to the first checked address that accepts a connection."""
         settings = self.settings
         failure: _Failed | None = None
@@ -532,7 +538,7 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            request = requests.Request("GET", target.url_for_address(address), headers={"Host": target.host_header})
+            request = requests.Request("GET", target.url_for_address(address), headers={**(headers or {}), "Host": target.host_header})
             try:
                 return self.session.send(
                     self.session.prepare_request(request), allow_redirects=False, stream=True,

@@ -48,3 +48,39 @@ def _ports(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
     if not value:
         return default
     return tuple(int(port) for port in value.replace(" ", "").split(",") if port)
+
+
+@dataclass(frozen=True)
+class FollowSettings:
+    """Limits of a multi-hop trace (following cited pages upstream); see follow.py.
+
+    Environment: HEADWATER_FOLLOW_DEPTH, _PAGES, _SECONDS, _WORKERS, _PER_HOST,
+    _DELAY, HEADWATER_CACHE_TTL, HEADWATER_WAYBACK_API, HEADWATER_NEWS_INDEX_API.
+    """
+
+    depth: int = 3                        # hops away from the traced page
+    max_pages: int = 25                   # pages fetched in one trace, the traced page included
+    time_budget: float = 60.0             # seconds of wall clock for the whole follow
+    workers: int = 8                      # fetches in flight at once
+    per_host: int = 2                     # of which at most this many to one host
+    politeness_delay: float = 1.0         # seconds between two requests to one host
+    cache_ttl: float = 3600.0             # a page fetched this recently is reused from the store
+    respect_robots: bool = True
+    wayback_api: str = "https://archive.org/wayback/available"
+    news_index_api: str = "https://api.gdeltproject.org/api/v2/doc/doc"   # GDELT DOC 2.0 API
+    news_index_days: int = 7              # search this many days before the citing page's date
+
+    @classmethod
+    def from_env(cls) -> "FollowSettings":
+        env, d = os.environ, cls()
+        return cls(
+            depth=int(env.get("HEADWATER_FOLLOW_DEPTH", d.depth)),
+            max_pages=int(env.get("HEADWATER_FOLLOW_PAGES", d.max_pages)),
+            time_budget=float(env.get("HEADWATER_FOLLOW_SECONDS", d.time_budget)),
+            workers=int(env.get("HEADWATER_FOLLOW_WORKERS", d.workers)),
+            per_host=int(env.get("HEADWATER_FOLLOW_PER_HOST", d.per_host)),
+            politeness_delay=float(env.get("HEADWATER_FOLLOW_DELAY", d.politeness_delay)),
+            cache_ttl=float(env.get("HEADWATER_CACHE_TTL", d.cache_ttl)),
+            wayback_api=env.get("HEADWATER_WAYBACK_API", d.wayback_api),
+            news_index_api=env.get("HEADWATER_NEWS_INDEX_API", d.news_index_api),
+        )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import migrations
+
 SCHEMA = Path(__file__).resolve().parent / "schema.sql"
 
 
@@ -33,6 +35,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+    migrations.apply(db)  # what schema.sql cannot do to an existing store (new columns)
     return db
 
 
@@ -160,6 +163,11 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> dict | None:
            WHERE p.trace_id = ? ORDER BY s.name""",
         [trace_id],
     ))
+    from . import follow_store  # the pages followed upstream, when the trace followed its sources
+
+    follow = follow_store.load(db, trace_id)
+    if follow is not None:
+        trace["follow"] = follow
     return trace
 
 

@@ -2,25 +2,33 @@
 
 `provenance()` is the pure part: from a page and its attributions it builds the
 graph (who cites or relays whom), the primary sources (the ends of the chains)
-and one chain per primary source. `trace_page()` runs the whole pipeline and
+and one chain per primary source. `Tracer.trace()` runs the whole pipeline and
 writes the result in one transaction.
+
+With `follow=` the trace then goes upstream, page by page (follow.py), and the
+result gains a "follow" object: the pages read, the hops between them with the
+matched passages, and the chains across documents. Without it the result is the
+single-page trace of the README's contract, unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from dataclasses import dataclass
 
 import sqlite_utils
 
-from . import store
+from . import follow_store, store
 from .attribute import Attributor
 from .errors import HeadwaterError, NoText
 from .extract import extract
 from .fetch import Fetcher, validate_url
 from .model import Attribution
+from .settings import FollowSettings
 
+NLP_LOCK = threading.Lock()   # one spaCy pipeline is shared by traces running in several threads
 PAGE = ("<page>", "page")  # the node of the traced page itself
 
 PRIMARY_REASONS = {
@@ -114,9 +122,10 @@ class Tracer:
     """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
 
     def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
-                 attributor: Attributor | None = None, progress=None):
+                 attributor: Attributor | None = None, progress=None, events=None):
         self.db = db
         self.progress = progress or (lambda message: None)  # told each stage as it starts
+        self.events = events or (lambda event: None)        # told each progress event of a follow, as a dict
         self.fetcher = fetcher or Fetcher()
         self._attributor = attributor
 
@@ -126,14 +135,21 @@ class Tracer:
             self._attributor = Attributor()
         return self._attributor
 
-    def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None) -> dict:
-        """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input."""
+    def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None,
+              follow: FollowSettings | bool | None = None, background: bool = False) -> dict:
+        """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input.
+
+        follow: also follow its sources upstream (True: FollowSettings.from_env()); with
+        background=True the following runs in a thread and the result says "running".
+        """
         started = time.monotonic()
         if html is None:
             self.progress(f"Fetching {url}")
             result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
-            fetch_id = store.log_fetch(self.db, result.to_log())
+            fetch_id = store.log_fetch(self.db, result.to_log() | {"etag": result.etag,
+                                                                   "last_modified": result.last_modified})
             result.raise_for_error()
+            follow_store.keep_version(self.db, result.sha256, result.body, result.content_type)
             url = result.url
             page_html, final_url, sha256, fetched_at = result.html(), result.final_url, result.sha256, result.fetched_at
         else:
@@ -162,7 +178,8 @@ class Tracer:
             store.mark_fetch_failed(self.db, fetch_id, NoText.code, f"No article text in {url}")
             raise NoText(f"No article text could be extracted from {url}")
         self.progress("Finding sources")
-        attributions = self.attributor.attribute(page.text, page.links, page.quotes)
+        with NLP_LOCK:
+            attributions = self.attributor.attribute(page.text, page.links, page.quotes)
         page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
                      "url": page.canonical_url or final_url}
         graph = provenance(page_node, attributions)
@@ -177,4 +194,86 @@ class Tracer:
         }
         self.progress("Recording the provenance")
         store.save_trace(self.db, trace, fetch_id=fetch_id, edges=graph.edges)
+        if follow:
+            settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
+            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background)
         return trace
+
+    # -- following the sources upstream ----------------------------------------------------
+
+    def _follow(self, trace: dict, page, attributions, settings: FollowSettings, claim, background) -> dict:
+        from . import reuse
+        from .follow import Doc
+        from .gazetteer import Gazetteer
+
+        claim_span = None
+        if claim:   # where the reader's sentence is in the page (tolerating small differences)
+            found = reuse.find(claim, 0, len(claim), page.text)
+            claim_span = (found.cited.start, found.cited.end) if found.cited else None
+        gazetteer = Gazetteer.default()
+        outlet = gazetteer.by_domain(trace["final_url"]) or (gazetteer.lookup(page.site) if page.site else None)
+        root = Doc(0, trace["url"], 0, None, "root", final_url=trace["final_url"], canonical_url=page.canonical_url,
+                   title=page.title, site=page.site, author=page.author, published=page.published,
+                   outlet=outlet.name if outlet else None, sha256=trace["sha256"], text=page.text,
+                   links=page.links, attributions=attributions, document_id=self._document_id(trace["id"]))
+        follow_store.start(self.db, trace["id"], settings, claim_span)
+        path = self.db.execute("PRAGMA database_list").fetchone()[2]
+        if background and path:   # a file store: the thread gets its own connection
+            thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace['id']}",
+                                      args=(path, trace["id"], root, settings, claim_span, bool(claim)), daemon=True)
+            thread.start()
+            return follow_store.load(self.db, trace["id"])
+        return self._run_follow(self.db, trace["id"], root, settings, claim_span, bool(claim))
+
+    def _document_id(self, trace_id: int) -> int:
+        return self.db.execute("SELECT document_id FROM traces WHERE id = ?", [trace_id]).fetchone()[0]
+
+    def _follow_in_background(self, path, trace_id, root, settings, claim_span, claim_given):
+        db = store.open_db(path)
+        try:
+            self._run_follow(db, trace_id, root, settings, claim_span, claim_given)
+        except Exception:   # recorded as the follow's state; a thread has no caller to raise to
+            pass
+        finally:
+            db.close()
+
+    def _run_follow(self, db, trace_id, root, settings, claim_span, claim_given) -> dict:
+        from .follow import Follower
+
+        def emit(kind: str, data: dict):
+            event = follow_store.add_event(db, trace_id, kind, data)
+            self.events(event)
+            message = _progress_message(kind, data)
+            if message:
+                self.progress(message)
+
+        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit)
+        try:
+            result = follower.run(root, claim_span, claim_given=claim_given)
+            follow_store.save(db, trace_id, result, follower.new_documents())
+        except Exception as error:
+            follow_store.fail(db, trace_id, f"{type(error).__name__}: {error}")
+            emit("failed", {"error": str(error)})
+            raise
+        emit("done", {"pages": len(result["documents"]), "chains": len(result["chains"]),
+                      "primary_sources": [p["name"] for p in result["primary_sources"]]})
+        return follow_store.load(db, trace_id)
+
+
+def _progress_message(kind: str, data: dict) -> str | None:
+    """The progress events of a follow, as a sentence for a terminal or a log."""
+    count = f" ({data['done']}/{data['total']} pages)" if "total" in data else ""
+    if kind == "fetching":
+        return f"Following {data['url']} (depth {data['depth']}){count}"
+    if kind == "page":
+        if data["status"] == "traced":
+            archived = f", from the Wayback Machine ({data['archived']['date']})" if data.get("archived") else ""
+            return f"Read {data['url']}{archived}{count}"
+        return f"Could not read {data['url']}: {(data.get('error') or {}).get('message')}{count}"
+    if kind == "cycle":
+        return "Circular sourcing: " + " -> ".join(data["urls"])
+    if kind == "searching":
+        return f"Looking for the article of {data['outlet']} in the news index"
+    if kind == "done":
+        return f"Followed {data['pages']} pages: {data['chains']} chains"
+    return None

@@ -1,0 +1,217 @@
+"""Cached lookups under load: GET /api/provenance?url= with 32 concurrent clients.
+
+    .venv/bin/python bench/lookups.py [--quick] [--traces N] [--clients N] [--seconds S] [--json FILE]
+
+A store of 10,000 traces (bench/synthetic.py) is built in a temporary folder and
+served by the production server, `headwater serve` (waitress), started as a
+subprocess on a free loopback port. If the CLI has a `token` command, the token
+it prints for that store is sent as `Authorization: Bearer ...`.
+
+The load: 32 clients in one asyncio loop, each on its own keep-alive HTTP/1.1
+connection, each sending its next request when the last answer is read in full.
+Rounds alternate between the baseline, `GET /api/health` on the same server,
+and `GET /api/provenance?url=U`, U being the asked, final or canonical URL of a
+random stored trace (every answer must be a 200 with that trace). Per round:
+requests/s, p50 and p99 latency (send to last byte); reported: the median over
+the rounds.
+
+Targets (issue 7): provenance p99 <= 20 ms, and its requests/s >= 50% of health's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402
+from benchkit import Row, check, emit, median, percentile, ratio, say  # noqa: E402
+
+BENCH = "lookups"
+
+
+def headwater_bin() -> str:
+    script = Path(sys.executable).parent / "headwater"
+    return str(script if script.exists() else synthetic.REPO / ".venv" / "bin" / "headwater")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api_token(db: Path) -> str | None:
+    """The store's API token, if this version of the CLI has `headwater token` (checked at run time)."""
+    probe = subprocess.run([headwater_bin(), "token", "--help"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return None
+    out = subprocess.run([headwater_bin(), "token", "--db", str(db)], capture_output=True, text=True, check=True)
+    lines = [line.strip() for line in out.stdout.splitlines() if line.strip()]
+    return lines[-1] if lines else None
+
+
+class Server:
+    """`headwater serve` on a free port, stopped (by its own pid) on exit."""
+
+    def __init__(self, db: Path, token: str | None):
+        self.db, self.token, self.port = db, token, free_port()
+        self.proc = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen([headwater_bin(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+                                      "--db", str(self.db)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"headwater serve exited with {self.proc.returncode}:\n{self.proc.stderr.read()}")
+            try:
+                status, _ = self.get("/api/health")
+                if status == 200:
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("headwater serve did not answer /api/health within 60 s")
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers=self.headers())
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+
+async def _client(port: int, paths: list[str], headers: str, deadline: float, latencies: list[float],
+                  statuses: dict[int, int]):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    k = 0
+    try:
+        while time.perf_counter() < deadline:
+            path = paths[k % len(paths)]
+            k += 1
+            started = time.perf_counter()
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = 0
+            for line in head.split(b"\r\n")[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if length:
+                await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            status = int(head.split(b" ", 2)[1])
+            statuses[status] = statuses.get(status, 0) + 1
+    finally:
+        writer.close()
+
+
+async def _load(port: int, paths: list[str], headers: str, clients: int, seconds: float):
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    started = time.perf_counter()
+    deadline = started + seconds
+    rng = random.Random(clients)
+    # each client walks the paths from its own starting point
+    jobs = [_client(port, paths[i:] + paths[:i], headers, deadline, latencies, statuses)
+            for i in (rng.randrange(len(paths)) for _ in range(clients))]
+    await asyncio.gather(*jobs)
+    elapsed = time.perf_counter() - started
+    return {"rps": len(latencies) / elapsed, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
+            "n": len(latencies), "statuses": statuses}
+
+
+def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict:
+    headers = "".join(f"{k}: {v}\r\n" for k, v in server.headers().items())
+    return asyncio.run(_load(server.port, paths, headers, clients, seconds))
+
+
+def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: float | None = None,
+        rounds: int | None = None):
+    seconds = seconds or (2.0 if quick else 4.0)
+    rounds = rounds or (3 if quick else 5)
+    with tempfile.TemporaryDirectory(prefix="headwater-bench-") as tmp:
+        db = Path(tmp) / "lookups.db"
+        say(f"lookups: building a store of {traces:,} traces")
+        synthetic.build_store(db, traces)
+        token = api_token(db)
+        rng = random.Random(11)
+        picks = [rng.randrange(traces) for _ in range(500)]
+        kinds = ("url", "final_url", "canonical_url")
+        provenance = [f"/api/provenance?url={quote(synthetic.urls(i)[kinds[k % 3]], safe='')}"
+                      for k, i in enumerate(picks)]
+        with Server(db, token) as server:
+            status, body = server.get(provenance[0])
+            if status != 200 or json.loads(body)["id"] != picks[0] + 1:
+                raise RuntimeError(f"GET {provenance[0]} answered {status}: {body[:300]!r}")
+            say(f"lookups: server on port {server.port}, token {'sent' if token else 'not needed'}; "
+                f"{clients} clients, {rounds} rounds x {seconds:.0f} s per endpoint")
+            load(server, ["/api/health"], clients, 1.0)  # warm-up: threads, caches
+            load(server, provenance, clients, 1.0)
+            results = {"health": [], "provenance": []}
+            for r in range(rounds):
+                order = ("health", "provenance") if r % 2 == 0 else ("provenance", "health")
+                for name in order:
+                    results[name].append(load(server, ["/api/health"] if name == "health" else provenance,
+                                              clients, seconds))
+                say(f"lookups: round {r + 1}/{rounds}: " + ", ".join(
+                    f"{k} {v[-1]['rps']:.0f} req/s p99 {v[-1]['p99'] * 1000:.1f} ms" for k, v in results.items()))
+    bad = {name: {s: c for res in rs for s, c in res["statuses"].items() if s != 200} for name, rs in results.items()}
+    if any(bad.values()):
+        raise RuntimeError(f"non-200 answers under load: {bad}")
+    m = {name: {k: median(res[k] for res in rs) for k in ("rps", "p50", "p99")} for name, rs in results.items()}
+    h, p = m["health"], m["provenance"]
+    share = ratio(p["rps"], h["rps"])
+    rows = [
+        Row(BENCH, f"provenance, {clients} clients", p["rps"], "req/s", f"health {h['rps']:.0f} req/s",
+            share, ">= 0.5x", check(share, ">= 0.5x")),
+        Row(BENCH, "provenance p99 latency", p["p99"] * 1000, "ms", f"health p99 {h['p99'] * 1000:.1f} ms",
+            ratio(p["p99"], h["p99"]), "<= 20 ms", check(p["p99"] * 1000, "<= 20")),
+        Row(BENCH, "provenance p50 latency", p["p50"] * 1000, "ms", f"health p50 {h['p50'] * 1000:.1f} ms",
+            ratio(p["p50"], h["p50"])),
+    ]
+    total = sum(res["n"] for rs in results.values() for res in rs)
+    notes = [f"lookups: {traces:,} traces, {clients} keep-alive clients, {rounds} rounds of {seconds:.0f} s per "
+             f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}."]
+    return rows, notes
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="3 rounds of 2 s per endpoint")
+    parser.add_argument("--traces", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=float, help="length of one round per endpoint (default 4; 2 with --quick)")
+    parser.add_argument("--rounds", type=int)
+    parser.add_argument("--json", help="also write the rows to this file (for perf.py)")
+    args = parser.parse_args(argv)
+    rows, notes = run(args.quick, args.traces, args.clients, args.seconds, args.rounds)
+    emit(rows, args.json, notes)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,120 @@
+"""The HTTP side of multi-hop tracing: following options, progress as Server-Sent Events, exports.
+
+    POST /api/traces  {"url", "follow": true, "depth", "budget", "seconds", "background"}
+        (parsed by follow_options(); api.create_trace passes them to Tracer.trace)
+    GET /api/traces/<id>/events              text/event-stream: the trace's progress
+    GET /api/traces/<id>/prov[?format=...]   PROV-JSON (default), graphml or dot
+
+Registered by api.create_app; `get_db` and the JSON errors are api.py's.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import replace
+
+from flask import Blueprint, Response, current_app, request, stream_with_context
+
+from . import export, follow_store, store
+from .errors import HeadwaterError, NotFound
+from .settings import FollowSettings
+
+bp = Blueprint("api_graph", __name__, url_prefix="/api")
+
+POLL_SECONDS = 0.25          # how often a running trace's events are looked for
+STREAM_LIMIT_SECONDS = 600   # an event stream ends after this long even if the trace still runs
+MAX_DEPTH, MAX_PAGES, MAX_SECONDS = 6, 200, 600
+
+
+def follow_options(body: dict) -> dict:
+    """Tracer.trace() keywords from a POST /api/traces body; {} when it asks for one page only."""
+    wants = body.get("follow")
+    numbers = {k: body.get(k) for k in ("depth", "budget", "seconds") if body.get(k) is not None}
+    if wants is None and not numbers and not body.get("background"):
+        return {}
+    if wants is not None and not isinstance(wants, bool):
+        raise HeadwaterError('The field "follow" must be true or false.', code="bad_request")
+    if wants is False:
+        return {}
+    limits = {"depth": ("depth", MAX_DEPTH), "budget": ("max_pages", MAX_PAGES), "seconds": ("time_budget", MAX_SECONDS)}
+    settings = current_app.config.get("FOLLOW_SETTINGS") or FollowSettings.from_env()
+    changes = {}
+    for name, value in numbers.items():
+        field, most = limits[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= most:
+            raise HeadwaterError(f'The field "{name}" must be a number from 0 to {most}.', code="bad_request")
+        changes[field] = value
+    if changes.get("depth") == 0:
+        return {}
+    background = body.get("background", False)
+    if not isinstance(background, bool):
+        raise HeadwaterError('The field "background" must be true or false.', code="bad_request")
+    return {"follow": replace(settings, **changes), "background": background}
+
+
+def created_status(trace: dict) -> int:
+    """202 while the trace still follows its sources in the background, else 201."""
+    return 202 if (trace.get("follow") or {}).get("state") == "running" else 201
+
+
+def _db():
+    from .api import get_db
+
+    return get_db()
+
+
+@bp.get("/traces/<int:trace_id>/events")
+def events(trace_id: int):
+    db = _db()
+    if store.load_trace(db, trace_id) is None:
+        raise NotFound(f"No trace with id {trace_id}.")
+    try:
+        after = int(request.headers.get("Last-Event-ID") or request.args.get("after") or 0)
+    except ValueError:
+        after = 0
+    path = current_app.config["DATABASE"]
+
+    def stream():
+        # Its own connection: the request's is closed at teardown, before the stream ends.
+        conn = store.open_db(path)
+        seen, stop_at = after, time.monotonic() + STREAM_LIMIT_SECONDS
+        try:
+            yield "retry: 2000\n\n"
+            while True:
+                state = follow_store.state(conn, trace_id)
+                for event in follow_store.events(conn, trace_id, seen):
+                    seen = event["seq"]
+                    yield _sse(event["seq"], event["type"], {**event["data"], "at": event["at"]})
+                if state != "running":
+                    if state is None:   # a one-page trace: it was done when it was stored
+                        yield _sse(seen + 1, "done", {"pages": 1})
+                    return
+                if time.monotonic() > stop_at:
+                    return
+                time.sleep(POLL_SECONDS)
+        finally:
+            conn.close()
+
+    return Response(stream_with_context(stream()), mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def _sse(seq: int, kind: str, data: dict) -> str:
+    return f"id: {seq}\nevent: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@bp.get("/traces/<int:trace_id>/prov")
+def prov(trace_id: int):
+    trace = store.load_trace(_db(), trace_id)
+    if trace is None:
+        raise NotFound(f"No trace with id {trace_id}.")
+    fmt = request.args.get("format", "prov").lower()
+    if fmt in ("json", "prov-json"):
+        fmt = "prov"
+    if fmt not in export.FORMATS:
+        raise HeadwaterError(f"format must be one of {', '.join(export.FORMATS)}.", code="bad_request")
+    body, mimetype = export.export(trace, fmt)
+    extension = {"prov": "prov.json", "graphml": "graphml", "dot": "dot"}[fmt]
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'inline; filename="trace-{trace_id}.{extension}"'})

@@ -1,0 +1,100 @@
+"""Crawling manners for a multi-hop trace: robots.txt, per-host limits, one URL key per page.
+
+A reader's own page is fetched like a browser would (see trace.py); the pages
+Headwater then follows on its own are a crawl, so they obey the site's
+robots.txt (parsed by protego), at most `per_host` requests to one host at a
+time, and a pause of `delay` seconds between two requests to the same host.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
+
+import courlan
+from protego import Protego
+
+from .fetch import Fetcher
+
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "smid")
+
+
+def url_key(url: str) -> str:
+    """The same page under its spellings: host case, default port, query order, tracking
+    parameters, fragment and trailing slash do not make a different page."""
+    try:
+        url = courlan.normalize_url(url)
+    except Exception:   # courlan refuses a few odd URLs: fall back to the plain split below
+        pass
+    parts = urlsplit(url)
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
+def host_of(url: str) -> str:
+    """The politeness unit: host and port ("127.0.0.1:8001" and "127.0.0.1:8002" are two sites)."""
+    return urlsplit(url).netloc.lower()
+
+
+class HostGate:
+    """At most `per_host` requests in flight to one host, `delay` seconds apart."""
+
+    def __init__(self, per_host: int, delay: float):
+        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str):
+        with self._lock:
+            semaphore = self._slots.setdefault(host, threading.Semaphore(self.per_host))
+        semaphore.acquire()
+        try:
+            with self._lock:   # book the next start time for this host, then wait for ours outside the lock
+                start = max(time.monotonic(), self._next_start.get(host, 0.0))
+                self._next_start[host] = start + self.delay
+            pause = start - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            yield
+        finally:
+            semaphore.release()
+
+
+class Robots:
+    """robots.txt of each site, fetched once per trace (the first request to a site waits for it)."""
+
+    def __init__(self, fetcher: Fetcher, gate: HostGate, user_agent: str):
+        self.fetcher, self.gate, self.user_agent = fetcher, gate, user_agent
+        self._lock = threading.Lock()
+        self._site_locks: dict[str, threading.Lock] = {}
+        self._rules: dict[str, Protego | None] = {}   # None: no usable robots.txt, everything allowed
+        self.fetches: list = []                        # FetchResults, for the fetch log
+
+    def allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}"
+        with self._lock:
+            site_lock = self._site_locks.setdefault(site, threading.Lock())
+        with site_lock:
+            if site not in self._rules:
+                self._rules[site] = self._load(site)
+        rules = self._rules[site]
+        return rules is None or rules.can_fetch(url, self.user_agent)
+
+    def _load(self, site: str) -> Protego | None:
+        with self.gate.slot(host_of(site)):
+            result = self.fetcher.fetch(site + "/robots.txt")
+        self.fetches.append(result)
+        # RFC 9309: a missing robots.txt (4xx) allows everything, a failing one (5xx) disallows
+        # everything. A site that does not answer at all is left to the page fetch, whose
+        # error ("could not connect") is the one to report.
+        if result.ok:
+            return Protego.parse(result.body.decode("utf-8", "replace"))
+        if result.status and result.status >= 500:
+            return Protego.parse("User-agent: *\nDisallow: /\n")
+        return None
