@@ -150,7 +150,7 @@ def _memory_child_main(mode: str, limit: int | None):
 
 def run(quick: bool = False, pages: int | None = None, repeats: int | None = None) -> tuple[list[Row], list[str]]:
     limit = pages or (QUICK_PAGES if quick else None)
-    repeats = repeats or (2 if quick else 3)
+    repeats = repeats or 2
     corpus = corpus_pages(limit)
     m = measure(corpus, repeats)
     p = m["per_page"]
@@ -181,9 +181,9 @@ def run(quick: bool = False, pages: int | None = None, repeats: int | None = Non
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help=f"first {QUICK_PAGES} pages, 2 repeats")
+    parser.add_argument("--quick", action="store_true", help=f"only the first {QUICK_PAGES} pages")
     parser.add_argument("--pages", type=int, help="only the first N pages (sorted by file name)")
-    parser.add_argument("--repeats", type=int, help="passes over the pages (default 3; 2 with --quick)")
+    parser.add_argument("--repeats", type=int, help="passes over the pages (default 2)")
     parser.add_argument("--json", help="also write the rows to this file (for perf.py)")
     parser.add_argument("--memory-child", choices=("ours", "traf"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -4,8 +4,10 @@
 
 A store of 10,000 traces (bench/synthetic.py) is built in a temporary folder and
 served by the production server, `headwater serve` (waitress), started as a
-subprocess on a free loopback port. If the CLI has a `token` command, the token
-it prints for that store is sent as `Authorization: Bearer ...`.
+subprocess on a free loopback port, with HEADWATER_RATE_LIMIT raised out of
+reach (32 clients on one address are one client to the limiter; it stays on, so
+its cost is measured). If the CLI has a `token` command, the token it prints for
+that store is sent as `Authorization: Bearer ...`.
 
 The load: 32 clients in one asyncio loop, each on its own keep-alive HTTP/1.1
 connection, each sending its next request when the last answer is read in full.
@@ -39,6 +41,7 @@ import synthetic  # noqa: E402
 from benchkit import Row, check, emit, median, percentile, ratio, say  # noqa: E402
 
 BENCH = "lookups"
+RATE_LIMIT = 10**9
 
 
 def headwater_bin() -> str:
@@ -70,13 +73,18 @@ class Server:
         self.proc = None
 
     def __enter__(self):
+        # the server's log goes to a file: a pipe nobody reads would fill up and stall the server
+        self.log = tempfile.NamedTemporaryFile("w+", prefix="headwater-serve-", suffix=".log")
+        # 32 clients on one address are one client to the per-client rate limit (600 a minute by
+        # default): raise it out of reach, but keep it on, so that its cost is part of every request.
+        env = {**os.environ, "HEADWATER_RATE_LIMIT": str(RATE_LIMIT)}
         self.proc = subprocess.Popen([headwater_bin(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
                                       "--db", str(self.db)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                     stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"headwater serve exited with {self.proc.returncode}:\n{self.proc.stderr.read()}")
+                raise RuntimeError(f"headwater serve exited with {self.proc.returncode}:\n{self.server_log()}")
             try:
                 status, _ = self.get("/api/health")
                 if status == 200:
@@ -92,6 +100,11 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.log.close()
+
+    def server_log(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-3000:]
 
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.token}"} if self.token else {}
@@ -106,7 +119,7 @@ class Server:
 
 
 async def _client(port: int, paths: list[str], headers: str, deadline: float, latencies: list[float],
-                  statuses: dict[int, int]):
+                  statuses: dict):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     k = 0
     try:
@@ -114,25 +127,26 @@ async def _client(port: int, paths: list[str], headers: str, deadline: float, la
             path = paths[k % len(paths)]
             k += 1
             started = time.perf_counter()
-            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\r\n".encode())
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             length = 0
             for line in head.split(b"\r\n")[1:]:
                 name, _, value = line.partition(b":")
                 if name.strip().lower() == b"content-length":
                     length = int(value)
-            if length:
-                await reader.readexactly(length)
+            body = await reader.readexactly(length) if length else b""
             latencies.append(time.perf_counter() - started)
             status = int(head.split(b" ", 2)[1])
             statuses[status] = statuses.get(status, 0) + 1
+            if status != 200:
+                statuses.setdefault("example", body[:300])
     finally:
         writer.close()
 
 
 async def _load(port: int, paths: list[str], headers: str, clients: int, seconds: float):
     latencies: list[float] = []
-    statuses: dict[int, int] = {}
+    statuses: dict = {}   # status -> count, and "example": the body of a non-200 answer
     started = time.perf_counter()
     deadline = started + seconds
     rng = random.Random(clients)
@@ -180,8 +194,9 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
                                               clients, seconds))
                 say(f"lookups: round {r + 1}/{rounds}: " + ", ".join(
                     f"{k} {v[-1]['rps']:.0f} req/s p99 {v[-1]['p99'] * 1000:.1f} ms" for k, v in results.items()))
+            server_log = server.server_log()
     bad = {name: {s: c for res in rs for s, c in res["statuses"].items() if s != 200} for name, rs in results.items()}
-    if any(bad.values()):
+    if any(bad.values()):  # counts per status, and the body of one such answer
         raise RuntimeError(f"non-200 answers under load: {bad}")
     m = {name: {k: median(res[k] for res in rs) for k in ("rps", "p50", "p99")} for name, rs in results.items()}
     h, p = m["health"], m["provenance"]
@@ -195,8 +210,11 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
             ratio(p["p50"], h["p50"])),
     ]
     total = sum(res["n"] for rs in results.values() for res in rs)
+    warnings = [line for line in server_log.splitlines() if "WARNING" in line or "queue" in line.lower()]
     notes = [f"lookups: {traces:,} traces, {clients} keep-alive clients, {rounds} rounds of {seconds:.0f} s per "
              f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}."]
+    if warnings:
+        notes.append(f"lookups: the server logged {len(warnings)} warnings, e.g. {warnings[-1].strip()[:160]}")
     return rows, notes
 
 

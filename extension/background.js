@@ -68,7 +68,7 @@ export async function traceClaim(request, onProgress) {
   const settings = await loadSettings();
   const client = Client.fromSettings(settings);
   const html = settings.sendHtml ? await renderedHtml(request.tabId) : undefined;
-  return client.trace({ url: request.url, claim: request.claim, html }, onProgress);
+  return client.trace({ url: request.url, claim: request.claim, html, follow: settings.followSources }, onProgress);
 }
 
 ext.runtime.onConnect.addListener((port) => {

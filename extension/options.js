@@ -1,4 +1,4 @@
-/** The options page: backend address, API token, sending the rendered HTML, overlay default. */
+/** The options page: backend address, API token, sending the rendered HTML, following sources, overlay default. */
 import { ext } from "./lib/browser.js";
 import { Client, asBackendError, startCommand } from "./lib/client.js";
 import { DEFAULTS, checkBackendUrl, loadSettings, saveSettings } from "./lib/settings.js";
@@ -14,6 +14,7 @@ function fill(settings) {
   $("backend-url").value = settings.backendUrl;
   $("token").value = settings.token;
   $("send-html").checked = settings.sendHtml;
+  $("follow-sources").checked = settings.followSources;
   $("overlay-default").checked = settings.overlayDefault;
 }
 
@@ -30,6 +31,7 @@ function read() {
     backendUrl: checked.value,
     token: $("token").value.trim(),
     sendHtml: $("send-html").checked,
+    followSources: $("follow-sources").checked,
     overlayDefault: $("overlay-default").checked,
   };
 }

@@ -7,10 +7,11 @@
  * which the "Trace this claim" context menu uses.
  */
 import { ext } from "./lib/browser.js";
-import { BackendError, Client, asBackendError, clientStage, serveCommand } from "./lib/client.js";
+import { BackendError, Client, asBackendError, clientStage, isRunning, serveCommand, shortUrl } from "./lib/client.js";
 import {
-  KIND_LABELS, attributionsFor, badgesFor, evidenceOf, groupSources, isArchiveUrl, isUnlinked,
-  kindHeading, overlayMarks, primaryEntry,
+  KIND_LABELS, VERDICTS, attributionsFor, badgesFor, certaintyOf, chainEvidence, chainsOf, documentOf,
+  evidenceOf, followOf, groupSources, hopInto, isArchiveUrl, isUnlinked, kindHeading, nameKey, overlayMarks,
+  primariesOf, primaryEntry,
 } from "./lib/evidence.js";
 import { MSG, TRACE_PORT, isMessage, overlayHide, overlayShow, overlayStatus, traceClaim } from "./lib/messages.js";
 import { loadSettings } from "./lib/settings.js";
@@ -43,6 +44,7 @@ const state = {
   client: null,
   trace: null,
   busy: false,
+  backendProgress: false,   // a progress event from the backend has arrived in this trace
 };
 
 // --- where we are ----------------------------------------------------------
@@ -74,28 +76,45 @@ function showPage(title) {
 
 // --- progress ----------------------------------------------------------------
 
+/** Where each of the client's own stages puts the bar, in percent. */
+const CLIENT_PERCENT = { sending: 3, analysing: 10, rendering: 100 };
+/** The share of the bar the backend's progress events fill: from 10 % to 95 %. */
+const BACKEND_FROM = 10;
+const BACKEND_SPAN = 85;
+
 /**
- * One bar for the whole trace, in percent. The client's own stages split it
- * in three (sending, waiting for the backend, drawing); progress events from
- * the backend, when it sends them, fill the middle third.
+ * One bar for the whole trace, in percent, never going back. The client's own
+ * stages (sending, waiting for the first page, drawing) mark its ends; the
+ * backend's progress events, once the first one arrives, fill the middle by
+ * pages read out of pages known, and their messages replace the client's until
+ * the result is drawn.
  * @param {import("./lib/messages.js").Progress} p
  */
 function showProgress(p) {
+  if (p.from === "client" && state.backendProgress && p.stage !== "rendering") return;
   $("progress").hidden = false;
   const bar = $("progress-bar");
-  const third = 100 / 3;
-  let percent;
+  let percent = null;
   if (p.from === "backend") {
-    const share = p.total > 0 ? Math.min(1, Math.max(0, p.done / p.total)) : 0;
-    percent = third + share * third;
-    $("progress-step").textContent = p.total > 0 ? `Step ${Math.min(p.done + 1, p.total)} of ${p.total} at the backend` : "";
+    state.backendProgress = true;
+    if (Number.isFinite(p.total) && p.total > 0 && Number.isFinite(p.done)) {
+      percent = BACKEND_FROM + Math.min(1, Math.max(0, p.done / p.total)) * BACKEND_SPAN;
+      $("progress-step").textContent = `${p.done} of ${p.total} page${p.total === 1 ? "" : "s"} read (so far)`;
+    } else if (!$("progress-step").dataset.pages) {
+      percent = BACKEND_FROM;
+      $("progress-step").textContent = "";
+    }
+    if (percent !== null) $("progress-step").dataset.pages = "yes";
   } else {
-    percent = (p.done / Math.max(1, p.total)) * 100;
-    $("progress-step").textContent = `Step ${Math.min(p.done + 1, p.total)} of ${p.total}`;
+    percent = CLIENT_PERCENT[p.stage] ?? (p.done / Math.max(1, p.total)) * 100;
+    $("progress-step").textContent = p.stage === "rendering" ? "" : `Step ${Math.min(p.done + 1, p.total)} of ${p.total}`;
   }
   bar.max = 100;
-  bar.value = Math.round(Math.max(Number(bar.dataset.trace === "on" ? bar.value : 0), percent));
+  if (percent !== null) {
+    bar.value = Math.round(Math.max(Number(bar.dataset.trace === "on" ? bar.value : 0), percent));
+  }
   bar.dataset.trace = "on";
+  $("progress").dataset.from = p.from;
   $("progress-message").textContent = p.message;
   document.body.dataset.stage = p.stage;
 }
@@ -103,6 +122,8 @@ function showProgress(p) {
 function hideProgress() {
   $("progress").hidden = true;
   $("progress-bar").dataset.trace = "off";
+  delete $("progress-step").dataset.pages;
+  state.backendProgress = false;
   delete document.body.dataset.stage;
 }
 
@@ -189,69 +210,166 @@ function evidenceQuote(ev) {
   return h("blockquote", { class: "evidence-text" }, parts);
 }
 
+const flag = (cls, text, title) => h("span", { class: `flag ${cls}`, title }, text);
+const clip = (text, max = 480) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** The hop of a followed trace behind a chain node: into its page, or (its page unread) naming it. */
+function hopFor(node) {
+  if (!state.trace?.follow) return undefined;
+  if (node.document !== null && node.document !== undefined) return hopInto(state.trace, node.document);
+  const key = nameKey(node.name);
+  return (state.trace.follow.hops ?? []).find((hop) => hop.source && nameKey(hop.source.name) === key
+    && hop.status !== "followed");
+}
+
 function renderNode(node, index, chain) {
   if (index === 0 || node.kind === "page") {
     return h("li", { class: "hop hop-page" },
       h("div", { class: "hop-head" }, h("span", { class: "name" }, "This page"), badge("page")));
   }
+  const followed = "evidence" in node;   // a chain across documents (trace.follow)
   const entry = primaryEntry(state.trace, node.name);
-  const primary = Boolean(entry) || index === chain.length - 1;
-  const flags = [];
-  if (node.kind === "anonymous") flags.push(h("span", { class: "flag flag-anonymous" }, "Anonymous source"));
-  if (isUnlinked(node)) flags.push(h("span", { class: "flag flag-unlinked" }, "Cited without a link"));
+  const primary = !node.circular && (Boolean(entry) || index === chain.length - 1);
+  const hop = followed ? hopFor(node) : undefined;
+  const doc = documentOf(state.trace, node.document ?? hop?.to);
+  const unread = doc && doc.status !== "traced" && !node.document;
 
+  const flags = [];
+  if (node.kind === "anonymous") flags.push(flag("flag-anonymous", "Anonymous source"));
+  if (node.circular) {
+    const cycle = (state.trace.follow?.cycles ?? [])[0];
+    flags.push(flag("flag-circular", "Circular sourcing", cycle?.message));
+  }
+  if (unread) flags.push(flag("flag-unread", doc.status === "blocked" ? "Not allowed to read" : "Could not be read", doc.error?.message));
+  else if (isUnlinked(node) && !hop) flags.push(flag("flag-unlinked", "Cited without a link"));
+  for (const f of hop?.flags ?? []) {
+    if (f.code === "published_after") flags.push(flag("flag-after", "Published after the page citing it", f.message));
+    else if (f.code !== "circular") flags.push(flag(`flag-${f.code}`, f.message));
+  }
+  const sure = certaintyOf(hop);
+  if (sure !== null) flags.push(flag("flag-uncertain", `Uncertain match: ${sure}% sure`, hop.query ? `Found in a news index by: ${hop.query}` : undefined));
+  if (node.match?.verdict === "not_found") flags.push(flag("flag-not-found", "Claim not found in this page"));
+  if (doc?.changed) flags.push(flag("flag-changed", "Changed since it was last read"));
+
+  let evidence = [];
+  if (followed) {
+    const said = chainEvidence(state.trace, node);
+    if (said) {
+      evidence.push(h("p", { class: "ev-where muted" }, said.where ? `Cited in ${said.where}:` : "Cited in this page:"));
+      evidence.push(evidenceQuote(said));
+    }
+    if (node.match?.cited?.text) {
+      evidence.push(h("p", { class: "ev-where muted" }, `Found in its page (${VERDICTS[node.match.verdict] ?? node.match.verdict}):`));
+      evidence.push(h("blockquote", { class: "evidence-text matched" }, clip(node.match.cited.text)));
+    }
+  } else {
+    const attributions = attributionsFor(state.trace, node.name);
+    const found = attributions.map((a) => evidenceOf(state.trace, a)).filter(Boolean);
+    evidence = [...new Map(found.map((e) => [e.text, e])).values()].slice(0, 4).map(evidenceQuote);
+  }
   const attributions = attributionsFor(state.trace, node.name);
-  const evidence = attributions.map((a) => evidenceOf(state.trace, a)).filter(Boolean);
   const reporters = [...new Set(attributions.map((a) => a.source?.reporter).filter(Boolean))];
   const role = node.role || (reporters.length ? `Reported by ${reporters.join(", ")}` : null);
-  const uniqueEvidence = [...new Map(evidence.map((e) => [e.text, e])).values()];
+  const quotes = evidence.filter((e) => e.tagName === "BLOCKQUOTE").length;
+
+  // The page behind the node: its title and date, and how it was read.
+  let page = null;
+  if (doc && node.document) {
+    const bits = [];
+    if (doc.title) bits.push(`“${doc.title}”`);
+    if (doc.published) bits.push(`published ${doc.published}`);
+    if (node.archived || doc.archived) bits.push(`read from the Wayback Machine's copy of ${(node.archived ?? doc.archived).date}`);
+    if (doc.found_by === "news_index") bits.push("found in a news index");
+    page = bits.length ? h("p", { class: "doc muted" }, bits.join(" · ")) : null;
+  }
+  const match = node.match && node.match.verdict !== "not_found"
+    ? h("p", { class: "match" }, `Passage ${VERDICTS[node.match.verdict] ?? node.match.verdict}`) : null;
 
   let link = null;
-  if (node.url) {
-    const archived = isArchiveUrl(node.url);
+  const url = node.url ?? (unread ? hop?.url : null);
+  if (url) {
     const open = (href, label) => h("a", { class: "open-link", href, target: "_blank", rel: "noopener noreferrer" },
       label, h("span", { class: "visually-hidden" }, ` (${node.name})`));
+    const archived = node.archived ?? null;
+    const archiveUrl = isArchiveUrl(url);
     link = h("p", { class: "links" },
-      open(node.url, archived ? "Open the archived copy" : "Open the cited page"),
-      // the Wayback Machine's latest copy, for pages that moved or vanished
-      archived ? null : [" · ", open(`https://web.archive.org/web/${node.url}`, "archived copy")]);
+      open(url, archiveUrl ? "Open the archived copy" : "Open the cited page"),
+      archived?.url
+        ? [" · ", open(archived.url, `archived copy (${archived.date})`)]
+        // the Wayback Machine's latest copy, for pages that moved or vanished
+        : archiveUrl ? null : [" · ", open(`https://web.archive.org/web/${url}`, "archived copy")]);
   }
 
-  return h("li", { class: ["hop", primary ? "primary" : ""].join(" ").trim() },
+  return h("li", { class: ["hop", primary ? "primary" : "", node.circular ? "circular" : ""].join(" ").trim() },
     h("div", { class: "hop-head" },
       h("span", { class: "name" }, node.name),
-      badgesFor(node).map(badge),
+      badgesFor(node).map((kind) => (kind === "archived" && node.archived
+        ? h("span", { class: "badge badge-archived", title: `Read from an archived copy of ${node.archived.date}` },
+            KIND_LABELS.archived)
+        : badge(kind))),
       primary ? h("span", { class: "primary-mark", title: entry?.reason ?? "" }, "Primary source") : null),
     role ? h("p", { class: "role" }, role) : null,
+    page,
     flags.length ? h("p", { class: "flags" }, flags) : null,
+    match,
     primary && entry?.reason ? h("p", { class: "reason muted" }, entry.reason) : null,
-    uniqueEvidence.length
+    evidence.length
       ? h("details", { class: "evidence" },
-          h("summary", {}, uniqueEvidence.length === 1 ? "Evidence" : `Evidence (${uniqueEvidence.length})`),
-          uniqueEvidence.slice(0, 4).map(evidenceQuote))
+          h("summary", {}, quotes <= 1 ? "Evidence" : `Evidence (${quotes})`),
+          evidence)
       : null,
     link);
 }
 
+/** What following the sources found besides the chains: the pages read, cycles, pages not followed. */
+function renderFollow(trace) {
+  const follow = trace.follow;
+  if (!follow) return [];
+  const out = [];
+  if (follow.state === "failed") {
+    out.push(h("p", { class: "follow-note warn" },
+      `Following the cited sources failed (${follow.error ?? "no reason given"}); these are this page's own sources.`));
+    return out;
+  }
+  if (!followOf(trace)) return out;
+  const docs = follow.documents ?? [];
+  const read = docs.filter((d) => d.idx && d.status === "traced").length;
+  out.push(h("p", { class: "follow-note muted" },
+    `Followed the sources upstream: ${read} cited page${read === 1 ? "" : "s"} read` +
+    (docs.length - 1 - read > 0 ? `, ${docs.length - 1 - read} not read` : "") + "."));
+  for (const cycle of follow.cycles ?? []) {
+    out.push(h("p", { class: "follow-note warn" }, cycle.message));
+  }
+  const stopped = follow.stopped ?? [];
+  if (stopped.length) {
+    out.push(h("details", { class: "stopped" },
+      h("summary", {}, `Not followed (${stopped.length})`),
+      h("ul", {}, stopped.map((s) => h("li", {}, s.url ? [h("span", { class: "url" }, shortUrl(s.url)), `: ${s.reason}`] : s.reason)))));
+  }
+  return out;
+}
+
 function renderChains(trace) {
-  const chains = trace.chains ?? [];
+  const chains = chainsOf(trace);
   const box = $("chains");
   if (!chains.length) {
-    box.replaceChildren(h("p", { class: "empty" }, "Headwater found no source this article relies on."));
+    box.replaceChildren(...renderFollow(trace), h("p", { class: "empty" }, "Headwater found no source this article relies on."));
     return;
   }
-  const primaries = trace.primary_sources ?? [];
+  const primaries = primariesOf(trace);
   const summary = primaries.length
     ? h("p", { class: "primary-summary" }, primaries.length === 1 ? "Primary source: " : "Primary sources: ",
         primaries.map((p, i) => [i ? ", " : "", h("strong", {}, p.name)]))
     : null;
   box.replaceChildren(
     ...[summary].filter(Boolean),
+    ...renderFollow(trace),
     ...chains.map((chain, i) => {
       const last = chain[chain.length - 1];
       const label = `Chain ${i + 1} of ${chains.length}: from this page to ${last?.name ?? "its source"}`;
       return h("section", { class: "chain-box" },
-        chains.length > 1 ? h("h3", { class: "chain-title" }, `To ${last?.name ?? "its source"}`) : null,
+        chains.length > 1 ? h("h3", { class: "chain-title" },
+          last?.circular ? `Back to ${last.name} (circular)` : `To ${last?.name ?? "its source"}`) : null,
         h("ol", { class: "chain", "aria-label": label }, chain.map((node, j) => renderNode(node, j, chain))));
     }),
   );
@@ -377,7 +495,11 @@ async function run({ force }) {
     state.settings = await loadSettings();
     state.client = Client.fromSettings(state.settings);
     if (!force && !state.claim) {
-      const stored = await state.client.provenance(state.url);
+      let stored = await state.client.provenance(state.url);
+      if (stored && isRunning(stored)) {   // still following its sources: wait for it, with its progress
+        $("result").hidden = true;
+        stored = await state.client.follow(stored.id, showProgress);
+      }
       if (stored) {
         render(stored, { fromStore: true });
         await syncOverlay();
@@ -391,7 +513,7 @@ async function run({ force }) {
     } else {
       const tabId = state.settings.sendHtml ? await findTab(state.tabId, state.url) : undefined;
       const html = tabId !== undefined ? await renderedHtml(tabId) : undefined;
-      trace = await state.client.trace({ url: state.url, html }, showProgress);
+      trace = await state.client.trace({ url: state.url, html, follow: state.settings.followSources }, showProgress);
     }
     showProgress(clientStage("rendering"));
     await nextFrame();

@@ -3,6 +3,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"
@@ -46,12 +48,30 @@ def db_path(tmp_path):
     return str(tmp_path / "provenance.db")
 
 
+TEST_TOKEN = "test-token-0123456789abcdef"
+
+
+class TokenClient(FlaskClient):
+    """A test client that sends the app's API token, as the extension does (issue 6: every
+    route but /api/health needs it). Tests about the token itself use a plain FlaskClient."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {self.application.config['TOKEN']}"
+
+
+@pytest.fixture(autouse=True)
+def _clients_send_the_token(monkeypatch):
+    monkeypatch.setattr(Flask, "test_client_class", TokenClient)
+
+
 @pytest.fixture
 def app(db_path, attributor):
     """The Flask app on a temporary store (the flaskr pattern)."""
     from headwater.api import create_app
 
-    return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True})
+    return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
+                       "TOKEN": TEST_TOKEN})
 
 
 @pytest.fixture

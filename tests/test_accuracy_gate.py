@@ -6,7 +6,6 @@ The sample is the first 15 dev articles in sorted order; the figures are F1 for
 source (begin), cue (begin) and content (overlap), scored as bench/polnear.py says.
 """
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -27,21 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def attributor_importable() -> str | None:
-    # TODO(lead): drop this skip once headwater.attribute imports cleanly for good;
-    # from then on an import failure should fail the gate, not skip it.
-    try:
-        if importlib.util.find_spec("headwater.attribute") is None:
-            return "headwater.attribute does not exist yet"
-        import headwater.attribute  # noqa: F401
-    except ImportError as error:
-        return f"headwater.attribute cannot be imported yet: {error}"
-    return None
-
-
 def test_gate_sample_is_not_below_the_baseline():
-    if reason := attributor_importable():
-        pytest.skip(reason)
     baseline = json.loads(attribution.BASELINE.read_text())
     if not all(isinstance(v, float) for v in baseline["f1"].values()):
         pytest.fail("bench/baseline.json has no figures: run `.venv/bin/python bench/attribution.py --record-baseline`")

@@ -131,3 +131,150 @@ def test_verbs_inside_a_quote_are_not_cues(attributor):
 
 def test_no_attribution_in_plain_narration(attributor):
     assert attributor.attribute("The river rose by two metres overnight and the town flooded.") == []
+
+
+# -- constructions added for issue 3 (PolNeAR conventions, fixtures) ----------------
+
+
+def test_cue_takes_in_auxiliaries_and_adverbs(attributor):
+    text = "Residents have long complained about the noise. The council has repeatedly argued that the airport needs a night curfew."
+    [a] = attributor.attribute(text)
+    assert a.cue.text == "has repeatedly argued"
+    assert a.source.mention.text == "The council"
+
+
+def test_inverted_cue_with_the_name_in_apposition(attributor):
+    text = "Ferries will not run on Sunday, said the harbour master of Port Aldric, Sven Ekdahl, on Friday."
+    [a] = attributor.attribute(text)
+    assert (a.source.name, a.source.kind) == ("Sven Ekdahl", "person")
+    assert a.source.role == "the harbour master of Port Aldric"
+    assert a.content.text == "Ferries will not run on Sunday"
+
+
+def test_title_in_front_of_a_name_is_the_role(attributor):
+    text = "Transport Minister Olga Petrenko said the line would open in May."
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Olga Petrenko" and a.source.role == "Transport Minister"
+
+
+def test_relative_pronoun_speaks_for_its_noun(attributor):
+    text = "The mill will close in June, according to Bloomberg, which first reported the plan on Monday."
+    attributions = attributor.attribute(text)
+    which = next(a for a in attributions if a.source.mention.text == "which")
+    assert which.source.name == "Bloomberg" and which.cue.text == "first reported"
+
+
+def test_expected_to_say_takes_the_governing_verb(attributor):
+    text = "Senator Ruth Abara is expected to tell the committee that the program is out of money."
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Ruth Abara"
+    assert a.cue.text == "is expected to tell"
+    assert a.content.text == "the program is out of money"
+
+
+def test_pronouns_follow_gender_to_the_right_person(attributor):
+    text = ("Ms. Ilse Brandt, the head of the lab, said the samples were clean. "
+            "Her deputy, Dr. Tomas Ruiz, said more tests were planned. He added that results were due in July.")
+    added = next(a for a in attributor.attribute(text) if a.cue.text == "added")
+    assert added.source.name == "Tomas Ruiz" and added.source.mention.text == "He"
+    assert added.source.role == "Her deputy"
+
+
+def test_participle_cue_shares_the_subject(attributor):
+    text = "Mayor Aiko Tanaka defended the budget, saying that the cuts were temporary."
+    attributions = attributor.attribute(text)
+    saying = next(a for a in attributions if a.cue.text == "saying")
+    assert saying.source.name == "Aiko Tanaka"
+    assert saying.content.text == "the cuts were temporary"
+
+
+def test_headline_with_a_trailing_cue(attributor):
+    text = "Rail strike called off after late deal, union says\n\nTrains ran normally on Monday."
+    [a] = attributor.attribute(text)
+    assert a.source.kind == "organization" and a.cue.text == "says"
+    assert a.content.text == "Rail strike called off after late deal"
+
+
+def test_said_in_a_statement_is_one_cue(attributor):
+    text = "The Harbour Trust said in a statement that it would appeal the ruling."
+    [a] = attributor.attribute(text)
+    assert a.cue.text == "said in a statement"
+    assert a.source.kind == "organization"
+
+
+def test_unnamed_plural_groups_are_anonymous(attributor):
+    [a] = attributor.attribute("Consumer groups warned that prices would rise.")
+    assert a.source.kind == "anonymous"
+
+
+def test_the_report_refers_back_to_the_document(attributor):
+    text = ("A review by the Court of Auditors found that half the grants were never used. "
+            "\"The controls failed,\" the review said.")
+    attributions = attributor.attribute(text)
+    assert {a.source.name for a in attributions} == {"the Court of Auditors review"}
+    assert all(a.source.kind == "document" for a in attributions)
+
+
+def test_declining_to_comment_is_no_attribution(attributor):
+    assert attributor.attribute("A spokeswoman for the bank, Nadia Kerr, declined to comment.") == []
+
+
+def test_a_story_citing_sources_relays_them(attributor):
+    text = ("The Financial Times reported that the merger was off. The FT's story cites two bankers. "
+            "Reuters later confirmed the news, citing a regulatory filing.")
+    attributions = attributor.attribute(text)
+    bankers = next(a for a in attributions if a.source.name == "two bankers")
+    assert bankers.source.kind == "anonymous" and bankers.cue.text == "cites"
+    assert attributions[bankers.relayed_by].source.name == "Financial Times"
+    filing = next(a for a in attributions if a.source.kind == "document")
+    assert attributions[filing.relayed_by].source.name == "Reuters"
+
+
+def test_quoted_as_saying(attributor):
+    text = "Bloomberg quoted a fund manager, Lucia Ferro, as saying the rally would not last."
+    attributions = attributor.attribute(text)
+    ferro = next(a for a in attributions if a.source.name == "Lucia Ferro")
+    assert ferro.cue.text == "as saying"
+    assert attributions[ferro.relayed_by].source.name == "Bloomberg"
+    assert "rally would not last" in ferro.content.text
+
+
+def test_speaker_after_a_long_reported_clause(attributor):
+    text = ("The army will withdraw from the border villages by the end of the month, a senior commander, "
+            "who asked not to be named, said on Sunday.")
+    [a] = attributor.attribute(text)
+    assert a.source.kind == "anonymous" and a.source.mention.text == "a senior commander"
+    assert a.content.text.startswith("The army will withdraw")
+    assert "commander" not in a.content.text
+
+
+def test_links_home_pages_and_the_outlets_later_citations(attributor):
+    text = ("The Guardian first reported the leak on Monday. The ministry has not commented, the Guardian reported. "
+            "The figures match a memo seen by the Guardian.")
+    story = "https://www.theguardian.com/world/2024/may/06/ministry-leak"
+    first = text.index("first reported")
+    home = text.rindex("Guardian")
+    links = [Link(first, first + 14, story, "first reported"), Link(home, home + 8, "https://www.theguardian.com/", "Guardian")]
+    attributions = attributor.attribute(text, links=links)
+    guardian = [a for a in attributions if a.source.name == "The Guardian"]
+    assert len(guardian) == 2 and all(a.link == story for a in guardian)
+    assert all(a.link is None for a in attributions if a.source.name != "The Guardian")
+
+
+def test_swapped_letters_in_an_outlet_name(attributor):
+    [a] = attributor.attribute("Rueters said the talks had collapsed.")
+    assert (a.source.name, a.source.kind) == ("Reuters", "outlet")
+
+
+@pytest.mark.parametrize("text, via", [
+    ("In remarks to the Financial Times, the chairman Paolo Conti said the bank would not raise capital.", "Financial Times"),
+    ("Economist Rhea Mills wrote in The Atlantic that wages had stalled for a decade.", "The Atlantic"),
+    ("Governor Ana Ruiz said on Fox News Sunday that she would sign the bill.", "Fox News"),
+    ("Chief negotiator Lars Holm said in an interview published by Der Spiegel that a deal was near.", "Der Spiegel"),
+    ("Appearing on MSNBC, Senator Joan Pike said the vote would be close.", "MSNBC"),
+    ("The defence minister said the drills would go ahead, the state news agency IRNA reported.", "Islamic Republic News Agency"),
+])
+def test_medium_in_varied_wording(attributor, text, via):
+    attributions = attributor.attribute(text)
+    speaker = next(a for a in attributions if a.source.kind != "outlet")
+    assert speaker.via is not None and speaker.via.name == via

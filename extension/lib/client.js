@@ -76,13 +76,16 @@ export function asBackendError(error) {
  */
 
 /*
- * Progress. The backend answers POST /api/traces synchronously (201 with the
- * trace) for now, so it cannot say how far it has got. Until it streams
- * progress (202, then Server-Sent Events at /api/traces/<id>/events), the bar
- * is driven by the stages the client itself knows: sending the request,
- * waiting while the backend fetches and analyses the page and its sources,
- * and drawing the result. When the backend does stream `progress` events,
- * those feed the bar instead (`from: "backend"`).
+ * Progress. A one-page trace is answered synchronously (201 with the trace),
+ * so the bar follows the stages the client itself knows: sending the request,
+ * waiting while the backend reads the page, drawing the result. A trace that
+ * follows its sources upstream is sent with `background: true`: the backend
+ * answers 202 once the first page is read and then streams what it does as
+ * Server-Sent Events at /api/traces/<id>/events (`start`, `fetching`, `page`,
+ * `hop`, `cycle`, `searching`, `found`, then `done` or `failed`; a generic
+ * `progress` {stage, done, total, message} is understood too). From the first
+ * event on, those feed the bar (`from: "backend"`); the client's own stages
+ * are not shown again until the result is drawn.
  */
 export const CLIENT_STAGES = Object.freeze({
   sending: { done: 0, message: "Sending the page to Headwater…" },
@@ -96,6 +99,87 @@ function clientStage(stage) {
   return { stage, done, total: CLIENT_STAGE_COUNT, message, from: "client" };
 }
 export { clientStage };
+
+/** A URL as a reader recognises it: host and path, shortened. */
+export function shortUrl(url, max = 60) {
+  let text = String(url ?? "");
+  try {
+    const u = new URL(text);
+    text = u.host + (u.pathname === "/" ? "" : u.pathname);
+  } catch {
+    /* not a URL: as it is */
+  }
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+const VERDICT_WORDS = {
+  quoted: "the passage is quoted word for word",
+  paraphrase: "the passage is paraphrased",
+  not_found: "the claim is not in that page",
+};
+
+/**
+ * One of the backend's progress events as what the bar shows, or null for an
+ * event that says nothing to the reader. `done`/`total` are pages read / pages
+ * known so far (null when the event does not count pages).
+ * @param {string} type   the SSE event name
+ * @param {Object} data   its JSON data
+ * @returns {Progress|null}
+ */
+export function progressFromEvent(type, data) {
+  const d = data && typeof data === "object" ? data : {};
+  const counted = Number.isFinite(d.total) && Number.isFinite(d.done);
+  const pages = counted ? ` (${d.done} of ${d.total} pages read)` : "";
+  const p = (message, extra = {}) => ({
+    stage: type, done: counted ? d.done : null, total: counted ? d.total : null, message, from: "backend", ...extra,
+  });
+  switch (type) {
+    case "progress":
+      return { stage: d.stage ?? "working", done: Number(d.done) || 0, total: Number(d.total) || 0,
+               message: d.message ?? d.stage ?? "Working…", from: "backend" };
+    case "start": {
+      const limits = d.limits ?? {};
+      const upTo = limits.pages ? ` (up to ${limits.pages} pages, ${limits.depth} steps upstream)` : "";
+      return p(`Read this page; following the sources it cites${upTo}…`, { done: 0, total: 0 });
+    }
+    case "fetching":
+      return p(`Reading ${shortUrl(d.url)}, ${d.depth === 1 ? "cited by this page" : `${d.depth} steps upstream`}${pages}`);
+    case "page":
+      if (d.status === "traced") {
+        const archived = d.archived ? `, from the Wayback Machine (${d.archived.date})` : "";
+        return p(`Read ${d.title ? `“${d.title}”` : shortUrl(d.url)}${archived}${pages}`);
+      }
+      return p(`Could not read ${shortUrl(d.url)}: ${d.error?.message ?? d.status}${pages}`);
+    case "hop":
+      return p(`Compared with ${shortUrl(d.to)}: ${VERDICT_WORDS[d.verdict] ?? "no passage to compare"}`);
+    case "cycle":
+      return p(`Circular sourcing: ${(d.urls ?? []).map((u) => shortUrl(u, 40)).join(" → ")}`);
+    case "searching":
+      return p(`Looking for the article of ${d.outlet} in a news index…`);
+    case "found":
+      return p(`Found a candidate article of ${d.outlet} (${Math.round((d.confidence ?? 0) * 100)}% sure): ${shortUrl(d.url)}`);
+    case "done":
+      return p(`Followed ${d.pages ?? "the"} page${d.pages === 1 ? "" : "s"}` +
+               (Number.isFinite(d.chains) ? `: ${d.chains} chain${d.chains === 1 ? "" : "s"}` : ""),
+               Number.isFinite(d.pages) ? { done: d.pages, total: d.pages } : {});
+    default:
+      return null;
+  }
+}
+
+/** Is this trace still following its sources in the background? */
+export function isRunning(trace) {
+  return trace?.status === "running" || trace?.status === "pending" || trace?.follow?.state === "running";
+}
+
+/** What a polled, still running trace says about its progress. */
+function polledProgress(trace) {
+  if (trace.progress) return { ...trace.progress, from: "backend" };
+  const docs = trace.follow?.documents ?? [];
+  const done = docs.filter((d) => d.status !== "pending").length;
+  return { stage: "following", done, total: docs.length,
+           message: "Headwater is following the sources this page cites…", from: "backend" };
+}
 
 export class Client {
   /**
@@ -233,15 +317,21 @@ export class Client {
 
   /**
    * Trace a page (and optionally one claim on it), whichever way the backend works:
-   * 201 with the trace, or 202 {id, status: "running"} and then progress events
-   * (or, when the event stream is unavailable, polling GET /api/traces/<id>).
-   * @param {{url: string, html?: string, claim?: string}} request
+   * 201 with the trace, or 202 with the trace still following its sources
+   * (`follow.state: "running"`) and then progress events (or, when the event
+   * stream is unavailable, polling GET /api/traces/<id>).
+   * @param {{url: string, html?: string, claim?: string, follow?: boolean}} request
+   *   follow: follow the cited pages upstream, in the background (`follow`, `background`)
    * @param {OnProgress} [onProgress]
    */
   async trace(request, onProgress = () => {}) {
     const body = { url: request.url };
     if (request.html) body.html = request.html;
     if (request.claim) body.claim = request.claim;
+    if (request.follow) {
+      body.follow = true;
+      body.background = true;
+    }
 
     onProgress(clientStage("sending"));
     const pending = this.json("POST", "/api/traces", { body, timeoutMs: this.traceTimeoutMs });
@@ -249,15 +339,21 @@ export class Client {
     onProgress(clientStage("analysing"));
     const { status, data } = await pending;
 
-    if (status === 202 || data?.status === "running") {
-      if (!data?.id) throw new BackendError("protocol", "The backend accepted the trace but gave no id.");
+    if (status === 202 || isRunning(data)) {
+      if (data?.id === undefined || data?.id === null) {
+        throw new BackendError("protocol", "The backend accepted the trace but gave no id.");
+      }
       return await this.follow(data.id, onProgress);
     }
     return data;
   }
 
-  /** Follow a running trace to its end: the event stream if there is one, else polling. */
-  async follow(id, onProgress) {
+  /**
+   * Wait for a running trace to finish: its event stream if there is one, else polling.
+   * A trace whose following failed is returned as it is (the first page is traced;
+   * `follow.state` is "failed" and `follow.error` says why).
+   */
+  async follow(id, onProgress = () => {}) {
     const deadline = Date.now() + this.traceTimeoutMs;
     try {
       await this.streamEvents(id, onProgress, deadline);
@@ -271,21 +367,21 @@ export class Client {
         const err = trace.error ?? {};
         throw new BackendError("backend", err.message ?? "The trace failed.", { code: err.code, backend: this.baseUrl });
       }
-      if (trace.status !== "running" && trace.status !== "pending") return trace;
+      if (!isRunning(trace)) return trace;
       if (Date.now() > deadline) {
         throw new BackendError("timeout",
           `The trace did not finish within ${Math.round(this.traceTimeoutMs / 1000)} seconds.`,
           { backend: this.baseUrl });
       }
-      if (trace.progress) onProgress({ ...trace.progress, from: "backend" });
+      onProgress(polledProgress(trace));
       await new Promise((resolve) => setTimeout(resolve, this.pollIntervalMs));
     }
   }
 
   /**
-   * Read GET /api/traces/<id>/events (Server-Sent Events) until `done`.
+   * Read GET /api/traces/<id>/events (Server-Sent Events) until `done` (or `failed`).
    * fetch() rather than EventSource, which cannot send the Authorization header.
-   * @returns {Promise<boolean>} true when the stream reported `done`
+   * @returns {Promise<boolean>} true when the stream reported the end of the trace
    */
   async streamEvents(id, onProgress, deadline) {
     const path = `/api/traces/${encodeURIComponent(id)}/events`;
@@ -311,16 +407,15 @@ export class Client {
           buffer = buffer.slice(cut).replace(/^\r?\n\r?\n/, "");
           const event = parseEvent(block);
           if (!event) continue;
-          if (event.event === "progress") {
-            const p = event.data ?? {};
-            onProgress({ stage: p.stage ?? "working", done: Number(p.done) || 0, total: Number(p.total) || 0,
-                         message: p.message ?? p.stage ?? "Working…", from: "backend" });
-          } else if (event.event === "done") {
-            return true;
-          } else if (event.event === "error" || event.event === "failed") {
+          if (event.event === "error") {
             const err = event.data?.error ?? event.data ?? {};
             throw new BackendError("backend", err.message ?? "The trace failed.", { code: err.code, backend: this.baseUrl });
           }
+          // "failed": the following stopped; the trace (its first page at least) is read next.
+          if (event.event === "failed") return true;
+          const progress = progressFromEvent(event.event, event.data);
+          if (progress) onProgress(progress);
+          if (event.event === "done") return true;
         }
       }
     } catch (error) {
@@ -328,6 +423,7 @@ export class Client {
       return false;   // the stream broke (or the watchdog fired): the caller polls
     } finally {
       clearTimeout(watchdog);
+      try { await reader.cancel(); } catch { /* ignore */ }
       try { reader.releaseLock(); } catch { /* ignore */ }
     }
   }

@@ -57,10 +57,13 @@ export function displayKind(kind, name) {
   return kind || "unknown";
 }
 
-/** The badges for a source or chain node: its kind, plus "archived" when its link is an archive copy. */
-export function badgesFor({ kind, name, url }) {
+/**
+ * The badges for a source or chain node: its kind, plus "archived" when its page
+ * was read from an archive (`archived: {url, date}` in a followed chain) or its link is an archive copy.
+ */
+export function badgesFor({ kind, name, url, archived }) {
   const badges = [displayKind(kind, name)];
-  if (isArchiveUrl(url)) badges.push("archived");
+  if (archived || isArchiveUrl(url)) badges.push("archived");
   return badges;
 }
 
@@ -169,7 +172,98 @@ export function attributionsFor(trace, name) {
 /** Is `name` one of the trace's primary sources? Returns that entry or undefined. */
 export function primaryEntry(trace, name) {
   const key = nameKey(name);
-  return (trace?.primary_sources ?? []).find((p) => nameKey(p.name) === key);
+  return primariesOf(trace).find((p) => nameKey(p.name) === key);
+}
+
+// --- a trace that followed its sources upstream (trace.follow) ------------------------
+
+/**
+ * The trace's `follow` object when it holds chains across documents (the
+ * following finished), else null: then the one-page chains are what there is.
+ */
+export function followOf(trace) {
+  const follow = trace?.follow;
+  return follow && follow.state !== "running" && (follow.chains ?? []).length ? follow : null;
+}
+
+/** The chains to show: across documents when the trace followed its sources, else the page's own. */
+export function chainsOf(trace) {
+  return followOf(trace)?.chains ?? trace?.chains ?? [];
+}
+
+/** The primary sources that go with chainsOf(trace). */
+export function primariesOf(trace) {
+  return followOf(trace)?.primary_sources ?? trace?.primary_sources ?? [];
+}
+
+/** A page read while following (follow.documents[idx]), or undefined. */
+export function documentOf(trace, idx) {
+  if (idx === null || idx === undefined) return undefined;
+  return (trace?.follow?.documents ?? []).find((d) => d.idx === idx);
+}
+
+/** The hop that led to document `idx` (the followed one, or failing that any), or undefined. */
+export function hopInto(trace, idx) {
+  if (idx === null || idx === undefined) return undefined;
+  const hops = (trace?.follow?.hops ?? []).filter((h) => h.to === idx);
+  return hops.find((h) => h.status === "followed") ?? hops[0];
+}
+
+export const VERDICTS = {
+  quoted: "quoted word for word",
+  paraphrase: "paraphrased",
+  not_found: "claim not found in the cited page",
+};
+
+/** How sure Headwater is of a hop: "certain", or a percentage for a guess. */
+export function certaintyOf(hop) {
+  if (!hop || hop.certain !== false) return null;
+  return Math.round((hop.confidence ?? 0) * 100);
+}
+
+/**
+ * The sentence that cites a chain node, in the document that cites it
+ * (node.evidence: {document, attribution, cue, content}). In the traced page
+ * it is the whole sentence with its parts marked (evidenceOf); in a followed
+ * page, whose text the trace does not carry, the attribution's own spans.
+ * @returns {{where: string|null, text: string, highlights: {start: number, end: number, type: string}[]}|null}
+ */
+export function chainEvidence(trace, node) {
+  const ev = node?.evidence;
+  if (!ev) return null;
+  if (ev.document === 0 || ev.document === undefined) {
+    const a = ev.attribution !== null && ev.attribution !== undefined ? trace?.attributions?.[ev.attribution] : null;
+    const found = a ? evidenceOf(trace, a) : null;
+    if (found) return { where: null, text: found.text, highlights: found.highlights };
+  }
+  const doc = documentOf(trace, ev.document);
+  const where = ev.document ? (doc?.outlet || doc?.site || doc?.title || shortHost(doc?.url)) : null;
+  const a = ev.attribution !== null && ev.attribution !== undefined ? doc?.attributions?.[ev.attribution] : null;
+  if (a) {
+    // The mention, cue and content in their order in that page, joined where the page has more words.
+    const spans = spansOf(a).sort((x, y) => x.start - y.start);
+    let text = "";
+    const highlights = [];
+    let last = null;
+    for (const span of spans) {
+      if (last !== null && span.start < last) continue;
+      if (last !== null) text += span.start === last ? "" : span.start - last <= 2 ? " " : " … ";
+      highlights.push({ start: text.length, end: text.length + span.text.length, type: span.type });
+      text += span.text;
+      last = span.end;
+    }
+    if (text) return { where, text, highlights };
+  }
+  const text = [ev.cue, ev.content].filter(Boolean).join(": ");
+  return text ? { where, text, highlights: [] } : null;
+}
+
+function shortHost(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url ?? null;
+  }
 }
 
 /**
@@ -199,12 +293,16 @@ export function groupSources(trace) {
     if (a.via) add(a.via.name, a.via.kind, null, null);
   }
   // A node reached only through a chain (followed, not cited in words) is a source too.
-  for (const chain of trace?.chains ?? []) {
+  const nodes = new Map();
+  for (const chain of chainsOf(trace)) {
     for (const node of chain.slice(1)) {
-      const key = nameKey(node.name);
-      if (!byName.has(key)) add(node.name, node.kind, node.role, node.url);
-      else if (node.url) byName.get(key).linked = true;
+      if (!nodes.has(nameKey(node.name))) nodes.set(nameKey(node.name), node);
     }
+  }
+  for (const [key, node] of nodes) {
+    if (!byName.has(key)) add(node.name, node.kind, node.role, node.url);
+    else if (node.url) byName.get(key).linked = true;
+    if (node.archived) byName.get(key).archived = true;
   }
   const groups = new Map();
   for (const entry of byName.values()) {

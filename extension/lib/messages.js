@@ -32,12 +32,13 @@ export const MENU_TRACE_CLAIM = "headwater-trace-claim";
 
 /**
  * @typedef {"sending"|"analysing"|"rendering"|string} Stage
- *   Client-side stages; a backend that streams progress may name its own.
+ *   Client-side stages; the backend's progress events are named by their type
+ *   ("start", "fetching", "page", "hop", "cycle", "searching", "found", "done").
  *
  * @typedef {Object} Progress
  * @property {Stage} stage
- * @property {number} done     stages (or items) done so far
- * @property {number} total    of how many
+ * @property {number|null} done   stages (client) or pages read (backend) so far; null: not counted by this event
+ * @property {number|null} total  of how many (pages known so far, for the backend)
  * @property {string} message  what the reader sees next to the bar
  * @property {"client"|"backend"} from  who measured it
  *

@@ -12,6 +12,7 @@ export const DEFAULT_BACKEND = "http://127.0.0.1:8765";
  * @property {string} token           API token (`headwater token` shows it)
  * @property {boolean} sendHtml       send the page's rendered HTML with a trace
  * @property {boolean} overlayDefault underline attributed sentences after a trace
+ * @property {boolean} followSources  follow the cited pages upstream (`follow` + `background`)
  */
 
 /** @type {Settings} */
@@ -20,6 +21,7 @@ export const DEFAULTS = Object.freeze({
   token: "",
   sendHtml: false,
   overlayDefault: false,
+  followSources: true,
 });
 
 /** @returns {Promise<Settings>} */

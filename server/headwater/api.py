@@ -12,28 +12,42 @@ import threading
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from . import __version__, api_graph, store
+from . import __version__, api_graph, auth, security, store
 from .errors import HeadwaterError, NotFound
 from .fetch import Fetcher
-from .settings import FetchSettings, default_db_path
+from .settings import FetchSettings, ServerSettings, default_db_path
 from .trace import Tracer
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_BODY_MIB = 12   # a request body: a page's HTML at most, plus room
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE=default_db_path(),
-        MAX_CONTENT_LENGTH=12 * 1024 * 1024,   # a request body: a page's HTML at most, plus room
+        MAX_CONTENT_LENGTH=MAX_BODY_MIB * 1024 * 1024,
         ALLOW_PRIVATE=os.environ.get("HEADWATER_ALLOW_PRIVATE") == "1",
         FETCH_SETTINGS=FetchSettings.from_env(),
         ATTRIBUTOR=None,                       # tests may hand in a ready one
+        TOKEN=None,                            # None: the store's token file (made on first run)
+        SERVER_SETTINGS=ServerSettings.from_env(),
+        BIND_HOST=None,                        # set by `headwater serve`: also accepted as Host header
+        SERVER_PORT=None,                      # set by `headwater serve`: the Host header must name it
     )
     if test_config:
         app.config.update(test_config)
-    store.open_db(app.config["DATABASE"]).close()  # create the store from schema.sql if missing
+    db = store.open_db(app.config["DATABASE"])  # create the store from schema.sql if missing
+    try:
+        interrupted = store.fail_interrupted(db)   # traces left running by a crash or a kill
+    finally:
+        db.close()
+    if interrupted:
+        app.logger.warning("Marked %d trace(s) interrupted by the last shutdown as failed.", interrupted)
+    if not app.config["TOKEN"]:
+        app.config["TOKEN"] = auth.load_or_create_token(app.config["DATABASE"])
     app.extensions["headwater_lock"] = threading.Lock()
+    security.install(app)
     app.register_blueprint(bp)
     app.register_blueprint(api_graph.bp)   # multi-hop tracing: progress events, exports
     _register_errors(app)
@@ -89,8 +103,18 @@ def create_trace():
     for name, value in (("html", html), ("claim", claim)):
         if value is not None and not isinstance(value, str):
             raise HeadwaterError(f"The field \"{name}\" must be a string.", code="bad_request")
-    trace = _tracer().trace(url, html=html, claim=claim, **api_graph.follow_options(body))
+    url, html, claim = (_valid_text(v) for v in (url, html, claim))
+    options = api_graph.follow_options(body)
+    with security.trace_slot():
+        trace = _tracer().trace(url, html=html, claim=claim, **options)
     return jsonify(trace), api_graph.created_status(trace)
+
+
+def _valid_text(value: str | None) -> str | None:
+    """JSON can carry lone surrogates ("\\udcff") that no encoder accepts; read them as U+FFFD, as browsers do."""
+    if value is None:
+        return None
+    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 @bp.get("/traces/<int:trace_id>")
@@ -127,16 +151,24 @@ def log():
 
 # -- errors: JSON everywhere -------------------------------------------------------
 
+HTTP_ERRORS = {   # werkzeug's own errors, in the words of this API
+    404: ("not_found", "There is no such address in Headwater's API (see the README's API table)."),
+    405: ("method_not_allowed", "This address does not accept that method (see the README's API table)."),
+    413: ("too_large", f"The request body is over the {MAX_BODY_MIB} MiB limit."),
+}
+
 
 def _register_errors(app: Flask):
     @app.errorhandler(HeadwaterError)
     def headwater_error(error: HeadwaterError):
-        return jsonify(error.to_dict()), error.status
+        return jsonify(error.to_dict()), error.status, getattr(error, "headers", None) or {}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        code = (error.name or "error").lower().replace(" ", "_")
-        return jsonify({"error": {"code": code, "message": error.description}}), error.code
+        code, message = HTTP_ERRORS.get(error.code, ((error.name or "error").lower().replace(" ", "_"),
+                                                     error.description))
+        headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+        return jsonify({"error": {"code": code, "message": message}}), error.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

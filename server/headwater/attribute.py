@@ -11,9 +11,17 @@ How it reads a text, in order:
 3. Learn the entities of the whole text first: full person names (so "Mr. Khoram"
    and "he" resolve), roles from appositives ("Ali Khoram, an adviser to Mr. Zarif"),
    and anonymous sources named later ("The official is Ali Khoram").
-4. Find cues: speech/cognition verbs with their subject (either order), "according
-   to X"; take the content from the clausal complement, an adjacent direct quote, or
-   the block quote a colon introduces; the medium from "told X" / "in an interview with X".
+4. Find cues: speech/cognition verbs with their subject (either order), stance verbs
+   with a complement ("praised the deal"), "according to X"; the subject may be a
+   relative pronoun ("Reuters, which first reported"), the subject of a governing verb
+   ("is expected to tell", ", adding that"), or a name in apposition ("the spokeswoman
+   for the utility, Ines Varga"). The cue takes in auxiliaries and adverbs ("has also
+   said") and "in a statement", as PolNeAR marks cues. The content comes from the
+   clausal complement, an adjacent direct quote, the object, the block quote a colon
+   introduces, or the clause before a trailing cue ("..., ministry says"). Cited sources
+   ("cites three employees", ", citing a filing", "quoted X as saying") are relayed by
+   the citer. The medium: "told X", "in an interview with X", "wrote in X", "said on X",
+   "X reported" after someone else's words.
 5. Quotes with no cue of their own inherit the speaker of the quote before them.
 6. Nesting: an attribution inside another's content (or inside a block quote that
    another introduces) is relayed by it.
@@ -35,12 +43,39 @@ SPEECH_VERBS = frozenset(
     stress emphasize emphasise caution predict promise vow testify allege comment
     remark recall reply respond answer ask tweet post publish quote cite describe
     believe think estimate conclude suggest indicate agree disagree complain concede
-    urge recommend observe point""".split()
+    urge recommend observe point reiterate imply mention joke boast plead yell
+    lament concur""".split()
+)
+# Verbs that voice a stance on something rather than report speech ("praised the
+# deal", "called for a recount"): cues only with a complement. Chosen from how often
+# each lemma, with a subject, heads a cue in PolNeAR train (at least about half the time).
+STANCE_VERBS = frozenset(
+    """praise criticize criticise denounce thank tout congratulate blast accuse defend
+    dismiss mock slam blame endorse call refer propose prefer compare question
+    highlight discuss threaten applaud advocate charge echo remind decline refuse
+    show find continue consider learn recognize recognise worry fear express
+    reject attack oppose pledge back support demand reaffirm hail condemn decry
+    welcome rule deem apologize apologise signal""".split()
 )
 # Verbs whose direct object can be the content ("confirmed the reception").
-OBJECT_CONTENT_VERBS = frozenset("confirm report reveal deny announce disclose acknowledge admit".split())
+OBJECT_CONTENT_VERBS = frozenset(
+    "confirm report reveal deny announce disclose acknowledge admit find show mention quote".split()
+) | STANCE_VERBS
 # Cognition verbs make weak cues without a named subject: only with a clause.
 WEAK_VERBS = frozenset("believe think suggest indicate point agree disagree observe".split())
+# Adverbs that PolNeAR's cues take in with the verb ("also said", "later confirmed").
+CUE_ADVERBS = frozenset(
+    """also first later previously then still never not n't repeatedly recently again already
+    just quickly often once publicly privately reportedly initially subsequently
+    separately further explicitly specifically openly flatly""".split()
+)
+# Noun cues that take the place of a verb phrase: "said in a statement".
+STATEMENT_NOUNS = frozenset("statement release email letter post tweet".split())
+RELATIVE_PRONOUNS = frozenset("who which that".split())
+# Participles that carry the subject of the verb before them: "..., adding that", "..., saying".
+PARTICIPLE_CUES = frozenset("say add tell note explain argue claim insist warn write ask suggest accuse call describe cite".split())
+# "declined to comment": a refusal, not an attribution.
+NON_COMMENT = frozenset("comment elaborate speak say discuss respond specify".split())
 
 ANONYMOUS_HEADS = frozenset(
     """official officials source sources aide aides diplomat diplomats person people
@@ -48,13 +83,17 @@ ANONYMOUS_HEADS = frozenset(
     lawmaker lawmakers analyst analysts expert experts observer observers witness witnesses
     resident residents adviser advisers advisor advisors officer officers member members
     staffer staffers executive executives investigator investigators critic critics
-    supporter supporters colleague colleagues friend friends""".split()
+    supporter supporters colleague colleagues friend friends employee employees worker
+    workers commander commanders negotiator negotiators envoy envoys strategist strategists operative operatives activist activists economist
+    economists scientist scientists researcher researchers voter voters banker bankers lawyer
+    lawyers trader traders investor investors doctor doctors participant participants
+    organizer organizers donor donors diplomat diplomats consultant consultants""".split()
 )
 DOCUMENT_HEADS = frozenset(
     """report filing document documents memo memorandum study survey poll statement
     letter lawsuit complaint indictment transcript record records data analysis paper
     release ruling order affidavit audit review assessment email emails cable cables
-    tweet post bulletin notice""".split()
+    tweet post bulletin notice draft drafts testimony minutes guidance findings""".split()
 )
 ORGANIZATION_HEADS = frozenset(
     """ministry department government agency company committee police campaign office
@@ -62,6 +101,15 @@ ORGANIZATION_HEADS = frozenset(
     university institute foundation group bank board authority authorities parliament
     congress senate house""".split()
 )
+# A definite role noun names one identifiable person ("the agency's administrator").
+ROLE_HEADS = frozenset(
+    """administrator director chairman chairwoman chair ceo chief head president secretary
+    minister governor mayor commissioner superintendent prosecutor attorney judge senator
+    ambassador founder owner manager editor coach captain commander sheriff chancellor
+    premier principal dean treasurer""".split()
+)
+# Nouns for what an outlet published: "The Post's story" speaks for the Post.
+STORY_NOUNS = frozenset("story report article piece investigation account analysis editorial".split())
 TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord president sen senator rep gov governor gen
     general col adm secretary minister chancellor ayatollah sheikh judge justice mayor
@@ -106,6 +154,7 @@ class _Found:
     relayed_by: int | None = None
     link: str | None = None
     inherited: bool = False
+    carrier: str | None = None    # "The Post's story cites X": X is relayed by the Post's attribution
 
 
 @dataclass
@@ -190,6 +239,10 @@ class _Reading:
         self.roles: dict[str, str] = {}           # full name -> role
         self.named_anonymous: dict[str, str] = {}  # "official" -> "Ali Khoram"
         self.persons_seen: list[tuple[int, str]] = []  # (offset, full name) of person subjects
+        self.groups_seen: list[tuple[int, _Entity]] = []  # plural and collective sources, for "they"
+        self.gender: dict[str, str] = {}          # full name -> "m" / "f", from titles and pronouns
+        self.documents_seen: list[_Entity] = []    # documents in text order, for "the report"
+        self.outlets_seen: list[str] = []          # canonical names of the outlets cited so far
         self._learn_entities()
 
     # -- step 3: entities of the whole text ---------------------------------
@@ -202,6 +255,11 @@ class _Reading:
                     parts = name.split()
                     if len(parts) >= 2 and parts[-1].lower() not in self.full_names:
                         self.full_names[parts[-1].lower()] = name
+                    title = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
+                    if ent.text.split()[0].lower().rstrip(".") in ("mr", "mrs", "ms", "miss") :
+                        title = ent.text.split()[0].lower().rstrip(".")
+                    if title in ("mr", "mrs", "ms", "miss"):
+                        self.gender.setdefault(self.full_names.get(parts[-1].lower(), name), "m" if title == "mr" else "f")
         for sentence in self.sentences:
             for token in sentence.span:
                 if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
@@ -215,6 +273,40 @@ class _Reading:
                             name = self._person_name(token)
                             if name:
                                 self.named_anonymous[subjects[0].lemma_.lower()] = name
+        for sentence in self.sentences:
+            for token in sentence.span:
+                # "Her co-author, Dr. Lin Wei": the role before the name.
+                if token.dep_ == "appos" and token.pos_ == "PROPN" and token.head.pos_ == "NOUN":
+                    name = self._person_name(token)
+                    if name and name not in self.roles:
+                        start = sentence.offset + token.head.left_edge.idx
+                        end = sentence.offset + token.head.idx + len(token.head.text)
+                        end = max(end, self._right_modifiers_end(sentence, token.head, stop=token.i))
+                        self.roles[name] = " ".join(self.text[start:end].split())
+                # "Greta Lind, who manages operations for Nordline": the relative clause.
+                if token.dep_ == "relcl" and token.head.ent_type_ == "PERSON":
+                    name = self._person_name(token.head)
+                    who = [c for c in token.children if c.dep_ == "nsubj" and c.lower_ == "who"]
+                    if name and who and name not in self.roles:
+                        start = sentence.offset + who[0].idx + len(who[0].text)
+                        end = sentence.offset + token.right_edge.idx + len(token.right_edge.text)
+                        self.roles[name] = " ".join(self.text[start:end].split()).strip(" ,;:")
+            for ent in sentence.span.ents:
+                # "Foreign Minister Karim Nasser", "Port director Helen Okafor": a title in front.
+                if ent.label_ != "PERSON":
+                    continue
+                name = self._person_name(ent.root)
+                if not name or name in self.roles:
+                    continue
+                words = []
+                i = ent.start - 1
+                while i >= 0 and ent.doc[i].dep_ == "compound" and (
+                        ent.doc[i].head.i in range(ent.start, ent.end) or ent.doc[i].head in words):
+                    words.insert(0, ent.doc[i])
+                    i -= 1
+                words = [w for w in words if w.lower_.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr")]
+                if words:
+                    self.roles[name] = " ".join(w.text for w in words)
 
     @staticmethod
     def _strip_titles(name: str) -> str:
@@ -237,7 +329,7 @@ class _Reading:
     def _role_text(self, sentence: _Sentence, appos) -> str:
         start = sentence.offset + appos.left_edge.idx
         end = sentence.offset + appos.right_edge.idx + len(appos.right_edge.text)
-        role = " ".join(self.norm[start:end].split()).strip(" ,;:")
+        role = " ".join(self.text[start:end].split()).strip(" ,;:")
         role = re.sub(r"^(an?)\s+", "", role, flags=re.I)
         # "adviser to Mr. Zarif" -> "adviser to Javad Zarif": name people in full.
         titles = "|".join(sorted(TITLES, key=len, reverse=True))
@@ -256,6 +348,8 @@ class _Reading:
         """The mention of a noun phrase: its left edge to its head, plus name parts after it."""
         doc = head.doc
         left = head.left_edge.i
+        while left >= 2 and doc[left - 1].text == "-" and not doc[left - 2].whitespace_ and not doc[left - 1].whitespace_:
+            left = doc[left - 2].left_edge.i  # "co-author" parsed as three tokens
         right = head.i
         while right + 1 < len(doc) and doc[right + 1].dep_ in ("compound", "flat", "nmod") and doc[right + 1].head == head:
             right += 1
@@ -264,37 +358,119 @@ class _Reading:
         end = sentence.offset + doc[right].idx + len(doc[right].text)
         return start, end
 
+    def _right_modifiers_end(self, sentence: _Sentence, head, stop: int | None = None) -> int:
+        """Where "people familiar with the talks", "a member of the team" end: the head's
+        adjective and prepositional modifiers after it, up to a comma."""
+        doc = head.doc
+        end = head.i
+        for child in head.children:
+            if child.i <= head.i or (stop is not None and child.i >= stop):
+                continue
+            if child.dep_ in ("amod", "prep", "compound", "flat", "nmod", "nummod") and \
+                    not any(t.is_punct and t.text in ",;:(" for t in doc[head.i + 1: child.i]):
+                if child.dep_ == "prep" and child.lower_ not in ("of", "for", "with", "at", "in", "from", "on", "to", "by"):
+                    continue
+                end = max(end, _edge_without_clauses(child))
+        while end > head.i and (doc[end].is_punct or doc[end].is_space):
+            end -= 1
+        return sentence.offset + doc[end].idx + len(doc[end].text)
+
+    def _mention_span(self, sentence: _Sentence, head) -> tuple[int, int]:
+        """A source's mention: the noun phrase with its modifiers ("Two people familiar with
+        the negotiations"), without relative clauses or appositives."""
+        start, end = self._np_span(sentence, head)
+        if head.pos_ in ("NOUN", "PROPN"):
+            end = max(end, self._right_modifiers_end(sentence, head))
+        return start, end
+
     def _in_quote(self, offset: int) -> bool:
         return any(s <= offset < e for s, e in self.quotes)
 
     def _resolve_pronoun(self, offset: int, pronoun: str) -> _Entity | None:
+        gender = PERSONAL_PRONOUNS.get(pronoun)
+        if gender is None:
+            return None
         candidates = [name for at, name in self.persons_seen if at < offset]
-        if pronoun in PERSONAL_PRONOUNS and candidates:
-            name = candidates[-1]
-            return _Entity(name, "person", self.roles.get(name))
+        # The most recent person whose known gender does not contradict the pronoun.
+        for name in reversed(candidates):
+            if self.gender.get(name, gender) == gender:
+                self.gender.setdefault(name, gender)
+                return _Entity(name, "person", self.roles.get(name))
         return None
+
+    def _plural_antecedent(self, offset: int) -> _Entity | None:
+        """"they": the last plural or collective source before it."""
+        for at, entity in reversed(self.groups_seen):
+            if at < offset:
+                return entity
+        return None
+
+    def _appositive_name(self, head):
+        """"the spokeswoman for the utility, Ines Varga": the name in apposition to a role noun."""
+        if head.pos_ != "NOUN":
+            return None
+        for child in head.children:
+            if child.dep_ == "appos" and child.pos_ == "PROPN":
+                if child.ent_type_ in ("PERSON", "ORG", "") and not self.gazetteer.lookup(child.text):
+                    return child
+        # "A spokesman for the agency, Daniel Reyes": the parser hangs the name on "agency".
+        for prep in head.children:
+            if prep.dep_ == "prep" and prep.i > head.i:
+                for obj in prep.children:
+                    for child in obj.children:
+                        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+                            return child
+        return None
+
+    def _lookup(self, mention: str):
+        """The outlet a mention names; "the Post" also resolves to an outlet already cited
+        (when the text misspells its full name, "The Washingtn Post")."""
+        outlet = self.gazetteer.lookup(mention, context=self.norm)
+        if outlet is None and self.outlets_seen:
+            outlet = self.gazetteer.lookup(mention, context=" ; ".join(self.outlets_seen))
+        return outlet
 
     def _entity_for(self, sentence: _Sentence, head) -> tuple[_Entity, float] | None:
         """Who a subject token is: an outlet, a person, an anonymous source, a document..."""
-        start, end = self._np_span(sentence, head)
+        start, end = self._mention_span(sentence, head)
         mention = self.norm[start:end]
         lower = head.lower_
         if head.pos_ == "PRON":
+            if lower in ("they", "them"):
+                entity = self._plural_antecedent(start)
+                return (entity, 0.6) if entity else None
             entity = self._resolve_pronoun(start, lower)
             return (entity, 0.75) if entity else None
-        # "the Journal's Jay Solomon": a reporter speaking for an outlet.
+        # "the Journal's Jay Solomon": a reporter speaking for an outlet; "the Post's story": the outlet.
         for child in head.children:
             if child.dep_ == "poss":
                 poss_start, poss_end = self._np_span(sentence, child)
-                outlet = self.gazetteer.lookup(self.norm[poss_start:poss_end], context=self.norm)
+                outlet = self._lookup(self.norm[poss_start:poss_end])
                 if outlet and head.ent_type_ == "PERSON" or (outlet and head.pos_ == "PROPN"):
                     reporter = self._strip_titles(self.norm[sentence.offset + head.left_edge.idx: end].split("'s", 1)[-1])
                     return _Entity(outlet.name, "outlet", None, reporter=reporter.strip() or None), 0.9
-        outlet = self.gazetteer.lookup(mention, context=self.norm)
+                if outlet and head.lemma_.lower() in STORY_NOUNS:
+                    return _Entity(outlet.name, "outlet"), 0.85
+        # "the spokeswoman for the regional utility, Ines Varga": the name is the source.
+        named = self._appositive_name(head)
+        if named is not None:
+            name = self._person_name(named) or self._strip_titles(
+                self.norm[sentence.offset + named.left_edge.idx: sentence.offset + named.idx + len(named.text)])
+            outlet = self._lookup(name)
+            if outlet:
+                return _Entity(outlet.name, "outlet"), 0.85
+            role = self.roles.get(name) or " ".join(self.text[start:end].split())
+            return _Entity(name, "person", role), 0.85
+        outlet = self._lookup(mention)
+        if outlet is None and head.pos_ == "NOUN":  # "the state news agency IRNA"
+            outlet = next((self._lookup(c.text) for c in head.children
+                           if c.dep_ in ("appos", "compound", "npadvmod") and c.i > head.i and c.pos_ == "PROPN"), None)
         if outlet is None and head.ent_type_ in ("ORG", "PERSON"):
             for ent in head.doc.ents:
                 if ent.start <= head.i < ent.end:
-                    outlet = self.gazetteer.lookup(ent.text, context=self.norm)
+                    outlet = self._lookup(ent.text)
+        if outlet is None and head.pos_ in ("PROPN", "NOUN") and head.text[:1].isupper():
+            outlet = self._lookup(self.norm[start:sentence.offset + head.idx + len(head.text)])
         if outlet:
             return _Entity(outlet.name, "outlet"), 0.9
         if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.lower_ in self.full_names):
@@ -303,21 +479,50 @@ class _Reading:
                 return _Entity(name, "person", self.roles.get(name)), 0.9
         if head.pos_ == "PROPN" and not head.ent_type_:
             # The small model misses many names ("Marta Ruiz explained"): an untyped proper noun speaking is a person.
-            name = self._strip_titles(self.norm[sentence.offset + head.left_edge.idx: end])
+            name = self._strip_titles(self.norm[sentence.offset + head.left_edge.idx: sentence.offset + head.idx + len(head.text)])
             if name and name[0].isupper():
                 name = self.full_names.get(name.split()[-1].lower(), name)
                 return _Entity(name, "person", self.roles.get(name)), 0.7
         lemma = head.lemma_.lower()
+        determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "poss")}
+        possessed = any(c.dep_ == "poss" for c in head.children)
+        if (lemma in ROLE_HEADS and head.tag_ == "NN" and (possessed or "the" in determiners)
+                and not any(c.dep_ == "amod" and c.lower_ in ("former", "senior") for c in head.children)):
+            # "The agency's administrator": one identifiable person, named by the role.
+            name = " ".join(self.text[start:end].split())
+            return _Entity(name, "person", name), 0.7
         if lemma in ANONYMOUS_HEADS or lower in ANONYMOUS_HEADS:
             named = self.named_anonymous.get(lemma) if head.tag_ == "NN" else None
             if named:
                 return _Entity(named, "person", self.roles.get(named)), 0.7
             return _Entity(_without_determiner(mention), "anonymous", None), 0.8
         if lemma in DOCUMENT_HEADS:
-            return _Entity(_without_determiner(mention), "document"), 0.8
+            return self._document(sentence, head, mention), 0.8
+        if lemma in ORGANIZATION_HEADS and head.tag_ == "NNS" and not determiners & {"the", "its", "their"} \
+                and not any(t.pos_ == "PROPN" for t in head.subtree):
+            # "Environmental groups": unnamed, plural, nobody in particular.
+            return _Entity(" ".join(mention.split()), "anonymous", None), 0.7
         if head.ent_type_ in ("ORG", "GPE", "NORP") or lemma in ORGANIZATION_HEADS:
             return _Entity(_without_determiner(mention), "organization"), 0.8
         return None
+
+    def _document(self, sentence: _Sentence, head, mention: str) -> _Entity:
+        """A document source: "An audit by the National Accounts Office" is "the National
+        Accounts Office audit"; a bare "the report" is the document named before it."""
+        others = [c for c in head.children if c.dep_ not in ("det", "punct")]
+        if not others and any(c.lower_ in ("the", "this", "that") for c in head.children) and self.documents_seen:
+            return self.documents_seen[-1]
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE")):
+                    owner = self.norm[sentence.offset + obj.left_edge.idx: sentence.offset + obj.right_edge.idx + len(obj.right_edge.text)]
+                    entity = _Entity(f"the {_without_determiner(owner)} {head.text}", "document")
+                    self.documents_seen.append(entity)
+                    return entity
+        entity = _Entity(_without_determiner(" ".join(mention.split())), "document")
+        self.documents_seen.append(entity)
+        return entity
 
     # -- step 4: cues ----------------------------------------------------------
 
@@ -329,51 +534,154 @@ class _Reading:
             for token in sentence.span:
                 if self._in_quote(sentence.offset + token.idx):
                     continue
-                item = None
-                if token.lemma_.lower() in SPEECH_VERBS and token.pos_ == "VERB":
-                    item = self._verb_cue(sentence, token)
+                items = []
+                lemma = token.lemma_.lower()
+                if lemma in SPEECH_VERBS and token.pos_ == "VERB" or lemma in STANCE_VERBS and token.pos_ == "VERB":
+                    items = self._verb_cue(sentence, token)
                 elif token.lower_ == "according":
-                    item = self._according_to(sentence, token)
-                if item:
+                    items = [self._according_to(sentence, token)]
+                for item in items:
+                    if item is None:
+                        continue
                     found.append(item)
+                    if item.entity.kind == "outlet" and item.entity.name not in self.outlets_seen:
+                        self.outlets_seen.append(item.entity.name)
                     if item.entity.kind == "person":
                         self.persons_seen.append((item.mention[0], item.entity.name))
+                    elif item.entity.kind in ("anonymous", "organization") or item.entity.name.endswith("s"):
+                        self.groups_seen.append((item.mention[0], item.entity))
                 # Person subjects also make pronoun antecedents ("Mitt Romney ... was critical").
                 if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ == "PERSON":
                     name = self._person_name(token)
                     if name:
                         self.persons_seen.append((sentence.offset + token.idx, name))
             self.persons_seen.sort()
+            self.groups_seen.sort(key=lambda g: g[0])
         found = self._dedupe(found)
+        self._trailing_outlets(found)
         found.extend(self._uncued_quotes(found))
         found.sort(key=lambda f: (f.cue[0], f.mention[0]))
         self._nest(found)
         self._attach_links(found)
         return [self._to_attribution(f, found) for f in found]
 
+    def _trailing_outlets(self, found: list[_Found]):
+        """"X said ..., The Wall Street Journal reported": the outlet is X's medium."""
+        for outer in found:
+            if outer.entity.kind != "outlet" or not outer.content:
+                continue
+            for inner in found:
+                if inner is outer or inner.via or inner.entity.kind == "outlet" or inner.sentence != outer.sentence:
+                    continue
+                if outer.content[0] <= inner.cue[0] < outer.content[1] and inner.cue[0] < outer.cue[0]:
+                    inner.via, inner.via_mention = outer.entity, outer.mention
+
     def _subject(self, verb):
-        for child in verb.children:
-            if child.dep_ in ("nsubj",):
-                return child
+        """(subject token, the verb whose auxiliaries open the cue) or (None, verb)."""
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        if len(subjects) > 1:  # a quote parsed as a subject: take the one outside quotes, nearest the verb
+            outside = [c for c in subjects if not self._in_quote(self._abs(c))]
+            subjects = sorted(outside or subjects, key=lambda c: abs(c.i - verb.i))
+        if subjects:
+            return subjects[0], verb
         for child in verb.children:
             if child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
-                        return grandchild
-        if verb.dep_ == "conj":  # "said X and added Y"
-            return self._subject(verb.head)
-        return None
+                        return grandchild, verb
+        if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):  # "said X and added Y"
+            return self._subject(verb.head)[0], verb
+        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX") and verb.i > verb.head.i \
+                and verb.lemma_ in PARTICIPLE_CUES:
+            # "..., adding that", "..., saying": the subject of the main verb.
+            return self._subject(verb.head)[0], verb
+        if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
+            # "is expected to tell", "refused to say": the subject of the governing verb.
+            for child in verb.head.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    return child, verb.head
+        if verb.dep_ in ("relcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            # "the first Iranian official to confirm": the official, or who the official is.
+            noun = verb.head
+            if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+                subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+                if subject is not None:
+                    return subject, verb
+            return noun, verb
+        # "..., a senior official, who spoke on condition of anonymity, said on Tuesday.":
+        # the parser hangs the speaker on the reported clause; take the noun phrase ending
+        # just before the verb.
+        if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
+            doc = verb.doc
+            for token in doc[max(0, verb.i - 40): verb.i]:
+                if token.dep_ == "appos" and token.pos_ in ("NOUN", "PROPN") \
+                        and all(t.is_punct for t in doc[token.right_edge.i + 1: verb.i]) \
+                        and doc[token.left_edge.i - 1].text == ",":
+                    return token, verb
+        return None, verb
 
-    def _verb_cue(self, sentence: _Sentence, verb) -> _Found | None:
-        subject = self._subject(verb)
-        if subject is None:
-            return None
-        resolved = self._entity_for(sentence, subject)
+    def _abs(self, token) -> int:
+        for s in self.sentences:
+            if s.span.doc is token.doc:
+                return s.offset + token.idx
+        return token.idx
+
+    def _cue_span(self, sentence: _Sentence, verb, top) -> tuple[int, int]:
+        """The cue as PolNeAR marks it: auxiliaries, negation and adverbs before the verb
+        belong to it ("has said", "also said", "is expected to tell"); so does a particle
+        ("pointed out") and a statement ("said in a statement")."""
+        doc = verb.doc
+        first = top.i
+        while first - 1 >= 0:
+            prev = doc[first - 1]
+            if prev.head.i in (top.i, verb.i) and (prev.dep_ in ("aux", "auxpass", "neg")
+                                                   or prev.dep_ == "advmod" and prev.lower_ in CUE_ADVERBS):
+                first -= 1
+            else:
+                break
+        if first < top.i and doc[first].lower_ == "to" and top is verb:
+            first += 1  # "the first official to confirm": the verb is the cue
+        last = verb.i
+        if last + 1 < len(doc) and doc[last + 1].dep_ == "prt" and doc[last + 1].head == verb:
+            last += 1
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and child.i == last + 1:
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is not None and obj.lemma_.lower() in STATEMENT_NOUNS and obj.i - child.i <= 3:
+                    last = obj.i
+        return sentence.offset + doc[first].idx, sentence.offset + doc[last].idx + len(doc[last].text)
+
+    def _verb_cue(self, sentence: _Sentence, verb) -> list[_Found]:
+        subject, top = self._subject(verb)
+        if subject is None or self._in_quote(sentence.offset + subject.idx):
+            return []
+        lemma = verb.lemma_.lower()
+        if lemma == "ask" and any(c.dep_ == "xcomp" and any(g.dep_ == "auxpass" for g in c.children) for c in verb.children):
+            return []  # "who asked not to be named"
+        if lemma in ("decline", "refuse") and any(c.dep_ == "xcomp" and c.lemma_ in NON_COMMENT for c in verb.children):
+            return []
+        if verb.dep_ == "xcomp" and top.lemma_ in ("decline", "refuse") and lemma in NON_COMMENT:
+            return []
+        relative = subject.lower_ in RELATIVE_PRONOUNS and subject.tag_ in ("WP", "WDT")
+        if relative:
+            # "Reuters, which first reported the decision": the pronoun is the mention, the noun the source.
+            if verb.dep_ != "relcl" and not (top.dep_ == "relcl"):
+                return []
+            noun = (verb if verb.dep_ == "relcl" else top).head
+            resolved = self._entity_for(sentence, noun)
+            mention = (sentence.offset + subject.idx, sentence.offset + subject.idx + len(subject.text))
+        else:
+            resolved = self._entity_for(sentence, subject)
+            mention = self._mention_span(sentence, subject)
+            named = self._appositive_name(subject)
+            if named is not None:
+                mention = (mention[0], max(mention[1], sentence.offset + named.idx + len(named.text)))
         if resolved is None:
-            return None
+            return []
         entity, confidence = resolved
-        cue = (sentence.offset + verb.idx, sentence.offset + verb.idx + len(verb.text))
-        mention = self._np_span(sentence, subject)
+        if entity.kind == "document" and entity.name in [d.name for d in self.documents_seen[:-1]] and mention[1] - mention[0] < 15:
+            confidence = 0.7
+        cue = self._cue_span(sentence, verb, top)
         clause_start = min(mention[0], cue[0])
         clause_end = max(mention[1], cue[1])
         content = self._adjacent_quote(clause_start, clause_end)
@@ -382,17 +690,87 @@ class _Reading:
                 if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX", "ADJ"):
                     content = self._clause_span(sentence, child)
                     break
-        if content is None and verb.lemma_ in OBJECT_CONTENT_VERBS:
+        if content is None and lemma in OBJECT_CONTENT_VERBS:
             for child in verb.children:
                 if child.dep_ in ("dobj", "nsubjpass") and child.lower_ not in ("which", "that", "it"):
+                    content = self._object_span(sentence, child)
+                    break
+        if content and content[0] < mention[0] < content[1]:
+            content = _trim(self.norm, (content[0], mention[0]))  # the speaker parsed inside the clause
+        if content is None and verb.dep_ == "relcl" and any(
+                c.dep_ == "nsubjpass" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children):
+            content = self._np_span(sentence, verb.head)  # "the letter, which was revealed by the Journal"
+        if content is None and lemma in STANCE_VERBS:
+            for child in verb.children:  # "called for a recount", "referred to the deal"
+                if child.dep_ == "prep" and child.i > verb.i:
                     content = self._subtree_span(sentence, child)
                     break
         if content is None:
             content = self._introduced_block(clause_end)
-        if content is None and (verb.lemma_ in WEAK_VERBS or entity.kind != "person"):
-            return None
+        if content is None:
+            content = self._preceding_clause(sentence, clause_start, clause_end)
+        if content is None and (lemma in WEAK_VERBS or lemma in STANCE_VERBS or entity.kind != "person"):
+            cited = self._cited(sentence, verb, entity, None)
+            return cited if lemma == "cite" else []
         via, via_mention = self._medium(sentence, verb)
-        return _Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence, via, via_mention)
+        found = [_Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence, via, via_mention)]
+        cited = self._cited(sentence, verb, entity, found[0])
+        if lemma == "cite" and any(c.cue == cue for c in cited):
+            return cited  # "The Post's story cites three employees": the employees, relayed by the Post
+        return found + cited
+
+    def _preceding_clause(self, sentence: _Sentence, clause_start: int, clause_end: int) -> tuple[int, int] | None:
+        """"Talks will resume next week, ministry says": the clause before the comma, when
+        the cue clause ends the sentence."""
+        before = self.norm[sentence.start:clause_start].rstrip()
+        after = self.norm[clause_end:sentence.end]
+        if not before.endswith(",") or len(before) < 15:
+            return None
+        if after.strip(" .\"'") and not re.match(r"^\s*(on|in|at|last|this|yesterday|today|\w+day)\b[^,]*[.\"']*\s*$", after):
+            return None
+        return _trim(self.norm, (sentence.start, sentence.start + len(before) - 1))
+
+    def _cited(self, sentence: _Sentence, verb, carrier_entity: _Entity, carrier: _Found) -> list[_Found]:
+        """Sources a speaker passes on: "cites three employees", ", citing an agency email",
+        "quoted a lobbyist, Karen Holt, as saying ..."."""
+        out = []
+        for child in verb.children:
+            cite = None
+            if verb.lemma_ in ("cite", "quote") and child.dep_ == "dobj":
+                cite, obj = verb, child
+            elif child.dep_ == "advcl" and child.lemma_ == "cite":
+                obj = next((c for c in child.children if c.dep_ == "dobj"), None)
+                cite = child if obj is not None else None
+            if cite is None:
+                continue
+            resolved = self._entity_for(sentence, obj)
+            if resolved is None:
+                continue
+            entity, confidence = resolved
+            mention = self._mention_span(sentence, obj)
+            named = self._appositive_name(obj)
+            if named is not None:
+                mention = (mention[0], max(mention[1], sentence.offset + named.idx + len(named.text)))
+            cue = (sentence.offset + cite.idx, sentence.offset + cite.idx + len(cite.text))
+            content = None
+            # "as saying the decision ...": the cue of the quoted source.
+            doc = verb.doc
+            for prep in doc[obj.right_edge.i + 1: min(len(doc) - 1, obj.right_edge.i + 4)]:
+                if prep.lower_ == "as" and doc[prep.i + 1].lemma_ == "say":
+                    saying = doc[prep.i + 1]
+                    if saying is not None:
+                        cue = (sentence.offset + prep.idx, sentence.offset + saying.idx + len(saying.text))
+                        right = prep.right_edge
+                        for sibling in verb.children:  # the parser often hangs the said clause on the verb
+                            if sibling.dep_ in ("advcl", "ccomp") and sibling.i > saying.i:
+                                right = max(right, sibling.right_edge, key=lambda t: t.i)
+                        content = _trim(self.norm, (sentence.offset + saying.idx + len(saying.text),
+                                                    sentence.offset + right.idx + len(right.text)))
+            out.append(_Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence * 0.9,
+                              carrier=carrier_entity.name))
+            if cite is verb and content is None and carrier is not None:
+                carrier.content = carrier.content or mention
+        return out
 
     def _according_to(self, sentence: _Sentence, according) -> _Found | None:
         to = next((c for c in according.children if c.lower_ == "to"), None)
@@ -410,29 +788,42 @@ class _Reading:
         side = max(before, after, key=lambda s: len(self.norm[s[0]:s[1]].strip(" ,.")))
         content = _trim(self.norm, side)
         via, via_mention = self._medium(sentence, obj)
-        return _Found(entity, self._np_span(sentence, obj), cue, content, (sentence.start, sentence.end),
+        return _Found(entity, self._mention_span(sentence, obj), cue, content, (sentence.start, sentence.end),
                       confidence, via, via_mention)
 
-    def _medium(self, sentence: _Sentence, verb) -> tuple[_Entity | None, tuple[int, int] | None]:
-        """The outlet someone spoke through: "told the Arabic daily, Asharq al-Aswat", "in an interview with CNN"."""
+    def _medium(self, sentence: _Sentence, verb, depth: int = 0) -> tuple[_Entity | None, tuple[int, int] | None]:
+        """The outlet someone spoke through: "told the Arabic daily, Asharq al-Aswat", "in an
+        interview with CNN", "in comments to the FT", "wrote in The Atlantic", "said on Fox News
+        Sunday", "in an interview published by Der Spiegel", "Appearing on MSNBC's Morning Joe"."""
         candidates = []
+
+        def objects_of(prep):
+            return [o for o in prep.children if o.dep_ == "pobj"]
+
         for child in verb.children:
             if child.dep_ in ("dobj", "dative") and verb.lemma_ == "tell":
                 candidates.append(child)
-                candidates.extend(c for c in child.children if c.dep_ == "appos")
+                candidates.extend(c for c in child.children if c.dep_ in ("appos", "poss"))
                 candidates.extend(g for c in child.children if c.dep_ == "pobj" for g in [c])
             if child.dep_ == "prep" and child.lower_ in ("to", "with", "for", "in", "on"):
-                for obj in child.children:
-                    if obj.dep_ != "pobj":
-                        continue
-                    if child.lower_ in ("in", "on") and obj.lemma_.lower() in MEDIUM_NOUNS:
-                        for prep in obj.children:
-                            if prep.dep_ == "prep" and prep.lower_ in ("with", "to", "for", "on"):
-                                candidates.extend(o for o in prep.children if o.dep_ == "pobj")
-                    elif child.lower_ in ("to", "with", "for"):
-                        candidates.append(obj)
-            if child.dep_ == "advcl" and child.lemma_ in ("speak", "talk", "write"):
-                via = self._medium(sentence, child)
+                for obj in objects_of(child):
+                    candidates.append(obj)
+                    candidates.extend(c for c in obj.children if c.dep_ == "poss")
+                    for sub in obj.children:  # "in an interview with CNN", "in comments to the FT"
+                        if sub.dep_ == "prep" and sub.lower_ in ("with", "to", "for", "on"):
+                            candidates.extend(objects_of(sub))
+                        if sub.dep_ == "acl":   # "in an interview published by Der Spiegel"
+                            for agent in sub.children:
+                                if agent.dep_ == "agent":
+                                    candidates.extend(objects_of(agent))
+                        if sub.dep_ == "punct" and sub.text == "-":  # "op-ed" in three tokens
+                            continue
+                    if obj.text == "ed" or obj.lower_ in ("op", "oped"):
+                        for t in obj.doc[obj.i: obj.i + 6]:
+                            if t.dep_ == "pobj":
+                                candidates.append(t)
+            if child.dep_ == "advcl" and child.lemma_ in ("speak", "talk", "write", "appear", "comment") and depth < 2:
+                via = self._medium(sentence, child, depth + 1)
                 if via[0]:
                     return via
         for candidate in candidates:
@@ -442,9 +833,20 @@ class _Reading:
                 for ent in candidate.doc.ents:
                     if ent.start <= candidate.i < ent.end:
                         outlet = self.gazetteer.lookup(ent.text, context=self.norm)
+            if outlet is None and candidate.dep_ == "poss":
+                outlet = self.gazetteer.lookup(candidate.text, context=self.norm)
             if outlet:
                 return _Entity(outlet.name, "outlet"), span
         return None, None
+
+    def _object_span(self, sentence: _Sentence, token) -> tuple[int, int]:
+        """An object as content, without a relative clause set off by a comma
+        ("the reception of the letter, which was revealed by the Journal")."""
+        start, end = self._subtree_span(sentence, token)
+        for t in token.subtree:
+            if t.dep_ in ("relcl", "appos") and t.i > token.i and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == ",":
+                end = min(end, sentence.offset + t.doc[t.left_edge.i - 1].idx)
+        return _trim(self.norm, (start, end))
 
     def _subtree_span(self, sentence: _Sentence, token) -> tuple[int, int]:
         right = token.right_edge
@@ -551,14 +953,28 @@ class _Reading:
             for i, f in enumerate(found):
                 if block[0] <= f.cue[0] < block[1] and f.relayed_by is None and i != introducer:
                     f.relayed_by = introducer
-        for f in found:  # an outlet quoting itself relays nothing
-            if f.relayed_by is not None and found[f.relayed_by].entity.name == f.entity.name:
-                f.relayed_by = found[f.relayed_by].relayed_by
+        # "The Post's story cites three employees": the employees are relayed by the Post's
+        # attribution (the latest one at or before this sentence).
+        for i, f in enumerate(found):
+            if f.carrier is None:
+                continue
+            earlier = [j for j, g in enumerate(found) if g.entity.name == f.carrier and g.cue[0] <= f.cue[0] and j != i]
+            if earlier:
+                f.relayed_by = earlier[-1]
+        for f in found:  # an outlet quoting itself on the page relays nothing
+            if f.relayed_by is not None and found[f.relayed_by].entity.name == f.entity.name \
+                    and found[f.relayed_by].relayed_by is None and not self._in_block(f.cue[0]):
+                f.relayed_by = None
 
     # -- step 7: links -------------------------------------------------------
 
+    def _in_block(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.block_quotes)
+
     def _attach_links(self, found: list[_Found]):
         for link in self.links:
+            if not _is_article_link(link.href):
+                continue  # a home page names the outlet; it is not the cited story
             in_sentence = [f for f in found if f.sentence[0] <= link.start < f.sentence[1] and not f.inherited]
             if not in_sentence:
                 continue
@@ -571,6 +987,19 @@ class _Reading:
             best = min(in_sentence, key=distance)
             if best.link is None:
                 best.link = link.href
+            # The linked outlet's other citations in the same paragraph ("the Times reported")
+            # point at the same story; so does what its story is said to cite.
+            outlet = self.gazetteer.by_domain(link.href)
+            if outlet is None:
+                continue
+            paragraph = next(((s, e) for s, e in self.paragraph_spans if s <= link.start < e), None)
+            linked = [i for i, f in enumerate(found) if f.entity.name == outlet.name and f.relayed_by is None
+                      and paragraph and paragraph[0] <= f.cue[0] < paragraph[1] and not self._in_block(f.cue[0])]
+            for i in linked:
+                found[i].link = found[i].link or link.href
+            for f in found:
+                if f.carrier == outlet.name and f.relayed_by in linked:
+                    f.link = f.link or link.href
 
     def _to_attribution(self, f: _Found, found: list[_Found]) -> Attribution:
         span = lambda s: Span.of(self.text, *s)  # noqa: E731 - original text, not the normalised copy
@@ -595,8 +1024,20 @@ def _is_headline(sentence) -> bool:
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
+def _edge_without_clauses(token) -> int:
+    """The last token of a phrase, leaving out the clauses inside it ("remarks obtained by ...")."""
+    skip = {t.i for c in token.subtree if c.dep_ in ("acl", "relcl", "advcl", "appos") and c is not token for t in c.subtree}
+    return max(t.i for t in token.subtree if t.i not in skip)
+
+
 def _without_determiner(mention: str) -> str:
-    return re.sub(r"^(the|a|an|some|several|two|three|many)\s+", "", mention.strip(), flags=re.I)
+    return re.sub(r"^(the|a|an)\s+", "", " ".join(mention.split()), flags=re.I)
+
+
+def _is_article_link(href: str) -> bool:
+    """A link to a story, not to a site's home page."""
+    path = re.sub(r"^[a-z]+://[^/]+", "", href or "", flags=re.I)
+    return path.strip("/") != ""
 
 
 def _trim(text: str, span: tuple[int, int]) -> tuple[int, int]:

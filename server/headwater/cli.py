@@ -5,6 +5,8 @@
     headwater analyze FILE... --jsonl
     headwater log [--limit N] [--db PATH]
     headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
+    headwater token [--db PATH]
+    headwater forget URL | --before DATE [--db PATH]
     headwater review [--db PATH] [--port 8766]
 """
 
@@ -69,6 +71,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--db", default=None, help=db_help)
     serve.set_defaults(run=cmd_serve)
+
+    token = commands.add_parser("token", help="print the API token (the extension's options ask for it)")
+    token.add_argument("--db", default=None, help=db_help)
+    token.set_defaults(run=cmd_token)
+
+    forget = commands.add_parser("forget", help="delete a page's traces, documents and fetches from the store")
+    forget.add_argument("url", nargs="?", help="the page to forget (as traced, or its final or canonical URL)")
+    forget.add_argument("--before", metavar="DATE", help="forget everything recorded before DATE (2024-05-01)")
+    forget.add_argument("--db", default=None, help=db_help)
+    forget.set_defaults(run=cmd_forget)
 
     review = commands.add_parser("review", help="browse the store read-only in Datasette")
     review.add_argument("--db", default=None, help=db_help)
@@ -192,12 +204,59 @@ def cmd_serve(args) -> int:
     from waitress import serve
 
     from .api import create_app
+    from .auth import token_path
 
-    app = create_app({"DATABASE": _db_path(args)})
-    print(f"Headwater API on http://{args.host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.",
+    app = create_app({"DATABASE": _db_path(args), "BIND_HOST": args.host, "SERVER_PORT": args.port})
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _say(f"headwater: warning: listening on {args.host}, not only on this computer. Anyone who can "
+             "reach it and has the token can fetch pages through it and read the store.")
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Headwater API on http://{host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.\n"
+          f"API token: run `headwater token{_db_option(args)}` to see it (kept in {token_path(_db_path(args))}).",
           flush=True)
-    serve(app, host=args.host, port=args.port, threads=8, _quiet=True)
+    # waitress reads a whole body before Flask sees it: cut oversized ones there (Flask answers 413 below that).
+    serve(app, host=args.host, port=args.port, threads=8, _quiet=True,
+          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
     return 0
+
+
+def _db_option(args) -> str:
+    return f" --db {args.db}" if args.db else ""
+
+
+def cmd_token(args) -> int:
+    from .auth import load_or_create_token, token_path
+
+    token = load_or_create_token(_db_path(args))
+    _say(f"The API token of {_db_path(args)} (kept in {token_path(_db_path(args))}); paste it in the "
+         "extension's options:")
+    print(token)
+    return 0
+
+
+def cmd_forget(args) -> int:
+    if (args.url is None) == (args.before is None):
+        raise HeadwaterError("Say what to forget: headwater forget URL, or headwater forget --before DATE.",
+                             code="usage")
+    before = None
+    if args.before is not None:
+        try:
+            before = store.parse_before(args.before)
+        except ValueError as error:
+            raise HeadwaterError(str(error), code="usage") from None
+    db = store.open_db(_db_path(args))
+    counts = store.forget(db, url=args.url, before=before)
+    what = args.url or f"everything recorded before {args.before}"
+    if not any(counts[t] for t in ("traces", "documents", "fetches")):
+        print(f"Nothing stored for {what}; the store is unchanged.")
+        return 0
+    print(f"Forgot {what}: {_count(counts['traces'], 'trace')}, {_count(counts['documents'], 'document')} "
+          f"and {_count(counts['fetches'], 'fetch', 'fetches')}, with the rows that depended on them.")
+    return 0
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def cmd_review(args) -> int:

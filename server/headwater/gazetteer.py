@@ -51,6 +51,7 @@ CONTEXT_ID_PREFIX = "ctx:"
 
 FUZZY_MIN_LENGTH = 8     # characters of the normalised mention, leading "the" removed
 FUZZY_MIN_SCORE = 90     # rapidfuzz.fuzz.ratio
+TRANSPOSITION_MIN_LENGTH = 6  # two swapped neighbours are tolerated from this length on
 DATA_FILE = "outlets.tsv"
 
 _QUOTES = str.maketrans({
@@ -341,6 +342,15 @@ class Gazetteer:
     def _fuzzy(self, variant: str) -> Outlet | None:
         words = _drop_the(_words(_POSSESSIVE.sub("", variant)))
         key = words.casefold()
+        if len(key) >= TRANSPOSITION_MIN_LENGTH and any(c.isupper() for c in words):
+            # Two swapped neighbours ("Rueters") are the commonest typo, and too short a
+            # string for the ratio below; the first letter stays put.
+            for i in range(1, len(key) - 1):
+                if key[i] != key[i + 1]:
+                    swapped = key[:i] + key[i + 1] + key[i] + key[i + 2:]
+                    outlets = {r.outlet for r in self._exact.get(swapped, ()) if not r.case_sensitive}
+                    if len(outlets) == 1:
+                        return outlets.pop()
         if len(key) < FUZZY_MIN_LENGTH or not any(c.isupper() for c in words):
             return None  # never tolerant on short strings, nor on lower-case common words
         hits = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=5)

@@ -84,3 +84,41 @@ class FollowSettings:
             wayback_api=env.get("HEADWATER_WAYBACK_API", d.wayback_api),
             news_index_api=env.get("HEADWATER_NEWS_INDEX_API", d.news_index_api),
         )
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Who may talk to the HTTP API, and how much (see auth.py, security.py, limits.py).
+
+    Environment: HEADWATER_ALLOWED_ORIGINS, HEADWATER_ALLOWED_HOSTS,
+    HEADWATER_RATE_LIMIT, HEADWATER_TRACE_RATE_LIMIT, HEADWATER_MAX_CONCURRENT_TRACES.
+    In the app, the Flask config key SERVER_SETTINGS replaces the whole object.
+    """
+
+    # Browser origins allowed to call the API. Extension ids differ per install
+    # (and Firefox makes a random one per profile), so any extension is allowed
+    # by default; a web page (https://...) never is. A "*" matches any id.
+    allowed_origins: tuple[str, ...] = ("chrome-extension://*", "moz-extension://*")
+    # Host header names accepted besides loopback's (127.0.0.1, localhost, [::1]) and the bound host.
+    allowed_hosts: tuple[str, ...] = ()
+    requests_per_minute: int = 600        # every route, per client
+    traces_per_minute: int = 60           # POST /api/traces, per client
+    max_concurrent_traces: int = 4        # traces running at once, all clients together
+
+    @classmethod
+    def from_env(cls) -> "ServerSettings":
+        env, d = os.environ, cls()
+        return cls(
+            allowed_origins=_words(env.get("HEADWATER_ALLOWED_ORIGINS"), d.allowed_origins),
+            allowed_hosts=_words(env.get("HEADWATER_ALLOWED_HOSTS"), d.allowed_hosts),
+            requests_per_minute=int(env.get("HEADWATER_RATE_LIMIT", d.requests_per_minute)),
+            traces_per_minute=int(env.get("HEADWATER_TRACE_RATE_LIMIT", d.traces_per_minute)),
+            max_concurrent_traces=int(env.get("HEADWATER_MAX_CONCURRENT_TRACES", d.max_concurrent_traces)),
+        )
+
+
+def _words(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Read "a, b c" as ("a", "b", "c"); unset means the default, an empty string means none."""
+    if value is None:
+        return default
+    return tuple(word for word in value.replace(",", " ").split() if word)

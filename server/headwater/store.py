@@ -191,3 +191,125 @@ def read_log(db: sqlite_utils.Database, *, limit: int = 50, before: str | None =
     if before:
         where, params["before"] = "WHERE at < :before", before
     return list(db.query(f"SELECT * FROM log {where} ORDER BY at DESC, event DESC, id DESC LIMIT :limit", params))
+
+
+# -- after a crash ---------------------------------------------------------------------------
+
+INTERRUPTED = "Interrupted: Headwater stopped before this trace finished following its sources. Trace it again."
+
+
+def fail_interrupted(db: sqlite_utils.Database) -> int:
+    """Mark as failed every trace still "running" (its process was killed); returns how many.
+
+    Called when the server starts. A trace's own rows are written in one
+    transaction, so a kill leaves either all of them or none; only the state of
+    a follow (which runs on after the trace is stored) can be left "running".
+    If another process (a `headwater trace --follow`) is in fact still at it,
+    it sets the final state when it finishes.
+    """
+    with db.atomic():
+        cursor = db.execute("UPDATE follows SET state = 'failed', finished_at = ?, error = ? "
+                            "WHERE state = 'running'", [now(), INTERRUPTED])
+        return cursor.rowcount
+
+
+# -- forgetting ------------------------------------------------------------------------------
+
+TRACE_ROWS = ("attributions", "edges", "chain_hops", "primary_sources", "follow_hops", "follow_documents",
+              "trace_events", "follows")
+
+
+def parse_before(value: str) -> str:
+    """An ISO date or time as the store writes times (UTC, microseconds), to compare with them.
+
+    "2024-05-01" means midnight UTC; a time without a zone is taken as UTC.
+    """
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"“{value}” is not a date; write it as 2024-05-01 or 2024-05-01T12:00:00+02:00.") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | None = None) -> dict:
+    """Delete a page's traces, documents and fetches (`url`), or everything recorded before a time
+    (`before`, from parse_before), with every row that depends on them, in one transaction.
+
+    A page is matched as GET /api/provenance matches it: the URL asked, the final
+    URL or the canonical URL. With its traces go their attributions, graph, chains
+    and the pages they followed upstream, unless a trace that stays still uses
+    them. Sources nobody cites any more and page bodies no fetch refers to go too.
+    Deleted content is overwritten in the file (secure_delete) and the write-ahead
+    log emptied, so the page does not linger on disk. Returns counts per table.
+    """
+    if (url is None) == (before is None):
+        raise ValueError("forget() takes a URL or a time, not both")
+    db.execute("PRAGMA secure_delete = ON")
+    counts: dict[str, int] = {}
+    with db.atomic():
+        # Three lists of ids to delete; `named` = 1 for what the user asked for, 0 for what came along.
+        for name in ("forget_traces", "forget_documents", "forget_fetches"):
+            db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, named INTEGER)")
+            db.execute(f"DELETE FROM temp.{name}")
+        if url is not None:
+            db.execute("""INSERT OR IGNORE INTO forget_traces SELECT t.id, 1 FROM traces t
+                          JOIN documents d ON d.id = t.document_id
+                          WHERE t.url = :u OR d.final_url = :u OR d.canonical_url = :u""", {"u": url})
+            db.execute("""INSERT OR IGNORE INTO forget_documents SELECT id, 1 FROM documents
+                          WHERE url = :u OR final_url = :u OR canonical_url = :u""", {"u": url})
+            db.execute("INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE url = :u OR final_url = :u",
+                       {"u": url})
+        else:
+            db.execute("INSERT OR IGNORE INTO forget_traces SELECT id, 1 FROM traces WHERE created_at < ?", [before])
+            db.execute("INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE fetched_at < ?", [before])
+            db.execute("""INSERT OR IGNORE INTO forget_documents SELECT id, 1 FROM documents
+                          WHERE fetch_id IN (SELECT id FROM forget_fetches)""")
+        # Along with the traces: their documents, the pages they followed, and those pages' fetches.
+        doomed = "trace_id IN (SELECT id FROM forget_traces)"
+        db.execute(f"""INSERT OR IGNORE INTO forget_documents
+                       SELECT document_id, 0 FROM traces WHERE id IN (SELECT id FROM forget_traces)
+                       UNION SELECT document_id, 0 FROM follow_documents WHERE {doomed} AND document_id IS NOT NULL""")
+        db.execute(f"""INSERT OR IGNORE INTO forget_fetches
+                       SELECT fetch_id, 0 FROM documents
+                       WHERE id IN (SELECT id FROM forget_documents) AND fetch_id IS NOT NULL
+                       UNION SELECT fetch_id, 0 FROM follow_documents WHERE {doomed} AND fetch_id IS NOT NULL""")
+
+        for table in TRACE_ROWS:
+            counts[table] = db.execute(f"DELETE FROM {table} WHERE {doomed}").rowcount
+        counts["traces"] = db.execute("DELETE FROM traces WHERE id IN (SELECT id FROM forget_traces)").rowcount
+
+        # Rows that stay may still point at a document or fetch on the lists. A kept trace keeps its
+        # own document. Otherwise: a pointer to what the user named is cut (set NULL); a row that
+        # only came along is kept instead.
+        db.execute("DELETE FROM forget_documents WHERE id IN (SELECT document_id FROM traces)")
+        _cut_or_keep(db, "forget_documents", "follow_documents", "document_id")
+        _cut_or_keep(db, "forget_fetches", "documents", "fetch_id",
+                     kept="id NOT IN (SELECT id FROM forget_documents)")
+        _cut_or_keep(db, "forget_fetches", "follow_documents", "fetch_id")
+
+        counts["documents"] = db.execute("DELETE FROM documents WHERE id IN (SELECT id FROM forget_documents)").rowcount
+        counts["fetches"] = db.execute("DELETE FROM fetches WHERE id IN (SELECT id FROM forget_fetches)").rowcount
+        counts["page_versions"] = db.execute(
+            "DELETE FROM page_versions WHERE sha256 NOT IN (SELECT sha256 FROM fetches WHERE sha256 IS NOT NULL)"
+        ).rowcount
+        counts["sources"] = db.execute(
+            """DELETE FROM sources WHERE id NOT IN (SELECT source_id FROM attributions)
+               AND id NOT IN (SELECT via_source_id FROM attributions WHERE via_source_id IS NOT NULL)
+               AND id NOT IN (SELECT to_source_id FROM edges)
+               AND id NOT IN (SELECT from_source_id FROM edges WHERE from_source_id IS NOT NULL)
+               AND id NOT IN (SELECT source_id FROM primary_sources)""").rowcount
+        for name in ("forget_traces", "forget_documents", "forget_fetches"):
+            db.execute(f"DROP TABLE temp.{name}")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # old pages also sit in the -wal file until a checkpoint
+    return counts
+
+
+def _cut_or_keep(db: sqlite_utils.Database, listed: str, table: str, column: str, kept: str = "1") -> None:
+    """Rows of `table` that stay (`kept`) and point through `column` at an id on the list `listed`:
+    cut the pointer when the user named that id, else take the id off the list."""
+    pointing = f"SELECT {column} FROM {table} WHERE {kept} AND {column} IS NOT NULL"
+    db.execute(f"""UPDATE {table} SET {column} = NULL WHERE {kept}
+                   AND {column} IN (SELECT id FROM {listed} WHERE named = 1)""")
+    db.execute(f"DELETE FROM {listed} WHERE named = 0 AND id IN ({pointing})")

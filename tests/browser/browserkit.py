@@ -34,7 +34,8 @@ def closed_port() -> int:
 
 
 # Records what the popup's progress section shows while it is visible, as it
-# changes, in window.__progress: [{text, value, max}] (read back with progress_seen()).
+# changes, in window.__progress: [{text, value, max, from}] (read back with
+# progress_seen()); `from` is "client" or "backend", who measured that progress.
 RECORD_PROGRESS = """
 window.__progress = [];
 new MutationObserver(() => {
@@ -42,9 +43,10 @@ new MutationObserver(() => {
   if (!box || box.hidden) return;
   const text = document.getElementById("progress-message").textContent;
   const bar = document.getElementById("progress-bar");
+  const from = box.dataset.from || "";
   const last = window.__progress[window.__progress.length - 1];
-  if (!last || last.text !== text || last.value !== bar.value) {
-    window.__progress.push({ text, value: bar.value, max: bar.max });
+  if (!last || last.text !== text || last.value !== bar.value || last.from !== from) {
+    window.__progress.push({ text, value: bar.value, max: bar.max, from });
   }
 }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 """

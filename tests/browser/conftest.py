@@ -4,6 +4,11 @@ Headless Chromium (Debian's `chromium` package) driven by Playwright for
 Python, with the unpacked extension from extension/ loaded, talking to a real
 Headwater backend started on a free loopback port with a temporary database.
 
+Traces that follow their sources upstream (the extension's default) run on the
+multi-hop fixture web of tests/followweb.py, whose pages, Wayback and news-index
+endpoints are all on 127.0.0.1; after each test the backend's fetch log is
+checked to hold loopback addresses only.
+
 Without Chromium or Playwright these tests skip, saying how to install them;
 with HEADWATER_REQUIRE_BROWSER=1 (CI) they fail instead.
 """
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -19,6 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -136,8 +143,26 @@ def fake_backend():
 
 
 @pytest.fixture
+def fweb():
+    """The multi-hop fixture web (tests/followweb.py): the seed blog post linking a WSJ-like page,
+    which links an Asharq al-Awsat-like interview of Ali Khoram; the roundup page and its oddities."""
+    from followweb import Web
+
+    web = Web(slow_delay=1.0).start()
+    yield web
+    web.stop()
+
+
+@pytest.fixture
+def followed_seed(fweb):
+    """The seed article on the fixture web: its Wall Street Journal link points at the local WSJ-like page."""
+    return fweb.seed
+
+
+@pytest.fixture
 def seed_site(web):
-    """The seed article served on 127.0.0.1 (tests/fixtures/seed.html)."""
+    """The seed article served on 127.0.0.1 (tests/fixtures/seed.html), with its real www.wsj.com link:
+    trace it only with following off (or against the fake backend), or the backend would go to the web."""
     seed = FIXTURES / "seed.html"
     html = seed.read_text(encoding="utf-8") if seed.exists() else seed_page_html()
     return web.add(SEED_PATH, html)
@@ -180,9 +205,27 @@ def backend_token(db: Path, env: dict) -> str:
     return lines[-1].split()[-1] if lines else ""
 
 
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def fetched_hosts(db: Path) -> set[str]:
+    """Every host the backend fetched from (or tried to), from its fetch log."""
+    if not db.exists():
+        return set()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = conn.execute("SELECT url, final_url FROM fetches").fetchall()
+    except sqlite3.Error:
+        return set()
+    finally:
+        conn.close()
+    return {urlsplit(url).hostname or url for row in rows for url in row if url}
+
+
 @pytest.fixture
-def backend(tmp_path):
-    """`headwater serve` on a free loopback port with a temporary database."""
+def backend(tmp_path, fweb):
+    """`headwater serve` on a free loopback port with a temporary database; following
+    uses the fixture web's Wayback and news-index endpoints, never the real ones."""
     try:
         import headwater.api  # noqa: F401
     except ImportError as error:
@@ -192,7 +235,9 @@ def backend(tmp_path):
     port = free_port()
     db = tmp_path / "headwater.db"
     log = tmp_path / "backend.log"
-    env = {**os.environ, "HEADWATER_ALLOW_PRIVATE": "1", "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "HEADWATER_ALLOW_PRIVATE": "1", "PYTHONUNBUFFERED": "1",
+           "HEADWATER_WAYBACK_API": fweb.wayback_api, "HEADWATER_NEWS_INDEX_API": fweb.news_index_api,
+           "HEADWATER_FOLLOW_DELAY": "0.2"}
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [*headwater_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
@@ -221,6 +266,8 @@ def backend(tmp_path):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+    outside = fetched_hosts(db) - LOOPBACK
+    assert not outside, f"the backend fetched from outside this machine: {sorted(outside)}"
 
 
 @pytest.fixture

@@ -89,7 +89,8 @@ def test_the_page_html_is_sent_only_when_the_reader_allows_it(browser, fake_back
     popup = browser.popup(seed_site)
     expect(seed_chain(popup)).to_be_visible(timeout=10000)
     body = [b for m, _, _, b in fake_backend.requests if m == "POST"][-1]
-    assert body == {"url": seed_site}, "by default only the address leaves the browser"
+    assert body == {"url": seed_site, "follow": True, "background": True}, \
+        "by default only the address leaves the browser (and the wish to follow its sources)"
 
     options = browser.open("options.html")
     options.get_by_label("Send the page as my browser shows it").check()
@@ -120,7 +121,15 @@ def test_trace_this_claim_sends_url_and_claim_through_the_worker(browser, fake_b
     expect(popup.locator("#claim")).to_contain_text("Mr. Khoram told the Arabic daily")
     expect(seed_chain(popup)).to_be_visible(timeout=10000)
     body = [b for m, _, _, b in fake_backend.requests if m == "POST"][-1]
-    assert body == {"url": seed_site, "claim": CLAIM}
+    assert body == {"url": seed_site, "claim": CLAIM, "follow": True, "background": True}
+
+
+def test_following_off_sends_a_one_page_trace(browser, fake_backend, seed_site):
+    browser.set_settings(backendUrl=fake_backend.base, followSources=False)
+    popup = browser.popup(seed_site)
+    expect(seed_chain(popup)).to_be_visible(timeout=10000)
+    body = [b for m, _, _, b in fake_backend.requests if m == "POST"][-1]
+    assert body == {"url": seed_site}
 
 
 def test_evidence_opens_from_the_keyboard(browser, fake_backend, seed_site):
