@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test bench bench-attribution bench-trace extension extension-lint clean
+.PHONY: run serve demo review test bench bench-attribution bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,17 @@ review: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) bench-attribution bench-trace
+bench: $(STAMP) bench-attribution
+	$(BIN)/python bench/perf.py
+
+bench-analysis: $(STAMP)
+	$(BIN)/python bench/analysis.py
+
+bench-lookups: $(STAMP)
+	$(BIN)/python bench/lookups.py
+
+bench-store: $(STAMP)
+	$(BIN)/python bench/store_growth.py
 
 bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py

@@ -235,19 +235,28 @@ function renderNode(node, index, chain) {
   const unread = doc && doc.status !== "traced" && !node.document;
 
   const flags = [];
+  const details = [];   // what a flag means here, in words (a title alone is not reachable from the keyboard)
   if (node.kind === "anonymous") flags.push(flag("flag-anonymous", "Anonymous source"));
   if (node.circular) {
     const cycle = (state.trace.follow?.cycles ?? [])[0];
     flags.push(flag("flag-circular", "Circular sourcing", cycle?.message));
   }
-  if (unread) flags.push(flag("flag-unread", doc.status === "blocked" ? "Not allowed to read" : "Could not be read", doc.error?.message));
-  else if (isUnlinked(node) && !hop) flags.push(flag("flag-unlinked", "Cited without a link"));
+  if (unread) {
+    flags.push(flag("flag-unread", doc.status === "blocked" ? "Not allowed to read" : "Could not be read", doc.error?.message));
+    if (doc.error?.message && !(entry?.reason ?? "").includes(doc.error.message)) details.push(doc.error.message);
+  } else if (isUnlinked(node) && !hop) flags.push(flag("flag-unlinked", "Cited without a link"));
   for (const f of hop?.flags ?? []) {
-    if (f.code === "published_after") flags.push(flag("flag-after", "Published after the page citing it", f.message));
-    else if (f.code !== "circular") flags.push(flag(`flag-${f.code}`, f.message));
+    if (f.code === "published_after") {
+      flags.push(flag("flag-after", "Published after the page citing it", f.message));
+      details.push(f.message.charAt(0).toUpperCase() + f.message.slice(1) + ".");
+    } else if (f.code !== "circular") flags.push(flag(`flag-${f.code}`, f.message));
   }
   const sure = certaintyOf(hop);
-  if (sure !== null) flags.push(flag("flag-uncertain", `Uncertain match: ${sure}% sure`, hop.query ? `Found in a news index by: ${hop.query}` : undefined));
+  if (sure !== null) {
+    const query = hop.query ? `Found in a news index by: ${hop.query}` : undefined;
+    flags.push(flag("flag-uncertain", `Uncertain match: ${sure}% sure`, query));
+    details.push(`A guess, not a certainty. ${query ?? "Found in a news index."}`);
+  }
   if (node.match?.verdict === "not_found") flags.push(flag("flag-not-found", "Claim not found in this page"));
   if (doc?.changed) flags.push(flag("flag-changed", "Changed since it was last read"));
 
@@ -311,6 +320,7 @@ function renderNode(node, index, chain) {
     role ? h("p", { class: "role" }, role) : null,
     page,
     flags.length ? h("p", { class: "flags" }, flags) : null,
+    details.map((text) => h("p", { class: "flag-detail muted" }, text)),
     match,
     primary && entry?.reason ? h("p", { class: "reason muted" }, entry.reason) : null,
     evidence.length

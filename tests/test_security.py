@@ -12,6 +12,15 @@ from flask.testing import FlaskClient
 
 from conftest import SEED_URL, TEST_TOKEN
 from headwater import auth, cli, review, store
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: Playwright's sync API may hold this thread's event loop."""
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(value=asyncio.run(coroutine)))
+    thread.start()
+    thread.join()
+    return result["value"]
 from headwater.settings import ServerSettings
 from webserver import Response
 
@@ -304,8 +313,28 @@ def test_review_runs_datasette_on_loopback_without_write_access(tmp_path, monkey
     review.run_datasette(str(tmp_path / "p.db"), port=8766)
     command = seen["command"]
     assert command[command.index("--host") + 1] == "127.0.0.1"
-    assert not {"--root", "--cors", "--plugins-dir", "--load-extension"} & set(command)
+    assert not {"--root", "--cors", "--load-extension", "--immutable-off"} & set(command)
     assert "0.0.0.0" not in command
+    assert command[command.index("--plugins-dir") + 1] == str(review.PLUGINS)   # the Host guard only
+    assert sorted(p.name for p in review.PLUGINS.glob("*.py")) == ["__init__.py", "host_guard.py"]
+
+
+def reviewed(path, host):
+    from datasette.app import Datasette
+
+    async def get():
+        datasette = Datasette([path], plugins_dir=str(review.PLUGINS))
+        name = os.path.splitext(os.path.basename(path))[0]
+        return await datasette.client.get(f"/{name}/traces.json", headers={"host": host})
+    return run_async(get())
+
+
+@pytest.mark.parametrize("host, status", [("127.0.0.1:8766", 200), ("localhost:8766", 200), ("[::1]:8766", 200),
+                                          ("evil.example:8766", 400), ("evil.example", 400)])
+def test_the_review_refuses_requests_addressed_to_another_name(client, app, host, status):
+    response = reviewed(app.config["DATABASE"], host)
+    assert response.status_code == status
+    assert response.headers["x-frame-options"] == "DENY"
 
 
 def test_datasette_refuses_to_change_the_store(client, app, seed_html):
@@ -319,6 +348,6 @@ def test_datasette_refuses_to_change_the_store(client, app, seed_html):
         name = os.path.splitext(os.path.basename(path))[0]
         return await datasette.client.get(f"/{name}.json", params={"sql": "DELETE FROM traces"})
 
-    response = asyncio.run(attempt())
+    response = run_async(attempt())
     assert response.status_code == 400 and "SELECT" in response.text
     assert store.open_db(path)["traces"].count == 1

@@ -11,6 +11,7 @@ import threading
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import __version__, api_graph, auth, security, store
 from .errors import HeadwaterError, NotFound
@@ -47,11 +48,21 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["TOKEN"]:
         app.config["TOKEN"] = auth.load_or_create_token(app.config["DATABASE"])
     app.extensions["headwater_lock"] = threading.Lock()
+    app.url_map.converters["int"] = StoreId
     security.install(app)
     app.register_blueprint(bp)
     app.register_blueprint(api_graph.bp)   # multi-hop tracing: progress events, exports
     _register_errors(app)
     return app
+
+
+class StoreId(IntegerConverter):
+    """<int:...> in a route: an id the store can hold. A larger number is no id of ours (404),
+    rather than an overflow in SQLite (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def get_db():

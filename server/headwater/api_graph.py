@@ -73,6 +73,7 @@ def events(trace_id: int):
         after = int(request.headers.get("Last-Event-ID") or request.args.get("after") or 0)
     except ValueError:
         after = 0
+    after = min(max(after, 0), 2**63 - 1)   # SQLite's integers: a larger one would fail mid-stream
     path = current_app.config["DATABASE"]
 
     def stream():

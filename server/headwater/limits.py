@@ -74,7 +74,7 @@ class TraceSlots:
     would hold one of the server's few threads and stall quick lookups behind it.
     """
 
-    RETRY_AFTER = 5   # seconds: a one-page trace takes about that long
+    RETRY_AFTER = 2   # seconds: a one-page trace takes about a second
 
     def __init__(self, size: int):
         self.size = size

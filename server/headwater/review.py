@@ -1,7 +1,8 @@
 """`make review`: the store in Datasette, read-only, on loopback, with canned queries.
 
 Datasette opens a file database read-only (its SQL runs on a `mode=ro` connection)
-and we bind it to 127.0.0.1 only: the store is the reader's browsing history.
+and we bind it to 127.0.0.1 only: the store is the reader's browsing history. The
+plugin in datasette_plugins/ refuses requests addressed to any other name (DNS rebinding).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from . import store
+
+PLUGINS = Path(__file__).resolve().parent / "datasette_plugins"
 
 CANNED_QUERIES = {
     "latest_traces": {
@@ -69,7 +72,7 @@ def run_datasette(db_path: str, *, port: int) -> int:
         json.dump(metadata(db_path), meta)
     print(f"Reviewing {db_path} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops it).", flush=True)
     command = [sys.executable, "-m", "datasette", "serve", db_path, "--host", "127.0.0.1", "--port", str(port),
-               "--metadata", meta.name, "--setting", "default_allow_sql", "on"]
+               "--metadata", meta.name, "--setting", "default_allow_sql", "on", "--plugins-dir", str(PLUGINS)]
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:

@@ -7,6 +7,7 @@ written together or not at all.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +22,23 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+class _WriterConnection(sqlite3.Connection):
+    """A connection whose transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    sqlite-utils' atomic() says plain BEGIN, a deferred transaction: it reads first
+    (insert() looks at the table's columns) and asks for the write lock later. In
+    WAL mode, if another connection committed in between, SQLite cannot upgrade
+    that stale read and answers "database is locked" at once, without waiting
+    for busy_timeout; concurrent traces hit it (tests/test_load.py). Taken at
+    BEGIN, the lock is waited for, up to the 30 s busy timeout; readers never wait.
+    """
+
+    def execute(self, sql, *args):
+        if sql.strip().rstrip(";").upper() == "BEGIN":
+            sql = "BEGIN IMMEDIATE"
+        return super().execute(sql, *args)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if missing) a store at `path`; ":memory:" works for tests."""
     if str(path) == ":memory:":
@@ -28,9 +46,8 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread off: the threaded server hands a connection per request, never shares one.
-        import sqlite3
-
-        db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30))
+        db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30,
+                                                   factory=_WriterConnection, isolation_level="IMMEDIATE"))
         db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")

@@ -150,6 +150,7 @@ def test_a_followed_trace_shows_archived_circular_late_and_uncertain_hops(browse
     expect(reuters.locator(".flag-uncertain")).to_contain_text(re.compile(r"Uncertain match: \d+% sure"))
     expect(reuters.locator(".flag-uncertain")).to_have_attribute("title", re.compile("domain:reuters.com"))
     expect(reuters.locator(".doc")).to_contain_text("found in a news index")
+    expect(reuters.locator(".flag-detail")).to_contain_text("A guess, not a certainty")
     # pages that could not be read, and why
     expect(hop("BBC").locator(".flag-unread")).to_have_text("Could not be read")
     expect(hop("BBC").locator(".flag-unread")).to_have_attribute("title", re.compile("redirects in a loop"))

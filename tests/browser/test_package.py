@@ -90,7 +90,7 @@ def test_every_option_has_a_label():
     parser.feed((EXTENSION / "options.html").read_text(encoding="utf-8"))
     inputs = [a["id"] for t, a in parser.tags if t == "input"]
     labels = {a.get("for") for t, a in parser.tags if t == "label"}
-    assert set(inputs) == {"backend-url", "token", "send-html", "overlay-default"}
+    assert set(inputs) == {"backend-url", "token", "send-html", "follow-sources", "overlay-default"}
     assert set(inputs) <= labels
 
 

@@ -1,0 +1,1 @@
+"""Datasette plugins for `headwater review` (loaded with --plugins-dir; see host_guard.py)."""
