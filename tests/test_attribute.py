@@ -278,3 +278,8 @@ def test_medium_in_varied_wording(attributor, text, via):
     attributions = attributor.attribute(text)
     speaker = next(a for a in attributions if a.source.kind != "outlet")
     assert speaker.via is not None and speaker.via.name == via
+
+
+def test_first_names_the_ner_leaves_out_stay_in_the_name(attributor):
+    [a] = attributor.attribute("Ana Souza said that the vote would be close.")
+    assert a.source.name == "Ana Souza"

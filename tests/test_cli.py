@@ -91,3 +91,18 @@ def test_log_of_an_empty_store(capsys, db_path):
 def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "headwater.cli", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("headwater ")
+
+
+def test_analyze_with_several_workers_keeps_input_order(capsys, tmp_path):
+    files = []
+    for n, name in enumerate(["Ana Souza", "Bilal Khan", "Chen Yu"]):
+        path = tmp_path / f"{n}.txt"
+        path.write_text(f"{name} said that the vote would be close.\n", encoding="utf-8")
+        files.append(str(path))
+    code, out, _ = run(capsys, "analyze", *files, "--jsonl", "--workers", "2")
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["file"] for line in lines] == files
+    assert all(line["attributions"] for line in lines)
+    code, single, _ = run(capsys, "analyze", *files, "--jsonl")
+    assert single == out  # the same answer as one process

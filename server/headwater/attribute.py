@@ -251,7 +251,7 @@ class _Reading:
         for sentence in self.sentences:
             for ent in sentence.span.ents:
                 if ent.label_ == "PERSON" and not self._outlet_at(sentence, ent.start_char, ent.end_char):
-                    name = self._strip_titles(ent.text)
+                    name = self._strip_titles(_person_text(ent))
                     parts = name.split()
                     if len(parts) >= 2 and parts[-1].lower() not in self.full_names:
                         self.full_names[parts[-1].lower()] = name
@@ -320,7 +320,7 @@ class _Reading:
         """The full name of the PERSON entity this token belongs to."""
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
-                name = self._strip_titles(ent.text)
+                name = self._strip_titles(_person_text(ent))
                 return self.full_names.get(name.split()[-1].lower(), name) if name else None
         if token.pos_ == "PROPN":
             return self.full_names.get(token.text.lower())
@@ -1014,6 +1014,15 @@ class _Reading:
             link=f.link,
             confidence=f.confidence,
         )
+
+
+def _person_text(ent) -> str:
+    """The entity's text, with untagged first names the NER left out ("Ana" of "Ana Souza")."""
+    doc, start = ent.doc, ent.start
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
+            and not doc[start - 1].ent_type_ and doc[start - 1].head.i in range(ent.start, ent.end):
+        start -= 1
+    return doc[start:ent.end].text
 
 
 def _is_headline(sentence) -> bool:

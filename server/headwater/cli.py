@@ -2,7 +2,7 @@
 
     headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
     headwater export ID [--format prov|graphml|dot] [--db PATH]
-    headwater analyze FILE... --jsonl
+    headwater analyze FILE... --jsonl [--workers N]
     headwater log [--limit N] [--db PATH]
     headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
     headwater token [--db PATH]
@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="attribute plain-text files (no fetching, no store)")
     analyze.add_argument("files", nargs="+", type=Path)
     analyze.add_argument("--jsonl", action="store_true", help="one JSON line per file (the default output)")
+    analyze.add_argument("--workers", type=int, default=1, help="processes to use (0: every core; default 1)")
     analyze.set_defaults(run=cmd_analyze)
 
     log = commands.add_parser("log", help="show the latest fetches and traces")
@@ -170,19 +171,19 @@ def cmd_export(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from .attribute import Attributor
+    from .batch import analyze_files
 
-    attributor = Attributor()  # loaded once for all files
+    # One pipeline per worker process, loaded once for all its files; results in input order.
+    workers = args.workers or None  # 0: every core
+    progress = len(args.files) > 1 and sys.stderr.isatty()
     failures = 0
-    for path in args.files:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            _say(f"headwater: skipping {path}: {getattr(error, 'strerror', None) or error}")
+    for result in analyze_files(args.files, workers=workers, progress=progress):
+        if result.error:
+            _say(f"headwater: skipping {result.file}: {result.error}")
             failures += 1
             continue
-        attributions = [a.to_dict() for a in attributor.attribute(text)]
-        print(json.dumps({"file": str(path), "attributions": attributions}, ensure_ascii=False), flush=True)
+        print(json.dumps({"file": result.file, "attributions": result.attributions}, ensure_ascii=False),
+              flush=True)
     return 1 if failures else 0
 
 
