@@ -7,6 +7,7 @@ written together or not at all.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -48,12 +49,33 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         # check_same_thread off: the threaded server hands a connection per request, never shares one.
         db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30,
                                                    factory=_WriterConnection, isolation_level="IMMEDIATE"))
-        db.enable_wal()
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
-    db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
-    migrations.apply(db)  # what schema.sql cannot do to an existing store (new columns)
+    key = _file_key(path)
+    if key is None or key not in _prepared:
+        # Schema, migrations and WAL once per file and process: the API opens a store per request,
+        # and running schema.sql every time was 38% of a cached lookup (bench/lookups.py).
+        if key is not None:
+            db.enable_wal()
+        db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))
+        migrations.apply(db)  # what schema.sql cannot do to an existing store (new columns)
+        if key is not None:
+            _prepared.add(_file_key(path))
     return db
+
+
+_prepared: set[tuple] = set()
+
+
+def _file_key(path) -> tuple | None:
+    """Which file a path is now (a store deleted and made again is prepared again)."""
+    if str(path) == ":memory:":
+        return None
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.realpath(path), stat.st_dev, stat.st_ino)
 
 
 # -- fetch log ------------------------------------------------------------------
