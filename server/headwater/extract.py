@@ -330,16 +330,7 @@ class _TextBuilder:
         self._flush()
         first = len(self._blocks)
         self._add(element.text)
-        for child in element:
-            if not isinstance(child.tag, str):      # XML comment or processing instruction
-                pass
-            elif child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
-                self._flush()
-                self.walk(child)
-                self._flush()
-            else:
-                self._inline(child)
-            self._add(child.tail)
+        self._children(element)
         self._flush()
         if element.tag == "quote" and len(self._blocks) > first:
             self.quotes.append((self._offset(first), self._length))
@@ -353,14 +344,19 @@ class _TextBuilder:
             self._add_link("".join(element.itertext()), self._restore(target))
             return
         self._add(element.text)
+        self._children(element)
+
+    def _children(self, element) -> None:
+        """A block inside (a <quote> in a <p>) starts blocks of its own; the rest is inline text."""
         for child in element:
-            if isinstance(child.tag, str):
-                if child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
-                    self._flush()
-                    self.walk(child)
-                    self._flush()
-                else:
-                    self._inline(child)
+            if not isinstance(child.tag, str):      # XML comment or processing instruction
+                pass
+            elif child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
+                self._flush()
+                self.walk(child)
+                self._flush()
+            else:
+                self._inline(child)
             self._add(child.tail)
 
     # -- building -----------------------------------------------------------------

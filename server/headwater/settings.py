@@ -31,16 +31,27 @@ class FetchSettings:
 
     @classmethod
     def from_env(cls) -> "FetchSettings":
-        env = os.environ
-        defaults = cls()
-        return cls(
-            connect_timeout=float(env.get("HEADWATER_CONNECT_TIMEOUT", defaults.connect_timeout)),
-            read_timeout=float(env.get("HEADWATER_READ_TIMEOUT", defaults.read_timeout)),
-            total_timeout=float(env.get("HEADWATER_TOTAL_TIMEOUT", defaults.total_timeout)),
-            max_bytes=int(env.get("HEADWATER_MAX_BYTES", defaults.max_bytes)),
-            max_redirects=int(env.get("HEADWATER_MAX_REDIRECTS", defaults.max_redirects)),
-            allowed_ports=_ports(env.get("HEADWATER_ALLOWED_PORTS"), defaults.allowed_ports),
-        )
+        return _from_env(cls, {
+            "connect_timeout": "HEADWATER_CONNECT_TIMEOUT", "read_timeout": "HEADWATER_READ_TIMEOUT",
+            "total_timeout": "HEADWATER_TOTAL_TIMEOUT", "max_bytes": "HEADWATER_MAX_BYTES",
+            "max_redirects": "HEADWATER_MAX_REDIRECTS", "allowed_ports": "HEADWATER_ALLOWED_PORTS",
+        }, allowed_ports=_ports)
+
+
+def _from_env(cls, variables: dict[str, str], **readers):
+    """cls() with each field that has its environment variable set read from it.
+
+    A value is read as its default's type (int, float, str) unless a reader for
+    that field is given: reader(value, default).
+    """
+    defaults, values = cls(), {}
+    for name, variable in variables.items():
+        raw = os.environ.get(variable)
+        if raw is None:
+            continue
+        default = getattr(defaults, name)
+        values[name] = readers[name](raw, default) if name in readers else type(default)(raw)
+    return cls(**values)
 
 
 def _ports(value: str | None, default: tuple[int, ...]) -> tuple[int, ...]:
@@ -72,18 +83,13 @@ class FollowSettings:
 
     @classmethod
     def from_env(cls) -> "FollowSettings":
-        env, d = os.environ, cls()
-        return cls(
-            depth=int(env.get("HEADWATER_FOLLOW_DEPTH", d.depth)),
-            max_pages=int(env.get("HEADWATER_FOLLOW_PAGES", d.max_pages)),
-            time_budget=float(env.get("HEADWATER_FOLLOW_SECONDS", d.time_budget)),
-            workers=int(env.get("HEADWATER_FOLLOW_WORKERS", d.workers)),
-            per_host=int(env.get("HEADWATER_FOLLOW_PER_HOST", d.per_host)),
-            politeness_delay=float(env.get("HEADWATER_FOLLOW_DELAY", d.politeness_delay)),
-            cache_ttl=float(env.get("HEADWATER_CACHE_TTL", d.cache_ttl)),
-            wayback_api=env.get("HEADWATER_WAYBACK_API", d.wayback_api),
-            news_index_api=env.get("HEADWATER_NEWS_INDEX_API", d.news_index_api),
-        )
+        return _from_env(cls, {
+            "depth": "HEADWATER_FOLLOW_DEPTH", "max_pages": "HEADWATER_FOLLOW_PAGES",
+            "time_budget": "HEADWATER_FOLLOW_SECONDS", "workers": "HEADWATER_FOLLOW_WORKERS",
+            "per_host": "HEADWATER_FOLLOW_PER_HOST", "politeness_delay": "HEADWATER_FOLLOW_DELAY",
+            "cache_ttl": "HEADWATER_CACHE_TTL", "wayback_api": "HEADWATER_WAYBACK_API",
+            "news_index_api": "HEADWATER_NEWS_INDEX_API",
+        })
 
 
 @dataclass(frozen=True)
@@ -107,14 +113,11 @@ class ServerSettings:
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
-        env, d = os.environ, cls()
-        return cls(
-            allowed_origins=_words(env.get("HEADWATER_ALLOWED_ORIGINS"), d.allowed_origins),
-            allowed_hosts=_words(env.get("HEADWATER_ALLOWED_HOSTS"), d.allowed_hosts),
-            requests_per_minute=int(env.get("HEADWATER_RATE_LIMIT", d.requests_per_minute)),
-            traces_per_minute=int(env.get("HEADWATER_TRACE_RATE_LIMIT", d.traces_per_minute)),
-            max_concurrent_traces=int(env.get("HEADWATER_MAX_CONCURRENT_TRACES", d.max_concurrent_traces)),
-        )
+        return _from_env(cls, {
+            "allowed_origins": "HEADWATER_ALLOWED_ORIGINS", "allowed_hosts": "HEADWATER_ALLOWED_HOSTS",
+            "requests_per_minute": "HEADWATER_RATE_LIMIT", "traces_per_minute": "HEADWATER_TRACE_RATE_LIMIT",
+            "max_concurrent_traces": "HEADWATER_MAX_CONCURRENT_TRACES",
+        }, allowed_origins=_words, allowed_hosts=_words)
 
 
 def _words(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

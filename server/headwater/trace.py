@@ -89,7 +89,7 @@ def provenance(page: dict, attributions: list[Attribution]) -> Graph:
     primaries = [key for key in order if key != PAGE and not adjacency.get(key)]
     chains = []
     for key in primaries:
-        path = _longest_path(adjacency, PAGE, key)
+        path = longest_path(adjacency, PAGE, key)
         if path:
             chains.append([dict(nodes[k]) for k in path])
     primary_sources = [
@@ -99,7 +99,7 @@ def provenance(page: dict, attributions: list[Attribution]) -> Graph:
     return Graph(edges, chains, primary_sources)
 
 
-def _longest_path(adjacency: dict, start: tuple, goal: tuple) -> list[tuple] | None:
+def longest_path(adjacency: dict, start: tuple, goal: tuple) -> list[tuple] | None:
     best: list[tuple] | None = None
 
     def walk(at: tuple, path: list[tuple]):

@@ -19,7 +19,7 @@ from __future__ import annotations
 from .gazetteer import Gazetteer
 from .model import Attribution
 from .reuse import best, sentence_at
-from .trace import PAGE, PRIMARY_REASONS, _longest_path
+from .trace import PAGE, PRIMARY_REASONS, longest_path
 
 MAX_PASSAGES = 8
 
@@ -217,7 +217,7 @@ def assemble(docs: list, hops: list) -> dict:
     primaries = [k for k in order if k != PAGE and not adjacency.get(k)]
     chains = []
     for key in primaries:
-        path = _longest_path(adjacency, PAGE, key)
+        path = longest_path(adjacency, PAGE, key)
         if not path:
             continue
         chain = []
@@ -229,7 +229,7 @@ def assemble(docs: list, hops: list) -> dict:
         chains.append(chain)
     for hop in hops:   # circular sourcing has no end: its chain stops where it comes back, marked
         if hop.status == "circular" and hop.from_doc in owner and hop.to_doc in owner:
-            path = _longest_path(adjacency, PAGE, owner[hop.from_doc])
+            path = longest_path(adjacency, PAGE, owner[hop.from_doc])
             if path:
                 chain = [dict(nodes[k], match=None, evidence=None) for k in path]
                 chain.append(dict(nodes[owner[hop.to_doc]], match=None, evidence=None, circular=True))
