@@ -7,6 +7,8 @@ the `allow_private` fixture) or is refused before any connection is made.
 import gzip
 import hashlib
 import socket
+import threading
+import time
 from dataclasses import replace
 from datetime import datetime
 
@@ -385,3 +387,21 @@ def test_an_unknown_charset_falls_back_to_utf8():
 def test_a_result_decodes_itself():
     result = FetchResult(url="https://x.example/", body="ü".encode("latin-1"), content_type="text/html; charset=latin-1")
     assert result.html() == "ü"
+
+
+def test_a_resolver_that_hangs_is_a_timeout_not_a_hang():
+    release = threading.Event()
+
+    def stuck_resolver(host):            # a DNS server that never answers
+        release.wait(30)
+        return []
+
+    settings = FetchSettings(connect_timeout=0.5, read_timeout=2, total_timeout=10)
+    started = time.monotonic()
+    try:
+        result = Fetcher(settings, resolver=stuck_resolver).fetch("https://slow-dns.example/story")
+    finally:
+        release.set()
+    assert result.error_code == "timeout"
+    assert "slow-dns.example did not resolve" in result.error
+    assert time.monotonic() - started < 10     # the resolver alone would take 30 s

@@ -30,6 +30,7 @@ import ipaddress
 import os
 import re
 import socket
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -63,6 +64,32 @@ def resolve_host(host: str) -> list[str]:
         if sockaddr[0] not in addresses:
             addresses.append(sockaddr[0])
     return addresses
+
+
+def resolve_within(resolver: Resolver, host: str, seconds: float) -> list[str]:
+    """`resolver(host)`, or TimeoutError after `seconds`.
+
+    getaddrinfo has no timeout of its own and a stuck resolver can hang for
+    minutes, past the fetch's whole time budget. The lookup runs in a daemon
+    thread that is abandoned if it does not answer in time (a thread per lookup:
+    a fixed pool would fill up with stuck lookups and then stall every fetch).
+    """
+    outcome: dict[str, object] = {}
+
+    def lookup() -> None:
+        try:
+            outcome["addresses"] = resolver(host)
+        except BaseException as error:  # handed to the caller's thread
+            outcome["error"] = error
+
+    worker = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    worker.start()
+    worker.join(max(seconds, 0.0))
+    if worker.is_alive():
+        raise TimeoutError(f"{host} did not resolve within {seconds:.1f} s")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["addresses"]  # type: ignore[return-value]
 
 
 def private_allowed_by_env() -> bool:
@@ -472,7 +499,7 @@ class Fetcher:
         while True:
             try:
                 target = _parse_url(current, allowed_ports=self.settings.allowed_ports, any_port=self.allow_private)
-                addresses = self._checked_addresses(target)
+                addresses = self._checked_addresses(target, deadline)
             except InvalidURL as error:
                 code = error.code if error.code in ERROR_CODES else "invalid_url"
                 prefix = f"{previous} redirected to {current}, which Headwater will not fetch. " if previous else ""
@@ -505,14 +532,20 @@ class Fetcher:
                               f"{url} redirected more than {self.settings.max_redirects} times without "
                               "reaching a page; Headwater gave up.")
 
-    def _checked_addresses(self, target: _Target) -> list[str]:
+    def _checked_addresses(self, target: _Target, deadline: float) -> list[str]:
         """The addresses to connect to, resolved once and all checked (InvalidURL/ForbiddenAddress if not)."""
         ip = literal_ip(target.host)
         if ip is not None:
             addresses = [str(ip)]
         else:
+            # The name lookup gets the connect timeout, within what is left of the total.
+            seconds = min(self.settings.connect_timeout, deadline - time.monotonic())
             try:
-                addresses = [str(ipaddress.ip_address(a)) for a in self.resolver(target.host)]
+                resolved = resolve_within(self.resolver, target.host, seconds)
+                addresses = [str(ipaddress.ip_address(a)) for a in resolved]
+            except TimeoutError:
+                raise _Failed("timeout", f"The name {target.host} did not resolve within "
+                                         f"{_seconds(seconds)}; its DNS may be down.") from None
             except (OSError, UnicodeError, ValueError):
                 addresses = []
             if not addresses:
