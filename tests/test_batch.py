@@ -60,3 +60,73 @@ def test_progress_reports_counts_on_its_stream():
 
 def test_default_workers_is_every_usable_core():
     assert batch.default_workers() >= 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_print_puts_a_line_above_the_line_drawn_in_place(capsys):
+    stream = _Terminal()
+    progress = batch.Progress(2, "trace", "URLs", stream=stream)
+    progress.step()
+    progress.print("#1  https://example.com/a  3 sources")
+    progress.step()
+    assert capsys.readouterr().out == "#1  https://example.com/a  3 sources\n"
+    drawn = stream.getvalue()
+    assert drawn.startswith("\r\033[Ktrace 0/2 URLs")   # at once: the workers take a while to start
+    assert "\r\033[K\r\033[Ktrace 1/2 URLs" in drawn     # cleared for the printed line, then drawn again
+    assert "\r\033[Ktrace 2/2 URLs" in drawn and drawn.endswith("/s\n")
+
+
+def test_nothing_is_drawn_when_not_shown_but_print_still_prints(capsys):
+    stream = _Terminal()
+    progress = batch.Progress(1, stream=stream, show=False)
+    progress.print("result")
+    progress.step()
+    assert stream.getvalue() == "" and capsys.readouterr().out == "result\n"
+
+
+# -- the batch trace of a URL list -----------------------------------------------------------
+
+NAMES = ["Maria Lopez", "Bilal Khan", "Chen Yu", "Dana Levi"]
+
+
+@pytest.fixture
+def url_list(web, allow_private):
+    """Four fixture pages, each quoting another person, with a malformed URL and a 404 among them."""
+    from conftest import FIXTURES
+
+    seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
+    urls = [web.add(f"/news/{n}", seed.replace("Mitt Romney", name)) for n, name in enumerate(NAMES)]
+    return urls[:2] + ["not a url", web.url("/gone")] + urls[2:]
+
+
+def _stored(db_path):
+    from headwater import store
+
+    db = store.open_db(db_path)
+    traces = {row["url"]: store.load_trace(db, row["id"]) for row in db.query("SELECT id, url FROM traces")}
+    failed = [row["url"] for row in db.query("SELECT url FROM fetches WHERE error_code IS NOT NULL ORDER BY id")]
+    return db, traces, failed
+
+
+def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(url_list, tmp_path):
+    two = list(batch.trace_urls(url_list, tmp_path / "two.db", workers=2))
+    assert [r.url for r in two] == url_list
+    assert [r.error_code for r in two] == [None, None, "invalid_url", "http_error", None, None]
+    assert "404" in two[3].error and two[3].trace_id is None
+    good = [r for r in two if not r.error]
+    assert [name in r.primary_sources for r, name in zip(good, NAMES)] == [True] * 4   # each its own page
+    db, traces, failed = _stored(tmp_path / "two.db")
+    assert sorted(traces) == sorted(r.url for r in good)
+    assert {traces[r.url]["id"] for r in good} == {r.trace_id for r in good}
+    assert db["documents"].count == 4   # nothing written for the failures but their failed fetches
+    assert sorted(failed) == sorted(["not a url", url_list[3]])
+
+    one = list(batch.trace_urls(url_list, tmp_path / "one.db", workers=1))
+    _, single, _ = _stored(tmp_path / "one.db")
+    strip = lambda r: {**r.__dict__, "trace_id": None}  # noqa: E731  ids follow the order traces finish in
+    assert [strip(r) for r in one] == [strip(r) for r in two]
+    assert {u: t["attributions"] for u, t in single.items()} == {u: t["attributions"] for u, t in traces.items()}

@@ -106,3 +106,84 @@ def test_analyze_with_several_workers_keeps_input_order(capsys, tmp_path):
     assert all(line["attributions"] for line in lines)
     code, single, _ = run(capsys, "analyze", *files, "--jsonl")
     assert single == out  # the same answer as one process
+
+
+# -- trace --from: a list of URLs on several workers ---------------------------------------------
+
+
+@pytest.fixture
+def url_list(web, allow_private, tmp_path):
+    """Three fixture pages, a malformed URL and a 404, in a list file with a comment and a blank line."""
+    seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
+    good = [web.add(f"/news/{n}", seed.replace("Mitt Romney", name))
+            for n, name in enumerate(["Maria Lopez", "Bilal Khan", "Chen Yu"])]
+    urls = good[:2] + ["http://exa mple.com/x", web.url("/gone")] + good[2:]
+    path = tmp_path / "urls.txt"
+    path.write_text("# to trace\n\n" + "\n".join(f"  {url}" for url in urls) + "\n", encoding="utf-8")
+    return path, urls, good
+
+
+def test_trace_from_a_list_on_two_workers(capsys, db_path, url_list):
+    path, urls, good = url_list
+    code, out, err = run(capsys, "trace", "--from", str(path), "--workers", "2", "--db", db_path)
+    assert code == cli.SOME_FAILED == 6
+    lines = [line.split("  ") for line in out.splitlines()]   # "#ID  URL  N sources"
+    assert [url for _, url, _ in lines] == good                # a line per traced URL, in the list's order
+    assert "headwater: http://exa mple.com/x: " in err and "not a valid web address" in err
+    assert f"headwater: {urls[3]}: " in err and "404" in err
+    assert "trace 5/5 URLs" in err                       # the progress line
+    assert f"Traced 3 of 5 URLs into {db_path}; 2 failed." in err
+    db = store.open_db(db_path)
+    stored = {row["url"]: row["id"] for row in db.query("SELECT id, url FROM traces")}
+    assert stored == {url: int(number.lstrip("#")) for number, url, _ in lines}
+    for number, _, sources in lines:
+        attributions = store.load_trace(db, int(number.lstrip("#")))["attributions"]
+        assert sources == f"{len({(a['source']['name'], a['source']['kind']) for a in attributions})} sources"
+    assert db["documents"].count == 3
+
+
+def test_trace_from_stdin_as_json_lines_is_the_same_on_one_worker_as_on_two(capsys, db_path, tmp_path, url_list,
+                                                                             monkeypatch):
+    import io
+
+    path, urls, good = url_list
+    monkeypatch.setattr(sys, "stdin", io.StringIO(path.read_text(encoding="utf-8")))
+    code, out, err = run(capsys, "trace", "--from", "-", "--json", "--workers", "1", "--db", db_path)
+    assert code == 6
+    one = [json.loads(line) for line in out.splitlines()]
+    assert [line["url"] for line in one] == urls          # failures too, with their error
+    assert [line["error"] and line["error"]["code"] for line in one] == [None, None, "invalid_url", "http_error", None]
+    assert "Maria Lopez" in one[0]["primary_sources"] and one[0]["sources"] >= len(one[0]["primary_sources"])
+    other = str(tmp_path / "other.db")
+    code, out, _ = run(capsys, "trace", "--from", str(path), "--json", "--workers", "2", "--db", other)
+    two = [json.loads(line) for line in out.splitlines()]
+    assert [{**line, "id": None} for line in two] == [{**line, "id": None} for line in one]
+
+
+def test_trace_from_a_list_where_every_url_is_traced_exits_0(capsys, db_path, tmp_path, web, allow_private):
+    path = tmp_path / "one.txt"
+    path.write_text(web.add("/a", (FIXTURES / "seed.html").read_text(encoding="utf-8")) + "\n")
+    code, out, err = run(capsys, "trace", "--from", str(path), "--db", db_path)   # default: every core
+    assert code == 0 and out.startswith("#1  ") and "Traced 1 of 1 URL into" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["trace", "--from", "/no/such/list.txt"], "Cannot read /no/such/list.txt"),
+    (["trace", "--from", "LIST", "https://example.com/a"], "give no URL or --html"),
+    (["trace", "--from", "EMPTY"], "No URLs in"),
+    (["trace", "--from", "LIST", "--workers", "-1"], "--workers takes"),
+    (["trace", "https://example.com/a", "--workers", "2"], "--workers goes with --from"),
+])
+def test_trace_from_usage_errors(capsys, db_path, tmp_path, args, message):
+    (tmp_path / "list.txt").write_text("https://example.com/a\n")
+    (tmp_path / "empty.txt").write_text("# nothing yet\n\n")
+    args = [{"LIST": str(tmp_path / "list.txt"), "EMPTY": str(tmp_path / "empty.txt")}.get(a, a) for a in args]
+    code, out, err = run(capsys, *args, "--db", db_path)
+    assert code == 1 and message in err and out == ""
+
+
+def test_analyze_with_a_negative_worker_count_is_a_usage_error(capsys, tmp_path):
+    text = tmp_path / "story.txt"
+    text.write_text('"The deal is done," Ana Lopez said.\n', encoding="utf-8")
+    code, out, err = run(capsys, "analyze", str(text), "--jsonl", "--workers", "-1")
+    assert code == 1 and "--workers takes" in err and out == ""

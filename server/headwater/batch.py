@@ -4,17 +4,26 @@
     for result in analyze_files(paths, workers=None, progress=True):   # None: every core
         print(result.file, len(result.attributions or []), result.error)
 
+    for result in trace_urls(urls, "provenance.db", workers=None, progress=True):
+        print(result.trace_id, result.url, result.sources, result.error)
+
 Results come back in input order, whatever order the workers finish in. A file
 that cannot be read (or whose analysis fails) gives a result with `error` set and
-the batch goes on, as `headwater analyze` does. Progress ("analyze 120/800 files,
-14.2/s, ~53 s left") goes to stderr, on one line rewritten in place when stderr
-is a terminal and every few seconds otherwise.
+the batch goes on, as `headwater analyze` does; likewise a URL that cannot be
+traced (`headwater trace --from`): each worker traces its URLs with one Tracer
+(the single-URL code path) into the same SQLite store, which several processes
+may write at once (WAL, BEGIN IMMEDIATE, a 30 s busy timeout: store.open_db).
+Progress ("analyze 120/800 files, 14.2/s, ~53 s left") goes to stderr, on one
+line rewritten in place when stderr is a terminal and every few seconds otherwise;
+`Progress.print()` puts a result or an error line above it without garbling it.
 
-`parallel_map(fn, items, init=...)` is the general form, for the batch trace of
-a URL list too: `init` runs once in each worker (load the pipeline, open the
-store), and `fn(item)` then runs in that worker, with what `init` set up kept in
-module globals of the caller's module. Both must be importable top-level
-functions (the pool starts workers with "spawn", which re-imports them).
+`parallel_map(fn, items, init=...)` is the general form: `init` runs once in each
+worker (load the pipeline, open the store), and `fn(item)` then runs in that
+worker, with what `init` set up kept in module globals of the caller's module.
+Both must be importable top-level functions, or functools.partial of one (the
+pool starts workers with "spawn", which re-imports them). Workers ignore Ctrl-C:
+the parent stops the pool, so an interrupt ends the batch without a traceback
+per worker (a transaction cut short is rolled back by SQLite).
 With `workers=1` everything runs in this process, without a pool.
 """
 
@@ -22,10 +31,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -39,16 +50,19 @@ def default_workers() -> int:
 
 
 class Progress:
-    """`label done/total unit, rate/s, ~N s left` on stderr."""
+    """`label done/total unit, rate/s, ~N s left` on stderr (nothing with show=False, but print() still prints)."""
 
     def __init__(self, total: int, label: str = "analyze", unit: str = "files", stream: TextIO | None = None,
-                 every: float = 2.0):
-        self.total, self.label, self.unit = total, label, unit
+                 every: float = 2.0, show: bool = True):
+        self.total, self.label, self.unit, self.show = total, label, unit, show
         self.stream = stream or sys.stderr
         self.tty = getattr(self.stream, "isatty", lambda: False)()
         self.every = 0.1 if self.tty else every
         self.started = self.last = time.monotonic()
         self.done = 0
+        self.drawn = False   # the line is on the terminal, without its newline yet
+        if self.tty and total:
+            self._draw()     # "0/N" at once: the workers take a few seconds to load the pipeline
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
@@ -63,9 +77,24 @@ class Progress:
         now = time.monotonic()
         if self.done >= self.total or now - self.last >= self.every:
             self.last = now
-            end = "\n" if self.done >= self.total and self.tty else ("" if self.tty else "\n")
-            self.stream.write(("\r" if self.tty else "") + self.line() + end)
+            self._draw()
+
+    def _draw(self):
+        if not self.show:
+            return
+        finished = self.done >= self.total
+        self.stream.write(("\r\033[K" if self.tty else "") + self.line() + ("\n" if finished or not self.tty else ""))
+        self.stream.flush()
+        self.drawn = self.tty and not finished
+
+    def print(self, text: str, file: TextIO | None = None):
+        """Print a line (to stdout by default) above the progress line drawn in place."""
+        if self.drawn:
+            self.stream.write("\r\033[K")   # off the line, then drawn again below what was printed
             self.stream.flush()
+        print(text, file=file or sys.stdout, flush=True)
+        if self.drawn:
+            self._draw()
 
 
 def parallel_map(fn: Callable[[Any], Any], items: Iterable, *, init: Callable[[], None] | None = None,
@@ -76,18 +105,25 @@ def parallel_map(fn: Callable[[Any], Any], items: Iterable, *, init: Callable[[]
     if workers == 1:
         if init:
             init()
-        for item in items:
-            result = fn(item)
-            if progress:
-                progress.step()
+        results = map(fn, items)
+    else:
+        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads or a model
+        pool = context.Pool(workers, initializer=_start_worker, initargs=(init,))
+        results = pool.imap(fn, items, chunksize=chunksize)
+    try:
+        for result in results:
             yield result
-        return
-    context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads or a model
-    with context.Pool(workers, initializer=init) as pool:
-        for result in pool.imap(fn, items, chunksize=chunksize):
-            if progress:
+            if progress:   # counted once the caller has it: the last line comes after the last result
                 progress.step()
-            yield result
+    finally:
+        if workers > 1:
+            pool.terminate()   # done, or interrupted: no worker outlives the batch
+
+
+def _start_worker(init: Callable[[], None] | None):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
+    if init:
+        init()
 
 
 # -- headwater analyze ----------------------------------------------------------------
@@ -131,4 +167,73 @@ def analyze_files(paths: Iterable[str | Path], *, workers: int | None = None,
     if progress is True:
         progress = Progress(len(paths), "analyze", "files")
     yield from parallel_map(analyze_file, paths, init=_load_pipeline, workers=workers,
+                            progress=progress or None)
+
+
+# -- headwater trace --from ---------------------------------------------------------------
+
+
+@dataclass
+class TraceResult:
+    url: str                             # as listed
+    trace_id: int | None = None          # None on error
+    final_url: str | None = None
+    title: str | None = None
+    sources: int = 0                     # distinct sources the page attributes to
+    primary_sources: list[str] = field(default_factory=list)
+    pages: int | None = None             # with follow: the pages read, this one included
+    error_code: str | None = None        # errors.py's codes ("http_error", "invalid_url"...); "error" for a bug
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        """One JSON line of `headwater trace --from FILE --json`."""
+        if self.error:
+            return {"url": self.url, "id": None, "error": {"code": self.error_code, "message": self.error}}
+        line = {"url": self.url, "id": self.trace_id, "final_url": self.final_url, "title": self.title,
+                "sources": self.sources, "primary_sources": self.primary_sources}
+        if self.pages is not None:
+            line["pages"] = self.pages
+        return line | {"error": None}
+
+
+_tracer = None
+_follow = None
+
+
+def _open_tracer(db_path: str, follow=None):
+    global _tracer, _follow
+    from .attribute import Attributor
+    from .store import open_db
+    from .trace import Tracer
+
+    _tracer, _follow = Tracer(open_db(db_path), attributor=Attributor()), follow
+
+
+def trace_url(url: str) -> TraceResult:
+    """Trace one URL with this process's Tracer into its store; a failure is the result's error."""
+    from .errors import HeadwaterError
+
+    try:
+        trace = _tracer.trace(url, follow=_follow)
+    except HeadwaterError as error:   # bad URL, fetch failed, no text: logged as a failed fetch, no trace rows
+        return TraceResult(url, error_code=error.code, error=error.message)
+    except Exception as error:  # one bad page must not end a batch of thousands
+        return TraceResult(url, error_code="error", error=f"trace failed: {error!r}")
+    sources = {(a["source"]["name"], a["source"]["kind"]) for a in trace["attributions"]}
+    follow = trace.get("follow")
+    pages = sum(d["status"] == "traced" for d in follow["documents"]) if follow else None
+    return TraceResult(url, trace["id"], trace["final_url"], trace["title"], len(sources),
+                       [p["name"] for p in trace["primary_sources"]], pages)
+
+
+def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers: int | None = None,
+               progress: bool | Progress = False) -> Iterator[TraceResult]:
+    """Trace many URLs into one store on every core (`follow`: FollowSettings); results in input order."""
+    from .store import open_db
+
+    urls = list(urls)
+    open_db(db_path).close()   # schema, migrations and WAL here, once, before the workers open the store
+    if progress is True:
+        progress = Progress(len(urls), "trace", "URLs")
+    yield from parallel_map(trace_url, urls, init=partial(_open_tracer, str(db_path), follow), workers=workers,
                             progress=progress or None)

@@ -1,6 +1,7 @@
 """The `headwater` command: a thin shell over trace, attribute, store and api.
 
     headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
+    headwater trace --from FILE [--workers N] [--json] [--db PATH] [--follow ...]
     headwater export ID [--format prov|graphml|dot] [--db PATH]
     headwater analyze FILE... --jsonl [--workers N]
     headwater log [--limit N] [--db PATH]
@@ -41,11 +42,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     db_help = "the SQLite store (default: $HEADWATER_DB or provenance.db)"
 
-    trace = commands.add_parser("trace", help="trace a page and store its provenance")
+    trace = commands.add_parser("trace", help="trace a page (or a list of pages) and store its provenance")
     trace.add_argument("url", nargs="?", help="the page to trace")
     trace.add_argument("--url", dest="url_option", help="the page's URL when tracing a saved --html file")
     trace.add_argument("--html", type=Path, help="trace this saved HTML file instead of fetching (no network)")
-    trace.add_argument("--json", action="store_true", help="print the trace as JSON (the API's contract)")
+    trace.add_argument("--from", dest="url_list", metavar="FILE",
+                       help="trace every URL in FILE (one a line; blank lines and # comments skipped; - for stdin)")
+    trace.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="with --from: processes tracing at once (default and 0: every core)")
+    trace.add_argument("--json", action="store_true",
+                       help="print the trace as JSON (the API's contract); with --from, one JSON line per URL")
     trace.add_argument("--db", default=None, help=db_help)
     cli_follow.add_arguments(trace)
     trace.set_defaults(run=cmd_trace)
@@ -59,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="attribute plain-text files (no fetching, no store)")
     analyze.add_argument("files", nargs="+", type=Path)
     analyze.add_argument("--jsonl", action="store_true", help="one JSON line per file (the default output)")
-    analyze.add_argument("--workers", type=int, default=1, help="processes to use (0: every core; default 1)")
+    analyze.add_argument("--workers", type=int, default=0,
+                         help="processes to use (default 0: every core, one per file at most)")
     analyze.set_defaults(run=cmd_analyze)
 
     log = commands.add_parser("log", help="show the latest fetches and traces")
@@ -101,6 +108,10 @@ def _say(message: str):
 def cmd_trace(args) -> int:
     from .trace import Tracer
 
+    if args.url_list is not None:
+        return _trace_list(args)
+    if args.workers is not None:
+        raise HeadwaterError("--workers goes with --from FILE (a list of URLs).", code="usage")
     url = args.url or args.url_option
     if not url:
         raise HeadwaterError("Give the page's URL: headwater trace URL (or --html FILE --url URL).", code="usage")
@@ -122,6 +133,52 @@ def cmd_trace(args) -> int:
         print(format_trace(trace) + cli_follow.format_follow(trace))
         _say(f"Stored as trace {trace['id']} in {_db_path(args)}.")
     return 0
+
+
+SOME_FAILED = 6   # exit code of a `trace --from` batch in which some URLs failed (the others are stored)
+
+
+def _trace_list(args) -> int:
+    """`headwater trace --from FILE`: every URL in FILE, on `--workers` processes, into one store."""
+    from .batch import Progress, trace_urls
+
+    if args.url or args.url_option or args.html:
+        raise HeadwaterError("--from FILE takes the URLs from FILE: give no URL or --html with it.", code="usage")
+    if args.workers is not None and args.workers < 0:
+        raise HeadwaterError("--workers takes a number of processes (0: every core).", code="usage")
+    urls = read_url_list(args.url_list)
+    if not urls:
+        raise HeadwaterError(f"No URLs in {'the standard input' if args.url_list == '-' else args.url_list}.",
+                             code="usage")
+    progress = Progress(len(urls), "trace", "URLs")
+    failed = 0
+    for result in trace_urls(urls, _db_path(args), follow=cli_follow.settings_from(args),
+                             workers=args.workers or None, progress=progress):
+        if result.error:
+            failed += 1
+            progress.print(f"headwater: {result.url}: {result.error}", file=sys.stderr)
+        if args.json:
+            progress.print(json.dumps(result.to_dict(), ensure_ascii=False))
+        elif not result.error:
+            pages = f", followed across {_count(result.pages, 'page')}" if result.pages is not None else ""
+            progress.print(f"#{result.trace_id}  {result.url}  {_count(result.sources, 'source')}{pages}")
+    _say(f"Traced {len(urls) - failed} of {_count(len(urls), 'URL')} into {_db_path(args)}"
+         + (f"; {failed} failed." if failed else "."))
+    return SOME_FAILED if failed else 0
+
+
+def read_url_list(name: str) -> list[str]:
+    """The URLs of a list file (or stdin for "-"): one a line, blank lines and # comments skipped."""
+    try:
+        if name == "-":
+            lines = sys.stdin.read().splitlines()
+        else:
+            lines = Path(name).read_text(encoding="utf-8-sig").splitlines()
+    except OSError as error:
+        raise HeadwaterError(f"Cannot read {name}: {error.strerror}.", code="usage") from None
+    except UnicodeDecodeError:
+        raise HeadwaterError(f"Cannot read {name}: not UTF-8 text.", code="usage") from None
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
 def format_trace(trace: dict) -> str:
@@ -171,19 +228,21 @@ def cmd_export(args) -> int:
 
 
 def cmd_analyze(args) -> int:
-    from .batch import analyze_files
+    from .batch import Progress, analyze_files, default_workers
 
+    if args.workers < 0:
+        raise HeadwaterError("--workers takes a number of processes (0: every core).", code="usage")
     # One pipeline per worker process, loaded once for all its files; results in input order.
-    workers = args.workers or None  # 0: every core
-    progress = len(args.files) > 1 and sys.stderr.isatty()
+    # No more workers than files: a single file is analysed in this process, without a pool.
+    workers = args.workers or min(default_workers(), len(args.files))
+    progress = Progress(len(args.files), "analyze", "files", show=len(args.files) > 1 and sys.stderr.isatty())
     failures = 0
     for result in analyze_files(args.files, workers=workers, progress=progress):
         if result.error:
-            _say(f"headwater: skipping {result.file}: {result.error}")
+            progress.print(f"headwater: skipping {result.file}: {result.error}", file=sys.stderr)
             failures += 1
             continue
-        print(json.dumps({"file": result.file, "attributions": result.attributions}, ensure_ascii=False),
-              flush=True)
+        progress.print(json.dumps({"file": result.file, "attributions": result.attributions}, ensure_ascii=False))
     return 1 if failures else 0
 
 
