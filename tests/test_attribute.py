@@ -283,3 +283,67 @@ def test_medium_in_varied_wording(attributor, text, via):
 def test_first_names_the_ner_leaves_out_stay_in_the_name(attributor):
     [a] = attributor.attribute("Ana Souza said that the vote would be close.")
     assert a.source.name == "Ana Souza"
+
+
+# -- only some paragraphs are parsed: what a reader must not notice ------------------------
+
+FILLER = "The weather was mild and the streets were busy with shoppers that afternoon. "
+
+
+def test_an_attribution_far_into_a_long_text_is_found(attributor):
+    text = "\n\n".join([FILLER * 3] * 40 + ["Lena Ortiz said that the ferry would run again in May."])
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Lena Ortiz"
+    assert text[a.cue.start:a.cue.end] == "said"
+    assert text[a.content.start:a.content.end] == "the ferry would run again in May"
+
+
+def test_a_full_name_and_role_from_a_paragraph_without_a_cue(attributor):
+    text = ("Tomas Varga, the harbour master, walked the pier at dawn.\n\n" + FILLER + "\n\n"
+            "\"The cranes are old,\" Mr. Varga said.")
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Tomas Varga"
+    assert a.source.role == "the harbour master"
+
+
+def test_an_anonymous_source_named_in_a_paragraph_without_a_cue(attributor):
+    text = ("The official said the talks had stalled.\n\n"
+            "The official is Ali Khoram, who advises the minister.")
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Ali Khoram"
+
+
+def test_a_cueless_quote_in_its_own_paragraph_inherits_the_speaker(attributor):
+    text = ("\"We will rebuild the school,\" said Nadia Petrova, the mayor.\n\n"
+            "\"Every classroom will be open before the winter comes.\"")
+    attributions = attributor.attribute(text)
+    assert [a.source.name for a in attributions] == ["Nadia Petrova", "Nadia Petrova"]
+    assert attributions[1].content.text.startswith('"Every classroom')
+
+
+def test_the_parsed_sentences_carry_offsets_into_the_text(attributor):
+    text = "Quiet day.\n\nThe\u00a0council said the budget \u201cwill pass.\u201d Then it rained."
+    reading = attributor.read(text)
+    starts = [s.start for s in reading.sentences]
+    assert starts == sorted(starts)
+    for sentence in reading.sentences:
+        assert text[sentence.start:sentence.end] == sentence.span.text.replace(" ", "\u00a0", 1) \
+            or normalise(text[sentence.start:sentence.end]) == sentence.span.text
+    assert any("council said" in s.span.text for s in reading.sentences)
+
+
+def test_memoised_components_annotate_as_the_models(attributor):
+    """nlp.MemoAttributeRuler and nlp.MemoLemmatizer stand in for the model's components."""
+    from headwater.nlp import load_model
+
+    stock = load_model()
+    texts = [
+        "She says they were saying it, and he said he had written, wrote and writes; the officials "
+        "denied, denies and is denying. Analyses were analysed; mice, geese and data. He'd gone.",
+        "Y'all ain't gonna get it, let's go, c'mon. There is a way; there's more. He gets what he got, gotta go.",
+        "The Wall  Street Journal reported that Mr. Khoram told Asharq al-Awsat: \"Yes.\"",
+    ]
+    for text in texts:
+        ours, theirs = attributor.nlp(text), stock(text)
+        assert [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in ours] == \
+               [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in theirs]

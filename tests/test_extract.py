@@ -409,3 +409,14 @@ def test_ten_megabyte_attribute():
 def test_not_str_or_bytes_is_a_programming_error():
     with pytest.raises(TypeError):
         extract(None)
+
+
+def test_unicode_spaces_in_the_title_and_characters_like_the_placeholders_survive():
+    # Spaces are swapped for placeholders only when the page has some; a page that itself
+    # uses the first placeholder characters keeps them and gets others.
+    body = "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too. " * 3
+    html = (f"<html><head><title>Top\u00a0story</title></head><body><article><h1>Top\u00a0story</h1>"
+            f"<p>{body}</p></article></body></html>")
+    extracted = extract(html, "https://example.com/news/story")
+    assert extracted.title == "Top\u00a0story"
+    assert "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too." in extracted.text

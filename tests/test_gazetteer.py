@@ -229,3 +229,54 @@ def test_ruler_matches_case_variants_but_not_common_words(nlp):
 def test_ruler_marks_context_dependent_aliases(nlp):
     doc = nlp("Later the Journal said more.")
     assert [(e.text, e.ent_id_) for e in doc.ents] == [("the Journal", CONTEXT_ID_PREFIX + "the Journal")]
+
+
+# The pipeline's OutletRuler (a PhraseMatcher) must tag exactly what the EntityRuler tags
+# with the token patterns; only the id of two context-dependent aliases differing in case
+# ("The Times" / "the Times") on the same words may differ, and callers resolve those by text.
+RULER_SENTENCES = [
+    "As the Wall St.\u00a0Journal's Jay Solomon and Reuters reported, Asharq Al-Awsat said so.",
+    "REUTERS and the wall street journal",
+    "The economist said time will tell. The Economist said so.",
+    "Later the Journal said more, and the New  York Times (a double space) and The\u00a0Hill agreed.",
+    "Hill said the hill was steep; The Hill said otherwise; the BBC's Today programme and CNN too.",
+    "Associated Press, the Associated Press and AP reported; the Times and THE TIMES did not.",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def outlet_ruler_nlp():
+    spacy = pytest.importorskip("spacy")
+    from headwater import nlp as _  # noqa: F401  registers the factory
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("headwater_outlet_ruler")
+    return nlp
+
+
+def _ents(doc):
+    return [(e.start, e.end, e.label_, e.ent_id_.lower()) for e in doc.ents]
+
+
+def test_outlet_ruler_tags_what_the_token_patterns_tag(nlp, outlet_ruler_nlp):
+    for sentence in RULER_SENTENCES:
+        assert _ents(outlet_ruler_nlp(sentence)) == _ents(nlp(sentence)), sentence
+
+
+def test_outlet_ruler_on_news_paragraphs(nlp, outlet_ruler_nlp, shared_polnear_paragraphs):
+    for paragraph in shared_polnear_paragraphs:
+        assert _ents(outlet_ruler_nlp(paragraph)) == _ents(nlp(paragraph)), paragraph
+
+
+@pytest.fixture(scope="module")
+def shared_polnear_paragraphs():
+    """Paragraphs of the first PolNeAR training articles, when ../shared is there."""
+    import os
+    from pathlib import Path
+
+    root = Path(os.environ.get("HEADWATER_SHARED", Path(__file__).resolve().parents[2] / "shared")) / "polnear"
+    files = sorted((root / "train" / "text").glob("*"))[:40]
+    if not files:
+        pytest.skip("no PolNeAR texts in ../shared")
+    return [p for f in files for p in f.read_text(encoding="utf-8").split("\n") if p.strip()]

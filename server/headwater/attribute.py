@@ -7,7 +7,14 @@ How it reads a text, in order:
 
 1. Normalise a same-length copy (NBSP -> space, curly -> straight quotes), so that
    every offset found in the copy is an offset into the caller's text.
-2. Parse paragraph by paragraph (spaCy; outlets come from the gazetteer's EntityRuler).
+2. Parse paragraph by paragraph (spaCy; outlets come from the gazetteer's ruler), but only
+   the paragraphs that can matter (`Attributor.worth_parsing`): those holding a word that
+   could be a cue verb or "according", or naming an anonymous source ("The official is
+   ..."); then those that give the full name, title or role of a person the first ones
+   name ("Ali Khoram, an adviser to ...", "Mr. Khoram"). A parsed paragraph reads exactly
+   as in a full parse. A quote in a paragraph left unparsed still inherits its speaker
+   (step 5 works on the text). `Attributor.read(text).sentences` gives the parsed
+   sentences with their offsets into the text.
 3. Learn the entities of the whole text first: full person names (so "Mr. Khoram"
    and "he" resolve), roles from appositives ("Ali Khoram, an adviser to Mr. Zarif"),
    and anonymous sources named later ("The official is Ali Khoram").
@@ -181,9 +188,24 @@ class Attributor:
             nlp = pipeline()
         self.nlp = nlp
         self.gazetteer = gazetteer or Gazetteer.default()
+        self.cue_words = _CueWords(nlp)
 
     def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
-        return _Reading(self, text, list(links), list(quotes)).attributions()
+        return self.read(text, links, quotes).attributions()
+
+    def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
+        """The text as read: `.sentences` lists, in text order, every sentence the pipeline
+        parsed (the paragraphs `worth_parsing` and those naming a person they name; other
+        paragraphs are not parsed), each a `_Sentence` with the spaCy Span (`.span`, its
+        Doc `.span.doc` is the paragraph) and its absolute offsets into `text` (`.start`,
+        `.end`); `.attributions()` finishes the analysis, as `attribute` does."""
+        return _Reading(self, text, list(links), list(quotes))
+
+    def worth_parsing(self, paragraph: str) -> bool:
+        """Whether a paragraph (normalised text) can hold a cue or teach a name: only those
+        are parsed. Recall first: any word the lemmatizer could turn into a cue verb."""
+        return any(w in self.cue_words for w in _WORD.findall(paragraph.lower())) \
+            or _NAMES_ANONYMOUS.search(paragraph) is not None
 
 
 _default: Attributor | None = None
@@ -195,6 +217,58 @@ def attribute(text: str, links: list[Link] = (), quotes: list[Span] = ()) -> lis
     if _default is None:
         _default = Attributor()
     return _default.attribute(text, links, quotes)
+
+
+_WORD = re.compile(r"[a-z]+")
+# "The official is Ali Khoram": step 3 learns who an anonymous source is.
+_NAMES_ANONYMOUS = re.compile(
+    rf"\b(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(ANONYMOUS_HEADS))})\s+(?:is|was)\b", re.I)
+
+
+class _CueWords:
+    """Lower-case words that can be a cue token: "according", or a form that the pipeline's
+    lemmatizer could map to a speech or stance verb ("said", "citing", "denies"). A superset
+    of the forms the lemmatizer produces these lemmas from: every suffix rule and exception
+    for verbs is tried, whatever the part of speech turns out to be."""
+
+    def __init__(self, nlp):
+        self.lemmas = SPEECH_VERBS | STANCE_VERBS
+        try:
+            lookups = nlp.get_pipe("lemmatizer").lookups
+            self.rules = [tuple(r) for r in lookups.get_table("lemma_rules").get("verb", [])]
+            self.exceptions = lookups.get_table("lemma_exc").get("verb", {})
+            self.known = True
+        except (KeyError, AttributeError):   # a pipeline without the rule lemmatizer: parse everything
+            self.rules, self.exceptions, self.known = [], {}, False
+        self._cache: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._cache[word] = not self.known or word == "according" or word in self.lemmas or any(
+                f in self.lemmas for f in self.exceptions.get(word, ())) or any(
+                word.endswith(old) and word[:len(word) - len(old)] + new in self.lemmas for old, new in self.rules)
+        return hit
+
+
+def _name_words(docs) -> set[str]:
+    """Lower-case last names of the PERSON entities and the proper nouns in parsed paragraphs."""
+    words = set()
+    for doc in docs:
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                words.add(ent[-1].lower_)
+        words.update(t.lower_ for t in doc if t.pos_ == "PROPN")
+    return words
+
+
+_NAME_IN_FULL = re.compile(r"(?<=[A-Za-z.] )[A-Z][\w'-]*|[A-Z][\w'-]*(?=,)")
+
+
+def _introduces(paragraph: str, names: set[str]) -> bool:
+    """Whether a paragraph may give the full name, title or role of a person named elsewhere:
+    one of the names after another word ("Ali Khoram", "Mr. Khoram") or before a comma."""
+    return any(re.sub(r"'s?$", "", m.group()).lower() in names for m in _NAME_IN_FULL.finditer(paragraph))
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -229,12 +303,25 @@ class _Reading:
         self.links = links
         self.block_quotes = sorted((q.start, q.end) for q in quotes)
         self.paragraph_spans = paragraphs(self.norm)
-        docs = attributor.nlp.pipe(self.norm[s:e] for s, e in self.paragraph_spans)
-        self.sentences: list[_Sentence] = []
         self.quotes: list[tuple[int, int]] = []
-        for (start, end), doc in zip(self.paragraph_spans, docs):
+        for span in self.paragraph_spans:
+            self.quotes.extend(direct_quotes(self.norm, span))
+        # Only paragraphs that can hold a cue or teach a name are parsed (see worth_parsing),
+        # each on its own as before, so a parsed paragraph reads exactly as in a full parse.
+        parsed, skipped = [], []
+        for s, e in self.paragraph_spans:
+            (parsed if attributor.worth_parsing(self.norm[s:e]) else skipped).append((s, e))
+        docs = list(zip(parsed, attributor.nlp.pipe(self.norm[s:e] for s, e in parsed)))
+        # Then the paragraphs that introduce a person the parsed ones name ("Ali Khoram, an
+        # adviser to ...", "Mr. Khoram"), for step 3: full names, roles, gender, antecedents.
+        names = _name_words(doc for _, doc in docs)
+        more = [(s, e) for s, e in skipped if _introduces(self.norm[s:e], names)]
+        docs += zip(more, attributor.nlp.pipe(self.norm[s:e] for s, e in more))
+        docs.sort(key=lambda d: d[0])
+        # The parsed sentences in text order, with absolute offsets (`_Sentence.start`, `.end`).
+        self.sentences: list[_Sentence] = []
+        for (start, _), doc in docs:
             self.sentences.extend(_Sentence(sent, start) for sent in doc.sents)
-            self.quotes.extend(direct_quotes(self.norm, (start, end)))
         self.full_names: dict[str, str] = {}      # last name (lower) -> full name
         self.roles: dict[str, str] = {}           # full name -> role
         self.named_anonymous: dict[str, str] = {}  # "official" -> "Ali Khoram"

@@ -74,6 +74,8 @@ _UNICODE_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\
 # Placeholders for them: printable letters (so trafilatura keeps them) from the Linear B
 # syllabary, which news pages do not use; any that the page does contain are passed over.
 _PLACEHOLDER_POOL = [chr(c) for c in range(0x10000, 0x10040)]
+_TEXT_WITH = etree.XPath("//text()[contains(., $ch)] | //meta/@content[contains(., $ch)]")
+_HUGE_ATTRIBUTES = etree.XPath("//@*[string-length(.) > $limit]")
 
 _MAGIC = (
     (b"\x89PNG", "a PNG image"),
@@ -229,10 +231,10 @@ def _resolve_links(tree, base: str | None) -> None:
 
 def _drop_huge_attributes(tree) -> None:
     """Inline data (base64 images, JSON blobs) in attributes: nothing to read, and slow for date search."""
-    for element in tree.iter():
-        attributes = element.attrib
-        for key in [k for k, v in attributes.items() if len(v) > MAX_ATTRIBUTE_CHARS]:
-            del attributes[key]
+    for value in _HUGE_ATTRIBUTES(tree, limit=MAX_ATTRIBUTE_CHARS):   # found by libxml2, not a Python walk
+        element = value.getparent()
+        if element is not None:
+            element.attrib.pop(value.attrname, None)
 
 
 def _furniture_text(tree) -> str:
@@ -264,25 +266,28 @@ def _why_empty(tree) -> str:
 
 def _protect_spaces(tree):
     """Swap Unicode spaces in the tree's text for placeholders; return the function that swaps them back."""
-    nodes = [node for node in tree.iter() if node.text or node.tail or node.get("content")]
-    seen = set()
-    for node in nodes:
-        seen.update(node.text or "", node.tail or "", node.get("content") or "")
-    present = [ch for ch in _UNICODE_SPACES if ch in seen]
+    # One serialisation (C speed) says which spaces and placeholders occur anywhere in the
+    # page, text and attributes; most text nodes are ASCII and are then passed over.
+    serialised = etree.tostring(tree, encoding="unicode")
+    present = [ch for ch in _UNICODE_SPACES if ch in serialised]
     if not present:
         return _identity
-    free = (ch for ch in _PLACEHOLDER_POOL if ch not in seen)
+    free = (ch for ch in _PLACEHOLDER_POOL if ch not in serialised)
     forward, backward = {}, {}
     for ch, placeholder in zip(present, free):   # pool exhausted: trafilatura flattens the rest
         forward[ord(ch)] = placeholder
         backward[ord(placeholder)] = ch
-    for node in nodes:
-        if node.text:
-            node.text = node.text.translate(forward)
-        if node.tail:
-            node.tail = node.tail.translate(forward)
-        if node.tag == "meta" and node.get("content"):
-            node.set("content", node.get("content").translate(forward))
+    for ch in present:   # the text nodes and meta contents holding each space, found by libxml2
+        for value in _TEXT_WITH(tree, ch=ch):
+            node = value.getparent()
+            if node is None:
+                continue
+            if value.is_text:
+                node.text = node.text.translate(forward)
+            elif value.is_tail:
+                node.tail = node.tail.translate(forward)
+            elif value.is_attribute and node.tag == "meta":
+                node.set("content", node.get("content").translate(forward))
 
     def restore(value: str) -> str:
         return value.translate(backward)

@@ -241,7 +241,7 @@ class Gazetteer:
         self._owner_keys = {normalise(r.text): r.outlet for _, records in entries for r in records
                             if r.outlet in owners and not r.contextual and r.key not in contextual}
         self._owner_keys.update({normalise(d): o for o in owners for d in o.domains})
-        self._patterns: list[dict] | None = None
+        self._phrases: list[tuple[tuple[str, ...], str, tuple[int, ...]]] | None = None
         self._lookup_plain = functools.lru_cache(maxsize=65536)(self._lookup_plain_uncached)
         self._mentioned = functools.lru_cache(maxsize=16)(self._mentioned_uncached)
 
@@ -414,40 +414,56 @@ class Gazetteer:
 
     # -- spaCy -----------------------------------------------------------------------------
 
+    def phrases(self) -> list[tuple[tuple[str, ...], str, tuple[int, ...]]]:
+        """Every name and alias as spaCy tokens: (tokens, id, positions that must not be lower case).
+
+        The id is the canonical name, or `CONTEXT_ID_PREFIX + alias` for a context-dependent
+        alias ("the Journal"): the caller must resolve those with `lookup(text, context=...)`.
+        Tokens match case-insensitively; in a case-sensitive alias a token with a capital
+        may not be all lower case in the text (its position is in the third item).
+        Single-character aliases ("X") are left out: they would tag every letter.
+        `nlp.OutletRuler` matches these with a PhraseMatcher; `ruler_patterns` gives the
+        same as EntityRuler token patterns.
+        """
+        if self._phrases is None:
+            self._phrases = self._build_phrases()
+        return list(self._phrases)
+
     def ruler_patterns(self) -> list[dict]:
-        """EntityRuler patterns (label ORG, id = canonical name) for every name and alias.
+        """The phrases as EntityRuler token patterns (label ORG, id as in `phrases`).
 
         Token patterns match on LOWER; a case-sensitive alias also requires its capitalised
-        words not to be all lower case. Context-dependent aliases ("the Journal") get the id
-        `CONTEXT_ID_PREFIX + alias`: the caller must resolve them with `lookup(text, context=...)`.
-        Single-character aliases ("X") are left out: they would tag every letter.
+        words not to be all lower case; a space token (a non-breaking space, a double
+        space) may stand between two words.
         """
-        if self._patterns is None:
-            self._patterns = self._build_patterns()
-        return [dict(p) for p in self._patterns]
-
-    def _build_patterns(self) -> list[dict]:
-        from spacy.lang.en import English
-
-        tokenizer = English().tokenizer
-        patterns, seen = [], set()
-
-        def add(text: str, ident: str, case_sensitive: bool):
-            tokens = [t.text for t in tokenizer(text)]
-            if not tokens or len(text.strip()) < 2:
-                return
+        patterns = []
+        for tokens, ident, upper in self.phrases():
             pattern = []
             for i, tok in enumerate(tokens):
                 if i:  # raw text may carry a non-breaking space, which spaCy keeps as a token
                     pattern.append({"IS_SPACE": True, "OP": "?"})
                 spec: dict = {"LOWER": tok.lower()}
-                if case_sensitive and any(c.isupper() for c in tok):
+                if i in upper:
                     spec["IS_LOWER"] = False
                 pattern.append(spec)
-            sig = (ident, tuple(tuple(sorted(p.items())) for p in pattern))
+            patterns.append({"label": "ORG", "pattern": pattern, "id": ident})
+        return patterns
+
+    def _build_phrases(self) -> list[tuple[tuple[str, ...], str, tuple[int, ...]]]:
+        from spacy.lang.en import English
+
+        tokenizer = English().tokenizer
+        phrases, seen = [], set()
+
+        def add(text: str, ident: str, case_sensitive: bool):
+            tokens = tuple(t.text for t in tokenizer(text))
+            if not tokens or len(text.strip()) < 2:
+                return
+            upper = tuple(i for i, tok in enumerate(tokens) if case_sensitive and any(c.isupper() for c in tok))
+            sig = (ident, tuple(t.lower() for t in tokens), upper)
             if sig not in seen:
                 seen.add(sig)
-                patterns.append({"label": "ORG", "pattern": pattern, "id": ident})
+                phrases.append((tokens, ident, upper))
 
         for outlet in self.outlets:
             for r in self._records[outlet]:
@@ -461,7 +477,7 @@ class Gazetteer:
                     # "New York Times" without its article, but not "Hill" for "The Hill".
                     if len(rest.split()) > 1 or not r.case_sensitive:
                         add(rest, outlet.name, r.case_sensitive)
-        return patterns
+        return phrases
 
 
 def _alternation(texts: set[str], flags: int) -> re.Pattern | None:
