@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test bench bench-attribution bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
+.PHONY: run serve demo review test train bench bench-attribution bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ review: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The attribution tagger (server/headwater/data/tagger-*.crfsuite) from ../shared/polnear/train:
+# about 15 minutes on 2 cores; prints rules-only against rules + tagger on train and dev.
+train: $(STAMP)
+	$(BIN)/python scripts/train_tagger.py
 
 bench: $(STAMP) bench-attribution
 	$(BIN)/python bench/perf.py

@@ -1,6 +1,7 @@
 -- Headwater's store: the source of truth for the database layout.
--- Applied by headwater.store through sqlite-utils; later changes go in
--- server/headwater/migrations.py so existing stores upgrade in place.
+-- Applied by headwater.store through sqlite-utils, after the migrations in
+-- server/headwater/migrations.py have brought an existing store's tables up to this
+-- layout (new columns); so an index here may name a column a migration adds.
 -- Times are ISO 8601 UTC strings; offsets are character offsets into documents.text.
 
 -- Every fetch attempt, successful or not: the fetch log.
@@ -29,6 +30,8 @@ CREATE TABLE IF NOT EXISTS documents (
     url TEXT NOT NULL,
     final_url TEXT,
     canonical_url TEXT,
+    domain TEXT,                    -- the site: registrable domain of final_url (store.domain_of),
+                                    -- e.g. bbc.co.uk; added to older stores by migration m002_document_domain
     title TEXT,
     site TEXT,
     author TEXT,
@@ -40,6 +43,7 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_final_url ON documents (final_url);
 CREATE INDEX IF NOT EXISTS documents_canonical_url ON documents (canonical_url);
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
+CREATE INDEX IF NOT EXISTS documents_domain ON documents (domain);   -- the newest traces of a site
 
 -- The agents: people, outlets, organizations, anonymous sources, documents.
 CREATE TABLE IF NOT EXISTS sources (

@@ -9,13 +9,20 @@ reach (32 clients on one address are one client to the limiter; it stays on, so
 its cost is measured). If the CLI has a `token` command, the token it prints for
 that store is sent as `Authorization: Bearer ...`.
 
-The load: 32 clients in one asyncio loop, each on its own keep-alive HTTP/1.1
-connection, each sending its next request when the last answer is read in full.
+The load: 32 keep-alive HTTP/1.1 connections, each sending its next request when
+the last answer is read in full. The client is `wrk` when it is installed
+(Debian: `apt-get install wrk`; C, 2 threads, a Lua script walking the paths),
+else 32 clients in one asyncio loop of this process; `--client` chooses, and
+the table's notes say which ran. Both share the machine's cores with the
+server; wrk takes less of them.
+Before the rounds, every provenance path is asked once (the server's answer
+cache then holds them all: this measures cached lookups), and both endpoints
+get a second of warm-up.
 Rounds alternate between the baseline, `GET /api/health` on the same server,
 and `GET /api/provenance?url=U`, U being the asked, final or canonical URL of a
-random stored trace (every answer must be a 200 with that trace). Per round:
-requests/s, p50 and p99 latency (send to last byte); reported: the median over
-the rounds.
+random stored trace (every answer must be a 200; the first is checked to be
+that trace). Per round: requests/s, p50 and p99 latency (send to last byte);
+reported: the median over the rounds.
 
 Targets (issue 7): provenance p99 <= 20 ms, and its requests/s >= 50% of health's.
 """
@@ -27,6 +34,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -164,10 +173,120 @@ def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict
     return asyncio.run(_load(server.port, paths, headers, clients, seconds))
 
 
+# -- wrk (preferred when installed) --------------------------------------------------------
+
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local counter = 0
+local threads = {}
+wrk.headers["Host"] = "%(host)s"
+%(headers)s
+function setup(thread)
+  thread:set("offset", #threads * 7919)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = offset or 0
+end
+function request()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1])
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_RESULT {\\"n\\": %%d, \\"us\\": %%d, \\"p50\\": %%d, \\"p99\\": %%d, \\"status\\": %%d, " ..
+    "\\"connect\\": %%d, \\"read\\": %%d, \\"write\\": %%d, \\"timeout\\": %%d}\\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
+"""
+
+
+def wrk_bin() -> str | None:
+    return shutil.which("wrk")
+
+
+def wrk_version() -> str:
+    out = subprocess.run([wrk_bin(), "--version"], capture_output=True, text=True)
+    found = re.search(r"wrk\s+(\S+)", out.stdout + out.stderr)
+    return found.group(1) if found else "?"
+
+
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def load_wrk(server: Server, paths: list[str], clients: int, seconds: float, threads: int = 2) -> dict:
+    """One round with wrk: `clients` connections over `threads` threads, each walking the paths."""
+    headers = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in server.headers().items())
+    script = WRK_SCRIPT % {"paths": ", ".join(_lua(p) for p in paths), "host": f"127.0.0.1:{server.port}",
+                           "headers": headers}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="headwater-wrk-") as lua:
+        lua.write(script)
+        lua.flush()
+        out = subprocess.run([wrk_bin(), "-t", str(min(threads, clients)), "-c", str(clients),
+                              "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", lua.name,
+                              f"http://127.0.0.1:{server.port}{paths[0]}"],
+                             capture_output=True, text=True, timeout=seconds + 60)
+    found = re.search(r"WRK_RESULT (\{.*\})", out.stdout)
+    if out.returncode != 0 or not found:
+        raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout[-1000:]} {out.stderr[-1000:]}")
+    r = json.loads(found.group(1))
+    statuses = {200: r["n"] - r["status"]}
+    if r["status"]:
+        statuses["4xx/5xx"] = r["status"]
+    for kind in ("connect", "read", "write", "timeout"):
+        if r[kind]:
+            statuses[f"socket {kind} errors"] = r[kind]
+    return {"rps": r["n"] / (r["us"] / 1e6), "p50": r["p50"] / 1e6, "p99": r["p99"] / 1e6, "n": r["n"],
+            "statuses": statuses}
+
+
+async def _once(port: int, paths: list[str], headers: str, clients: int) -> dict:
+    """Every path asked once, by `clients` connections taking turns (the warm-up)."""
+    statuses: dict = {}
+
+    async def client(mine):
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            for path in mine:
+                writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode())
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = next((int(line.partition(b":")[2]) for line in head.split(b"\r\n")[1:]
+                               if line.partition(b":")[0].strip().lower() == b"content-length"), 0)
+                if length:
+                    await reader.readexactly(length)
+                status = int(head.split(b" ", 2)[1])
+                statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            writer.close()
+
+    await asyncio.gather(*(client(paths[i::clients]) for i in range(clients) if paths[i::clients]))
+    return statuses
+
+
+def warm(server: Server, paths: list[str], clients: int = 8) -> dict:
+    headers = "".join(f"{k}: {v}\r\n" for k, v in server.headers().items())
+    return asyncio.run(_once(server.port, list(dict.fromkeys(paths)), headers, clients))
+
+
+
 def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: float | None = None,
-        rounds: int | None = None):
+        rounds: int | None = None, client: str = "auto"):
     seconds = seconds or (2.0 if quick else 4.0)
     rounds = rounds or (3 if quick else 5)
+    if client == "auto":
+        client = "wrk" if wrk_bin() else "asyncio"
+    if client == "wrk" and not wrk_bin():
+        raise RuntimeError("--client wrk: wrk is not installed (Debian: apt-get install wrk)")
+    if client == "wrk":
+        used = f"wrk {wrk_version()} (2 threads, {clients} connections)"
+        loader = load_wrk
+    else:
+        used = f"asyncio in this process ({clients} connections; wrk {'not installed' if not wrk_bin() else 'not used'})"
+        loader = load
+    say(f"lookups: client: {used}")
     with tempfile.TemporaryDirectory(prefix="headwater-bench-") as tmp:
         db = Path(tmp) / "lookups.db"
         say(f"lookups: building a store of {traces:,} traces")
@@ -184,14 +303,17 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
                 raise RuntimeError(f"GET {provenance[0]} answered {status}: {body[:300]!r}")
             say(f"lookups: server on port {server.port}, token {'sent' if token else 'not needed'}; "
                 f"{clients} clients, {rounds} rounds x {seconds:.0f} s per endpoint")
-            load(server, ["/api/health"], clients, 1.0)  # warm-up: threads, caches
-            load(server, provenance, clients, 1.0)
+            warmed = warm(server, provenance)    # every path once: the answers are cached from here on
+            if set(warmed) != {200}:
+                raise RuntimeError(f"warm-up answers: {warmed}")
+            loader(server, ["/api/health"], clients, 1.0)  # warm-up: threads, connections
+            loader(server, provenance, clients, 1.0)
             results = {"health": [], "provenance": []}
             for r in range(rounds):
                 order = ("health", "provenance") if r % 2 == 0 else ("provenance", "health")
                 for name in order:
-                    results[name].append(load(server, ["/api/health"] if name == "health" else provenance,
-                                              clients, seconds))
+                    results[name].append(loader(server, ["/api/health"] if name == "health" else provenance,
+                                                clients, seconds))
                 say(f"lookups: round {r + 1}/{rounds}: " + ", ".join(
                     f"{k} {v[-1]['rps']:.0f} req/s p99 {v[-1]['p99'] * 1000:.1f} ms" for k, v in results.items()))
             server_log = server.server_log()
@@ -212,7 +334,8 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
     total = sum(res["n"] for rs in results.values() for res in rs)
     warnings = [line for line in server_log.splitlines() if "WARNING" in line or "queue" in line.lower()]
     notes = [f"lookups: {traces:,} traces, {clients} keep-alive clients, {rounds} rounds of {seconds:.0f} s per "
-             f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}."]
+             f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}; "
+             f"client: {used}."]
     if warnings:
         notes.append(f"lookups: the server logged {len(warnings)} warnings, e.g. {warnings[-1].strip()[:160]}")
     return rows, notes
@@ -225,9 +348,11 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, help="length of one round per endpoint (default 4; 2 with --quick)")
     parser.add_argument("--rounds", type=int)
+    parser.add_argument("--client", choices=("auto", "wrk", "asyncio"), default="auto",
+                        help="the load generator: wrk if installed (default), else asyncio")
     parser.add_argument("--json", help="also write the rows to this file (for perf.py)")
     args = parser.parse_args(argv)
-    rows, notes = run(args.quick, args.traces, args.clients, args.seconds, args.rounds)
+    rows, notes = run(args.quick, args.traces, args.clients, args.seconds, args.rounds, args.client)
     emit(rows, args.json, notes)
 
 

@@ -12,15 +12,15 @@ the two stores taking turns round after round (so noise hits both alike):
 - by source (outlet): the newest 50 attributions of The Wall Street Journal,
   which every trace cites: `... JOIN sources s ... WHERE s.name = ? ORDER BY a.id DESC LIMIT 50`;
 - by source (person): the same for a random person;
-- by domain: the newest 20 traces whose final URL is on a domain, as one writes
-  it on the current schema: `documents.final_url LIKE 'https://www.DOMAIN/%'`; on
-  a popular domain, and on one that holds a single trace (the long tail).
+- by domain: `store.traces_of_domain(db, domain)`, the newest 20 traces of a site
+  (GET /api/traces?domain=), through `documents.domain` and its index; on a
+  popular domain, and on one that holds a single trace (the long tail, where the
+  former `final_url LIKE 'https://www.DOMAIN/%'` scanned the whole store: 10x
+  slower at 100k than at 10k).
 
 A query's time is the median over its calls (random parameters, the same for
 both stores). Target (issue 7): time at the large store <= 2x the small one.
-Size per trace should not grow either. With `--proposals` (on by default) the
-indexes proposed in bench/README.md are then added to both stores and the
-queries that missed are measured again, to show what the proposal buys.
+Size per trace should not grow either.
 """
 
 from __future__ import annotations
@@ -41,22 +41,9 @@ TARGET = "<= 2x"
 
 BY_SOURCE = """SELECT a.trace_id, a.idx, a.cue_text, a.content_text FROM attributions a
     JOIN sources s ON s.id = a.source_id WHERE s.name = :name ORDER BY a.id DESC LIMIT 50"""
-BY_DOMAIN = """SELECT t.id, d.final_url, d.title FROM traces t JOIN documents d ON d.id = t.document_id
-    WHERE d.final_url LIKE :pattern ORDER BY t.id DESC LIMIT 20"""
-
-# The proposal (bench/README.md): a `domain` column on documents, set when a trace is
-# saved (the host of the final URL without "www."), and an index on it. Emulated here
-# with an UPDATE over the synthetic URLs.
-PROPOSED = [
-    "ALTER TABLE documents ADD COLUMN domain TEXT",
-    "UPDATE documents SET domain = substr(final_url, 13, instr(substr(final_url, 13), '/') - 1)",  # https://www.
-    "CREATE INDEX IF NOT EXISTS documents_domain ON documents (domain)",
-]
-BY_DOMAIN_PROPOSED = """SELECT t.id, d.final_url, d.title FROM documents d JOIN traces t ON t.document_id = d.id
-    WHERE d.domain = :domain ORDER BY d.id DESC LIMIT 20"""
 
 
-def queries(n: int, rng: random.Random, proposed: bool = False):
+def queries(n: int, rng: random.Random):
     """name -> a function (db, parameter) and the parameters to call it with."""
     from headwater import store
 
@@ -75,23 +62,22 @@ def queries(n: int, rng: random.Random, proposed: bool = False):
         "by source, outlet (newest 50)": (sql(BY_SOURCE), [{"name": "The Wall Street Journal"}] * 20),
         "by source, person (newest 50)": (sql(BY_SOURCE), [{"name": f"Person {rng.randrange(pool):06d}"}
                                                           for _ in range(40)]),
-        "by domain, popular (newest 20, LIKE)": (sql(BY_DOMAIN), [{"pattern": f"https://www.{synthetic.domain(i)}/%"}
-                                                                 for i in picks[:12]]),
-        "by domain, one trace (LIKE)": (sql(BY_DOMAIN), [{"pattern": f"https://www.{d}/%"} for d in rare[:12]]),
+        "by domain, popular (newest 20)": (by_domain, [synthetic.domain(i) for i in picks[:40]]),
+        "by domain, one trace (newest 20)": (by_domain, rare[:40]),
     }
-    if proposed:
-        out = {
-            "by domain, popular (proposed index)": (sql(BY_DOMAIN_PROPOSED),
-                                                    [{"domain": synthetic.domain(i)} for i in picks[:40]]),
-            "by domain, one trace (proposed index)": (sql(BY_DOMAIN_PROPOSED), [{"domain": d} for d in rare[:40]]),
-        }
     return out
 
 
-def time_queries(dbs: dict[int, object], rounds: int, proposed: bool = False) -> dict[tuple[str, int], list[float]]:
+def by_domain(db, domain: str):
+    from headwater import store
+
+    return store.traces_of_domain(db, domain, limit=20)
+
+
+def time_queries(dbs: dict[int, object], rounds: int) -> dict[tuple[str, int], list[float]]:
     small = min(dbs)
     rng = random.Random(7)
-    plan = queries(small, rng, proposed)  # parameters valid in both stores (the small one's traces)
+    plan = queries(small, rng)  # parameters valid in both stores (the small one's traces)
     samples: dict[tuple[str, int], list[float]] = {}
     for name, (fn, params) in plan.items():  # warm-up: the pages each query needs, in the cache
         for db in dbs.values():
@@ -112,12 +98,14 @@ def time_queries(dbs: dict[int, object], rounds: int, proposed: bool = False) ->
 def plans(db) -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of the SQL queries: a SCAN of a big table is what grows."""
     out = {}
-    for name, text, params in (("by source", BY_SOURCE, {"name": "x"}), ("by domain", BY_DOMAIN, {"pattern": "x%"})):
+    by_domain_sql = ("SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
+                     "WHERE d.domain = :domain ORDER BY d.id DESC LIMIT 20")   # as store.traces_of_domain
+    for name, text, params in (("by source", BY_SOURCE, {"name": "x"}), ("by domain", by_domain_sql, {"domain": "x"})):
         out[name] = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + text, params).fetchall()]
     return out
 
 
-def run(quick: bool = False, sizes: tuple[int, int] | None = None, proposals: bool = True):
+def run(quick: bool = False, sizes: tuple[int, int] | None = None):
     from headwater import store
 
     small, large = sizes or ((2_000, 20_000) if quick else (10_000, 100_000))
@@ -152,19 +140,6 @@ def run(quick: bool = False, sizes: tuple[int, int] | None = None, proposals: bo
         notes = [f"store: {small:,} and {large:,} synthetic traces (built in {built[small]['seconds']:.0f} s and "
                  f"{built[large]['seconds']:.0f} s), {rounds} rounds; query plans at {large:,}: "
                  + "; ".join(f"{k}: {' / '.join(v)}" for k, v in query_plans.items())]
-        if proposals:
-            for n, db in dbs.items():
-                for statement in PROPOSED:
-                    db.execute(statement)
-                db.conn.commit()
-            samples = time_queries(dbs, rounds, proposed=True)
-            for name in dict.fromkeys(q for q, _ in samples):
-                t_small, t_large = median(samples[(name, small)]), median(samples[(name, large)])
-                r = ratio(t_large, t_small)
-                rows.append(Row(BENCH, f"{name} at {large // 1000}k", t_large * 1000, "ms",
-                                f"at {small // 1000}k: {t_small * 1000:.3f} ms", r, TARGET, check(r, TARGET)))
-            notes.append("store: 'proposed index' rows are measured after adding the documents.domain column and "
-                         "index proposed in bench/README.md to the scratch stores (not to schema.sql).")
         for db in dbs.values():
             db.close()
     return rows, notes
@@ -174,11 +149,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 and 20,000 traces, 3 rounds")
     parser.add_argument("--sizes", help="the two store sizes, e.g. 10000,100000")
-    parser.add_argument("--no-proposals", action="store_true", help="skip measuring the proposed indexes")
     parser.add_argument("--json", help="also write the rows to this file (for perf.py)")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else None
-    rows, notes = run(args.quick, sizes, not args.no_proposals)
+    rows, notes = run(args.quick, sizes)
     emit(rows, args.json, notes)
 
 

@@ -7,8 +7,9 @@ copies its rows N times with bulk `executemany` inside one transaction:
 - every copy gets its own fetch, document, trace, attributions, edges, chain hops
   and primary sources, as a real trace would;
 - URLs vary: copy i is on domain i % DOMAINS (so a domain's traces grow with the
-  store), except one in 1000 which is alone on its own domain (the long tail), except one in 1000 which is alone on its own domain (the long tail), as asked (`https://DOMAIN/...?utm_source=feed`), final
-  (`https://www.DOMAIN/...`) and canonical (= final);
+  store), except one in 1000 which is alone on its own domain (the long tail), as
+  asked (`https://DOMAIN/...?utm_source=feed`), final (`https://www.DOMAIN/...`)
+  and canonical (= final); `documents.domain` is set as the store sets it;
 - outlets keep their names (The Wall Street Journal is cited by every trace: the
   popular source); people are drawn from a pool of N / 4 names, so a person's
   share of the store stays the same as it grows.
@@ -123,7 +124,7 @@ def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
             stamp = f"2024-01-01T00:00:00.{i % 1_000_000:06d}+00:00"
             rows["fetches"].append({**fetch, "id": rid, "url": u["url"], "final_url": u["final_url"],
                                     "fetched_at": stamp})
-            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u})
+            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": store.domain_of(u["final_url"])})
             rows["traces"].append({**tr, "id": rid, "url": u["url"], "document_id": rid, "created_at": stamp})
             for a in t["attributions"]:
                 rows["attributions"].append({**{k: v for k, v in a.items() if k != "id"}, "trace_id": rid,

@@ -9,13 +9,14 @@ from __future__ import annotations
 import os
 import threading
 
-from flask import Blueprint, Flask, current_app, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import __version__, api_graph, auth, security, store
 from .errors import HeadwaterError, NotFound
 from .fetch import Fetcher
+from .lookup_cache import LookupCache
 from .settings import FetchSettings, ServerSettings, default_db_path
 from .trace import Tracer
 
@@ -48,6 +49,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["TOKEN"]:
         app.config["TOKEN"] = auth.load_or_create_token(app.config["DATABASE"])
     app.extensions["headwater_lock"] = threading.Lock()
+    app.extensions["headwater_cache"] = LookupCache(
+        app.config["DATABASE"], max_bytes=app.config["SERVER_SETTINGS"].answer_cache_mib * 1024 * 1024)
     app.url_map.converters["int"] = StoreId
     security.install(app)
     app.register_blueprint(bp)
@@ -121,6 +124,34 @@ def create_trace():
     return jsonify(trace), api_graph.created_status(trace)
 
 
+@bp.get("/traces")
+def traces_of_domain():
+    """The newest traces of a site: ?domain=example.com[&limit=20&before=<trace id>]."""
+    given = request.args.get("domain", "")
+    if not given.strip():
+        raise HeadwaterError("Give the site as ?domain=example.com.", code="bad_request")
+    domain = store.valid_domain(given)
+    if domain is None:
+        raise HeadwaterError(f"“{given[:100]}” is not a site name; write it as example.com (no https://, no path).",
+                             code="bad_request")
+    limit = _whole_number("limit", request.args.get("limit", "20"), 1, 500)
+    before = request.args.get("before")
+    before = None if before in (None, "") else _whole_number("before", before, 1, 2**63 - 1)
+    traces = store.traces_of_domain(get_db(), domain, limit=limit, before=before)
+    return {"domain": domain, "traces": traces,
+            "next_before": traces[-1]["id"] if len(traces) == limit else None}
+
+
+def _whole_number(name: str, value: str, lowest: int, highest: int) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise HeadwaterError(f"{name} must be a whole number.", code="bad_request") from None
+    if not lowest <= number <= highest:
+        raise HeadwaterError(f"{name} must be between {lowest} and {highest}.", code="bad_request")
+    return number
+
+
 def _valid_text(value: str | None) -> str | None:
     """JSON can carry lone surrogates ("\\udcff") that no encoder accepts; read them as U+FFFD, as browsers do."""
     if value is None:
@@ -130,10 +161,10 @@ def _valid_text(value: str | None) -> str | None:
 
 @bp.get("/traces/<int:trace_id>")
 def get_trace(trace_id: int):
-    trace = store.load_trace(get_db(), trace_id)
-    if trace is None:
+    body = _cache().answer(trace_id, lambda: _render_trace(trace_id))
+    if body is None:
         raise NotFound(f"No trace with id {trace_id}.")
-    return trace
+    return _json_body(body)
 
 
 @bp.get("/provenance")
@@ -141,10 +172,30 @@ def provenance_of_url():
     url = request.args.get("url", "").strip()
     if not url:
         raise HeadwaterError("Give the page as ?url=...", code="bad_request")
-    trace_id = store.latest_trace_id(get_db(), url)
-    if trace_id is None:
+    cache = _cache()
+    version = cache.version()   # once: both answers below belong to the same state of the store
+    trace_id = cache.trace_id(url, lambda: store.latest_trace_id(get_db(), url), version)
+    body = None if trace_id is None else cache.answer(trace_id, lambda: _render_trace(trace_id), version)
+    if body is None:
         raise NotFound(f"{url} has not been traced yet.")
-    return store.load_trace(get_db(), trace_id)
+    return _json_body(body)
+
+
+# The read routes answer from lookup_cache.py: a trace's JSON is rendered once (exactly as
+# Flask would render the dict) and its bytes are kept until the store changes.
+
+
+def _cache() -> LookupCache:
+    return current_app.extensions["headwater_cache"]
+
+
+def _render_trace(trace_id: int) -> bytes | None:
+    trace = store.load_trace(get_db(), trace_id)
+    return None if trace is None else current_app.json.response(trace).get_data()
+
+
+def _json_body(body: bytes) -> Response:
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
 @bp.get("/log")

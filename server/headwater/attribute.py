@@ -37,6 +37,7 @@ How it reads a text, in order:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -181,17 +182,33 @@ class _Sentence:
 class Attributor:
     """Holds the NLP pipeline and the gazetteer; `attribute()` is pure given them."""
 
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None):
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None):
+        """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
+        unless HEADWATER_RULES_ONLY=1, False means rules only."""
         if nlp is None:
             from .nlp import pipeline
 
             nlp = pipeline()
+        if tagger is None and os.environ.get("HEADWATER_RULES_ONLY") != "1":
+            from .tagger import Tagger  # imported here: tagger.py reads this module's lexicons
+
+            tagger = Tagger.default()
+        self.tagger = tagger if tagger and tagger.available else None
         self.nlp = nlp
         self.gazetteer = gazetteer or Gazetteer.default()
         self.cue_words = _CueWords(nlp)
 
     def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
-        return self.read(text, links, quotes).attributions()
+        reading = self.read(text, links, quotes)
+        found = reading.attributions()
+        if self.tagger is None:
+            return found
+        # The rules first; the CRFs add what they missed (stances, noun cues, "we"), their
+        # sources named by the rules' own resolution where it can.
+        spans = self.tagger.predict(text, [(s.span, s.start) for s in reading.sentences], found)
+        headlines = {(s.start, s.end) for s in reading.sentences if _is_headline(s.span)}
+        spans = [s for s in spans if s.sentence not in headlines]     # as the rules skip them
+        return self.tagger.merge(text, found, spans, resolve=reading.source_at)
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -582,7 +599,7 @@ class _Reading:
             named = self.named_anonymous.get(lemma) if head.tag_ == "NN" else None
             if named:
                 return _Entity(named, "person", self.roles.get(named)), 0.7
-            return _Entity(_without_determiner(mention), "anonymous", None), 0.8
+            return _Entity(without_determiner(mention), "anonymous", None), 0.8
         if lemma in DOCUMENT_HEADS:
             return self._document(sentence, head, mention), 0.8
         if lemma in ORGANIZATION_HEADS and head.tag_ == "NNS" and not determiners & {"the", "its", "their"} \
@@ -590,7 +607,7 @@ class _Reading:
             # "Environmental groups": unnamed, plural, nobody in particular.
             return _Entity(" ".join(mention.split()), "anonymous", None), 0.7
         if head.ent_type_ in ("ORG", "GPE", "NORP") or lemma in ORGANIZATION_HEADS:
-            return _Entity(_without_determiner(mention), "organization"), 0.8
+            return _Entity(without_determiner(mention), "organization"), 0.8
         return None
 
     def _document(self, sentence: _Sentence, head, mention: str) -> _Entity:
@@ -604,14 +621,27 @@ class _Reading:
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE")):
                     owner = self.norm[sentence.offset + obj.left_edge.idx: sentence.offset + obj.right_edge.idx + len(obj.right_edge.text)]
-                    entity = _Entity(f"the {_without_determiner(owner)} {head.text}", "document")
+                    entity = _Entity(f"the {without_determiner(owner)} {head.text}", "document")
                     self.documents_seen.append(entity)
                     return entity
-        entity = _Entity(_without_determiner(" ".join(mention.split())), "document")
+        entity = _Entity(without_determiner(" ".join(mention.split())), "document")
         self.documents_seen.append(entity)
         return entity
 
     # -- step 4: cues ----------------------------------------------------------
+
+    def source_at(self, start: int, end: int) -> Source | None:
+        """The Source the rules make of the mention text[start:end], if it lies in a parsed
+        sentence and its head resolves (a pronoun to its person, an alias to its outlet)."""
+        sentence = next((s for s in self.sentences if s.start <= start < s.end), None)
+        if sentence is None:
+            return None
+        span = sentence.span.doc.char_span(start - sentence.offset, end - sentence.offset, alignment_mode="expand")
+        found = self._entity_for(sentence, span.root) if span is not None and len(span) else None
+        if found is None:
+            return None
+        entity = found[0]
+        return Source(entity.name, entity.kind, entity.role, Span.of(self.text, start, end), entity.reporter)
 
     def attributions(self) -> list[Attribution]:
         found: list[_Found] = []
@@ -1126,7 +1156,7 @@ def _edge_without_clauses(token) -> int:
     return max(t.i for t in token.subtree if t.i not in skip)
 
 
-def _without_determiner(mention: str) -> str:
+def without_determiner(mention: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", " ".join(mention.split()), flags=re.I)
 
 

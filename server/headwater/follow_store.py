@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import sqlite_utils
 
-from .store import now
+from .store import domain_of, now
 
 DOC_COLUMNS = ("idx", "parent", "depth", "url", "final_url", "canonical_url", "title", "site", "outlet",
                "published", "sha256", "status", "found_by", "query", "confidence")
@@ -104,8 +104,9 @@ def save(db: sqlite_utils.Database, trace_id: int, follow: dict, documents: list
         document_ids = {}
         for d in documents:
             document_ids[d["idx"]] = db["documents"].insert({
-                k: d.get(k) for k in ("url", "final_url", "canonical_url", "title", "site", "author",
-                                      "published", "sha256", "text", "fetch_id")
+                **{k: d.get(k) for k in ("url", "final_url", "canonical_url", "title", "site", "author",
+                                         "published", "sha256", "text", "fetch_id")},
+                "domain": domain_of(d.get("final_url") or d.get("url")),
             }).last_pk
         db["follow_documents"].delete_where("trace_id = ?", [trace_id])
         db["follow_hops"].delete_where("trace_id = ?", [trace_id])

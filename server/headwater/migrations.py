@@ -4,8 +4,12 @@ schema.sql is the source of truth and creates a fresh store completely (new tabl
 use CREATE TABLE IF NOT EXISTS, so an old store gains them on open too). What
 CREATE cannot do, adding a column to an existing table, is a migration here;
 each one is idempotent, so it is harmless on a fresh store that already has it.
-Applied by store.open_db through sqlite_utils.migrations (sqlite-utils >= 4),
-or the small runner below on older sqlite-utils.
+
+store.open_db applies the migrations *before* schema.sql, so that schema.sql's
+indexes may name the columns they add. A migration therefore skips a table that
+does not exist yet: schema.sql then creates it with every column. Applied through
+sqlite_utils.migrations (sqlite-utils >= 4), or the small runner below on older
+sqlite-utils.
 """
 
 from __future__ import annotations
@@ -28,10 +32,27 @@ def _migration(fn):
 @_migration
 def m001_fetch_validators(db: sqlite_utils.Database):
     """ETag and Last-Modified of each fetch, for conditional GETs (issue 4)."""
+    if not db["fetches"].exists():
+        return
     columns = db["fetches"].columns_dict
     for name in ("etag", "last_modified"):
         if name not in columns:
             db["fetches"].add_column(name, str)
+
+
+@_migration
+def m002_document_domain(db: sqlite_utils.Database):
+    """documents.domain, the site of each page (store.domain_of), filled in for the pages
+    already stored; schema.sql indexes it (the newest traces of a site, issue 7)."""
+    from .store import domain_of
+
+    if not db["documents"].exists():
+        return
+    if "domain" not in db["documents"].columns_dict:
+        db.execute("ALTER TABLE documents ADD COLUMN domain TEXT")
+    rows = db.execute("SELECT id, COALESCE(final_url, url) FROM documents WHERE domain IS NULL").fetchall()
+    db.conn.executemany("UPDATE documents SET domain = ? WHERE id = ?",
+                        [(domain_of(url), doc_id) for doc_id, url in rows if domain_of(url)])
 
 
 def apply(db: sqlite_utils.Database) -> None:

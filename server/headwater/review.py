@@ -27,6 +27,16 @@ CANNED_QUERIES = {
 FROM traces JOIN documents ON documents.id = traces.document_id
 ORDER BY traces.id DESC LIMIT 100""",
     },
+    "traces_of_a_site": {
+        "title": "Newest traces of a site",
+        "description": "Write the site as example.com: its registrable domain (news.bbc.co.uk is bbc.co.uk), "
+                       "as documents.domain holds it.",
+        "sql": """SELECT traces.id, traces.created_at, documents.title, documents.final_url
+FROM documents JOIN traces ON traces.document_id = documents.id
+WHERE documents.domain = CASE WHEN lower(trim(:domain)) LIKE 'www.%'
+                              THEN substr(lower(trim(:domain)), 5) ELSE lower(trim(:domain)) END
+ORDER BY documents.id DESC LIMIT 100""",
+    },
     "sources_by_kind": {
         "title": "Every source, by kind",
         "sql": """SELECT sources.kind, sources.name, COUNT(attributions.id) AS attributions,

@@ -60,45 +60,63 @@ def trace_slot():
     return current_app.extensions["headwater_slots"].slot()
 
 
-def client_key() -> str:
-    return f"{request.remote_addr or '-'} {request.headers.get('Origin', '-')}"
+def client_key(req=None) -> str:
+    req = req or request
+    return f"{req.remote_addr or '-'} {req.environ.get('HTTP_ORIGIN', '-')}"
 
 
 # -- the checks -------------------------------------------------------------------------
 
 
 def _check_request():
-    _check_host()
-    origin = request.headers.get("Origin")
-    if origin is not None and not origin_allowed(origin):
+    # Every request passes here, health included: keep it lean (bench/lookups.py measures it).
+    # The proxies `request` and `current_app` are looked up once: each use costs a context lookup.
+    app, req = current_app._get_current_object(), request._get_current_object()
+    environ = req.environ
+    _check_host(app, req)
+    origin = environ.get("HTTP_ORIGIN")
+    if origin is not None and not origin_allowed(origin, app):
         raise HeadwaterError(f"Requests from {origin[:100]} are not allowed. Only the Headwater extension "
                              "may call this backend from a browser (HEADWATER_ALLOWED_ORIGINS).",
                              code="origin_not_allowed", status=403)
-    if request.method == "OPTIONS":
-        return current_app.response_class(status=204, headers={"Allow": ALLOWED_METHODS})
-    named = sorted(k for k in request.args if k.lower() in CREDENTIAL_PARAMS)
-    if named:
-        raise HeadwaterError(f"Do not put credentials in the address (the query string had “{named[0]}”): "
-                             "addresses end up in logs and browser history. Send the token as an "
-                             "`Authorization: Bearer <token>` header.", code="credentials_in_url")
-    current_app.extensions["headwater_rate"].hit(client_key())
-    if request.path not in OPEN_PATHS:
-        _check_token()
+    if req.method == "OPTIONS":
+        return app.response_class(status=204, headers={"Allow": ALLOWED_METHODS})
+    if environ.get("QUERY_STRING"):
+        named = sorted(k for k in req.args if k.lower() in CREDENTIAL_PARAMS)
+        if named:
+            raise HeadwaterError(f"Do not put credentials in the address (the query string had “{named[0]}”): "
+                                 "addresses end up in logs and browser history. Send the token as an "
+                                 "`Authorization: Bearer <token>` header.", code="credentials_in_url")
+    app.extensions["headwater_rate"].hit(client_key(req))
+    if req.path not in OPEN_PATHS:
+        _check_token(app, req)
     return None
 
 
-def _check_host() -> None:
-    host, port = split_host(request.host)
-    config = current_app.config
+def _host_rule(app: Flask) -> tuple[frozenset, int | None]:
+    """The Host names and port accepted, worked out once per configuration (not per request)."""
+    config = app.config
     settings: ServerSettings = config["SERVER_SETTINGS"]
+    key = (settings, config.get("BIND_HOST"), config.get("SERVER_PORT"))
+    cached = app.extensions.get("headwater_host_rule")
+    if cached is not None and cached[0] == key:
+        return cached[1]
     names = set(LOOPBACK_NAMES) | {h.lower().strip("[]") for h in settings.allowed_hosts}
     bound = (config.get("BIND_HOST") or "").lower().strip("[]")
     if bound not in WILDCARD_HOSTS:
         names.add(bound)
     expected_port = config.get("SERVER_PORT")
-    port_ok = expected_port is None or (port or 80) == int(expected_port)
+    rule = (frozenset(names), None if expected_port is None else int(expected_port))
+    app.extensions["headwater_host_rule"] = (key, rule)
+    return rule
+
+
+def _check_host(app: Flask, req) -> None:
+    names, expected_port = _host_rule(app)
+    host, port = split_host(req.host)
+    port_ok = expected_port is None or (port or 80) == expected_port
     if host not in names or not port_ok:
-        shown = request.host[:100] or "nothing"
+        shown = req.host[:100] or "nothing"
         raise HeadwaterError(
             f"This backend answers only to its own address (127.0.0.1, localhost or [::1]"
             f"{', port ' + str(expected_port) if expected_port else ''}); the request's Host header said "
@@ -122,20 +140,20 @@ def split_host(value: str) -> tuple[str, int | None]:
     return name.rstrip("."), port
 
 
-def origin_allowed(origin: str) -> bool:
+def origin_allowed(origin: str, app: Flask | None = None) -> bool:
     origin = origin.strip().lower()
     if origin in ("", "null"):
         return False
-    patterns = current_app.config["SERVER_SETTINGS"].allowed_origins
+    patterns = (app or current_app).config["SERVER_SETTINGS"].allowed_origins
     return any(fnmatchcase(origin, pattern.lower()) for pattern in patterns)
 
 
-def _check_token() -> None:
-    given = bearer_token(request.headers.get("Authorization"))
+def _check_token(app: Flask, req) -> None:
+    given = bearer_token(req.environ.get("HTTP_AUTHORIZATION"))
     if given is None:
         raise HeadwaterError("This request needs Headwater's API token as an `Authorization: Bearer <token>` "
                              f"header; {HOW_TO_GET_IT}.", code="unauthorized", status=401)
-    if not token_matches(given, current_app.config["TOKEN"]):
+    if not token_matches(given, app.config["TOKEN"]):
         raise HeadwaterError(f"The API token is wrong; {HOW_TO_GET_IT}.", code="unauthorized", status=401)
 
 
@@ -143,23 +161,31 @@ def _check_token() -> None:
 
 
 def _add_headers(response):
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        if name.lower() not in present:
+            headers.add(name, value)
     # The store is the reader's browsing history: no copy in any cache.
-    if "no-cache" not in response.headers.get("Cache-Control", ""):
-        response.headers["Cache-Control"] = "no-store"
-    if response.status_code == 401:
-        response.headers.setdefault("WWW-Authenticate", 'Bearer realm="headwater"')
-    origin = request.headers.get("Origin")
-    response.vary.add("Origin")
+    if "no-cache" not in headers.get("Cache-Control", ""):
+        headers["Cache-Control"] = "no-store"
+    if response.status_code == 401 and "www-authenticate" not in present:
+        headers.add("WWW-Authenticate", 'Bearer realm="headwater"')
+    vary = headers.get("Vary")
+    if not vary:
+        headers["Vary"] = "Origin"
+    elif "origin" not in {v.strip().lower() for v in vary.split(",")}:
+        headers["Vary"] = f"{vary}, Origin"
+    req = request._get_current_object()
+    origin = req.environ.get("HTTP_ORIGIN")
     if origin is not None and origin_allowed(origin):
-        response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
-        if request.method == "OPTIONS":
-            response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
-            response.headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
-            response.headers["Access-Control-Max-Age"] = "600"
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Expose-Headers"] = "Retry-After"
+        if req.method == "OPTIONS":
+            headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
+            headers["Access-Control-Allow-Headers"] = ALLOWED_HEADERS
+            headers["Access-Control-Max-Age"] = "600"
             # Chrome's Private Network Access asks before a page reaches loopback.
-            if request.headers.get("Access-Control-Request-Private-Network") == "true":
-                response.headers["Access-Control-Allow-Private-Network"] = "true"
+            if req.headers.get("Access-Control-Request-Private-Network") == "true":
+                headers["Access-Control-Allow-Private-Network"] = "true"
     return response

@@ -97,7 +97,8 @@ class ServerSettings:
     """Who may talk to the HTTP API, and how much (see auth.py, security.py, limits.py).
 
     Environment: HEADWATER_ALLOWED_ORIGINS, HEADWATER_ALLOWED_HOSTS,
-    HEADWATER_RATE_LIMIT, HEADWATER_TRACE_RATE_LIMIT, HEADWATER_MAX_CONCURRENT_TRACES.
+    HEADWATER_RATE_LIMIT, HEADWATER_TRACE_RATE_LIMIT, HEADWATER_MAX_CONCURRENT_TRACES,
+    HEADWATER_ANSWER_CACHE_MIB.
     In the app, the Flask config key SERVER_SETTINGS replaces the whole object.
     """
 
@@ -110,6 +111,7 @@ class ServerSettings:
     requests_per_minute: int = 600        # every route, per client
     traces_per_minute: int = 60           # POST /api/traces, per client
     max_concurrent_traces: int = 4        # traces running at once, all clients together
+    answer_cache_mib: int = 32            # rendered answers kept in memory (lookup_cache.py); 0: none
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
@@ -117,6 +119,7 @@ class ServerSettings:
             "allowed_origins": "HEADWATER_ALLOWED_ORIGINS", "allowed_hosts": "HEADWATER_ALLOWED_HOSTS",
             "requests_per_minute": "HEADWATER_RATE_LIMIT", "traces_per_minute": "HEADWATER_TRACE_RATE_LIMIT",
             "max_concurrent_traces": "HEADWATER_MAX_CONCURRENT_TRACES",
+            "answer_cache_mib": "HEADWATER_ANSWER_CACHE_MIB",
         }, allowed_origins=_words, allowed_hosts=_words)
 
 

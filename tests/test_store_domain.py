@@ -1,0 +1,131 @@
+"""documents.domain: set on every save, backfilled on older stores, and the newest traces of a site
+(`store.traces_of_domain`, GET /api/traces?domain=)."""
+
+import copy
+import sqlite3
+
+import pytest
+from flask.testing import FlaskClient
+
+from conftest import SEED_URL
+from headwater import store
+
+
+@pytest.fixture
+def seeded(client, seed_html, db_path):
+    """The seed page traced through the API, then copies of it on other sites saved as the store saves
+    a trace, oldest first. Returns (client, {final_url: trace id})."""
+    trace = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).get_json()
+    ids = {SEED_URL: trace["id"]}
+    db = store.open_db(db_path)
+    for url in ("https://news.bbc.co.uk/1", "https://www.example-blog.com/2", "http://127.0.0.1:8080/3",
+                "https://www.bbc.co.uk/4", "https://someone.github.io/5", "https://EXAMPLE-BLOG.com/6"):
+        copied = {**copy.deepcopy(trace), "url": url, "final_url": url, "canonical_url": None}
+        ids[url] = store.save_trace(db, copied, fetch_id=None, edges=[])
+    db.close()
+    return client, ids
+
+
+@pytest.mark.parametrize("given, domain", [
+    ("https://www.example-blog.com/2014/11/story", "example-blog.com"),
+    ("https://WWW.Example-Blog.COM./a", "example-blog.com"),
+    ("https://news.bbc.co.uk/news/world", "bbc.co.uk"),
+    ("https://someone.github.io/post", "someone.github.io"),   # a private suffix: each blog is its own site
+    ("http://127.0.0.1:8080/page", "127.0.0.1"),
+    ("http://localhost/x", "localhost"),
+    ("https://www.news001.example/story", "news001.example"),  # no public suffix: the host without www.
+    ("example.com", "example.com"),
+    ("", None), (None, None), ("https://", None),
+])
+def test_domain_of(given, domain):
+    assert store.domain_of(given) == domain
+
+
+def test_every_saved_document_gets_its_domain(seeded, db_path):
+    db = store.open_db(db_path)
+    rows = dict(db.execute("SELECT COALESCE(final_url, url), domain FROM documents").fetchall())
+    assert rows[SEED_URL] == "example-blog.com"
+    assert rows["https://news.bbc.co.uk/1"] == "bbc.co.uk"
+    assert rows["http://127.0.0.1:8080/3"] == "127.0.0.1"
+    assert None not in rows.values()
+
+
+def test_the_newest_traces_of_a_site_come_first(seeded, db_path):
+    client, ids = seeded
+    db = store.open_db(db_path)
+    blog = [t["id"] for t in store.traces_of_domain(db, "example-blog.com")]
+    assert blog == [ids["https://EXAMPLE-BLOG.com/6"], ids["https://www.example-blog.com/2"], ids[SEED_URL]]
+    assert [t["id"] for t in store.traces_of_domain(db, "example-blog.com", limit=1, before=blog[0])] == [blog[1]]
+    assert store.traces_of_domain(db, "nowhere.example") == []
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
+        "WHERE d.domain = 'x' ORDER BY d.id DESC LIMIT 20").fetchall())
+    assert "documents_domain" in plan and "SCAN" not in plan
+
+
+def test_the_route_answers_newest_first_and_pages_back(seeded):
+    client, ids = seeded
+    answer = client.get("/api/traces", query_string={"domain": "www.bbc.co.uk"}).get_json()
+    assert answer["domain"] == "bbc.co.uk"
+    assert [t["id"] for t in answer["traces"]] == [ids["https://www.bbc.co.uk/4"], ids["https://news.bbc.co.uk/1"]]
+    assert answer["next_before"] is None
+    assert set(answer["traces"][0]) == set(store.TRACE_SUMMARY)
+    page = client.get("/api/traces?domain=example-blog.com&limit=2").get_json()
+    assert len(page["traces"]) == 2 and page["next_before"] == page["traces"][-1]["id"]
+    rest = client.get(f"/api/traces?domain=example-blog.com&limit=2&before={page['next_before']}").get_json()
+    assert [t["id"] for t in rest["traces"]] == [ids[SEED_URL]] and rest["next_before"] is None
+    assert client.get("/api/traces?domain=news.bbc.co.uk").get_json()["domain"] == "bbc.co.uk"
+    assert client.get("/api/traces?domain=nowhere.example").get_json() == {
+        "domain": "nowhere.example", "traces": [], "next_before": None}
+
+
+@pytest.mark.parametrize("query", [
+    "", "domain=", "domain=%20", "domain=https://example.com", "domain=example.com/news", "domain=exa%20mple.com",
+    "domain=a..b", "domain=.", "domain=user@example.com", "domain=" + "a" * 300, "domain=example.com:8080",
+    "domain=example.com&limit=0", "domain=example.com&limit=501", "domain=example.com&limit=ten",
+    "domain=example.com&before=0", "domain=example.com&before=x", "domain=example.com&before=99999999999999999999",
+])
+def test_a_bad_query_is_a_json_400(client, query):
+    response = client.get(f"/api/traces?{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request" and error["message"]
+
+
+def test_the_route_needs_the_token(app):
+    anonymous = FlaskClient(app, app.response_class, use_cookies=False)
+    response = anonymous.get("/api/traces?domain=example.com")
+    assert response.status_code == 401 and response.get_json()["error"]["code"] == "unauthorized"
+
+
+OLD_DOCUMENTS = """CREATE TABLE documents (id INTEGER PRIMARY KEY, url TEXT NOT NULL, final_url TEXT,
+    canonical_url TEXT, title TEXT, site TEXT, author TEXT, published TEXT, sha256 TEXT, text TEXT NOT NULL,
+    fetch_id INTEGER REFERENCES fetches (id))"""
+OLD_TRACES = """CREATE TABLE traces (id INTEGER PRIMARY KEY, url TEXT NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents (id), created_at TEXT NOT NULL, duration_ms INTEGER,
+    claim TEXT)"""
+
+
+def test_an_older_store_gets_the_column_filled_in_and_indexed(tmp_path):
+    old = tmp_path / "old.db"
+    conn = sqlite3.connect(old)
+    conn.execute(OLD_DOCUMENTS)
+    conn.execute(OLD_TRACES)
+    pages = [("https://a.example/x", "https://www.Example-Blog.com/1"), ("https://b.example/y", None),
+             ("https://news.bbc.co.uk/z", "https://news.bbc.co.uk/z")]
+    for n, (url, final) in enumerate(pages, 1):
+        conn.execute("INSERT INTO documents (id, url, final_url, text) VALUES (?, ?, ?, 'text')", [n, url, final])
+        conn.execute("INSERT INTO traces (id, url, document_id, created_at) VALUES (?, ?, ?, '2024-01-01')",
+                     [n, url, n])
+    conn.commit()
+    conn.close()
+
+    db = store.open_db(old)
+    assert dict(db.execute("SELECT id, domain FROM documents").fetchall()) == {
+        1: "example-blog.com", 2: "b.example", 3: "bbc.co.uk"}
+    assert "documents_domain" in {i.name for i in db["documents"].indexes}
+    assert [t["id"] for t in store.traces_of_domain(db, "example-blog.com")] == [1]
+    assert {"follows", "page_versions", "fetches"} <= set(db.table_names())   # and the rest of the schema
+    db.close()
+    store.open_db(old).close()   # opening it again changes nothing
+    assert sqlite3.connect(old).execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL").fetchone()[0] == 0
