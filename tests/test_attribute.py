@@ -347,3 +347,21 @@ def test_memoised_components_annotate_as_the_models(attributor):
         ours, theirs = attributor.nlp(text), stock(text)
         assert [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in ours] == \
                [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in theirs]
+
+
+@pytest.mark.parametrize("page", ["seed", "medium", "anonymous"])
+def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, page):
+    """Rules or tagger, an attribution whose cue lies in another source's content is
+    reported through that source, never shown as if the page itself heard it."""
+    from pathlib import Path
+
+    from headwater.extract import extract
+
+    html = (Path(__file__).parent / "fixtures" / f"{page}.html").read_bytes()
+    article = extract(html, "https://example.org/story")
+    found = attributor.attribute(article.text, article.links, article.quotes)
+    for a in found:
+        holders = [b for b in found if b is not a and b.content and b.source.name != a.source.name
+                   and b.content.start <= a.cue.start and a.cue.end <= b.content.end]
+        if holders:
+            assert a.relayed_by is not None, f"{a.source.name!r} ({a.cue.text!r}) is inside {holders[0].source.name!r}'s words"

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .gazetteer import Gazetteer
 from .model import Attribution, Link, Source, Span, Via
@@ -208,7 +208,9 @@ class Attributor:
         spans = self.tagger.predict(text, [(s.span, s.start) for s in reading.sentences], found)
         headlines = {(s.start, s.end) for s in reading.sentences if _is_headline(s.span)}
         spans = [s for s in spans if s.sentence not in headlines]     # as the rules skip them
-        return self.tagger.merge(text, found, spans, resolve=reading.source_at)
+        merged = self.tagger.merge(text, found, spans, resolve=reading.source_at)
+        added = (_nested(a, found) for a in merged[len(found):])
+        return merged[:len(found)] + [a for a in added if a is not None]
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -1131,6 +1133,35 @@ class _Reading:
             link=f.link,
             confidence=f.confidence,
         )
+
+
+def _nested(added: Attribution, rules: list[Attribution]) -> Attribution | None:
+    """A tagger-found attribution nested as step 6 nests the rules' own: relayed by the rule
+    attribution whose content holds its cue most tightly; its content kept clear of its own
+    cue and source (the tagger can run a content over both). None when it would be relayed
+    by its own source ("X said the letter emphasized..." read as X emphasizing)."""
+    cue = (added.cue.start, added.cue.end)
+    holders = [(a.content.end - a.content.start, i) for i, a in enumerate(rules)
+               if a.content and a.content.start <= cue[0] and cue[1] <= a.content.end]
+    relayed_by = min(holders)[1] if holders else added.relayed_by
+    if relayed_by is not None and added.source.mention is not None \
+            and rules[relayed_by].source.mention == added.source.mention:
+        return None
+    content = added.content
+    own = sorted([cue] + ([(added.source.mention.start, added.source.mention.end)] if added.source.mention else []))
+    if content and any(content.start < end and start < content.end for start, end in own):
+        # the longest stretch of the content outside its own cue and source
+        pieces, at = [], content.start
+        for start, end in own:
+            pieces.append((at, min(start, content.end)))
+            at = max(at, end)
+        pieces.append((at, content.end))
+        start, end = max(pieces, key=lambda p: p[1] - p[0])
+        text = content.text[start - content.start:end - content.start] if end > start else ""
+        lead = len(text) - len(text.lstrip(" ,:;\n"))
+        text = text.strip(" ,:;\n")
+        content = Span(start + lead, start + lead + len(text), text) if len(text.split()) > 1 else None
+    return replace(added, relayed_by=relayed_by, content=content)
 
 
 def _person_text(ent) -> str:
