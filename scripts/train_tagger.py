@@ -126,44 +126,51 @@ def hull(frags) -> tuple[int, int]:
 
 
 def examples(articles, parses):
-    """(features, {role: labels}) per paragraph sequence."""
-    out = []
+    """(features, {role: labels}) per paragraph sequence, one at a time (all of them at
+    once would not fit in memory: each token has some 170 features)."""
     for article, (_, seqs, attributions) in zip(articles, parses):
         spans = tg.rule_spans(attributions)
         gold = {role: [hull(f) for f in article.gold[role]] for role in tg.ROLES}
         for tokens, bounds in seqs:
             rules = {role: tg.bio(tokens, spans[role]) for role in tg.ROLES}
             feats = tg.features(article.text, tokens, rules)
-            out.append((feats, {role: tg.bio(tokens, gold[role]) for role in tg.ROLES}))
-    return out
+            yield feats, {role: tg.bio(tokens, gold[role]) for role in tg.ROLES}
+
+
+_corpus = None     # (articles, parses) to train on: set before the pool forks, not pickled
 
 
 def _train_role(args):
-    role, data, out_dir = args
+    role, out_dir = args
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
-    for feats, labels in data:
-        trainer.append(feats, labels[role])
+    tokens = 0
+    for feats, labels in examples(*_corpus):
+        trainer.append(feats, labels[role])     # crfsuite keeps its own compact copy
+        tokens += len(feats)
     trainer.set_params(PARAMS)
     path = Path(out_dir) / f"tagger-{role}.crfsuite"
     started = time.perf_counter()
     trainer.train(str(path))
-    return role, time.perf_counter() - started, path.stat().st_size
+    return role, tokens, time.perf_counter() - started, path.stat().st_size
 
 
-def train(data, out_dir: Path, workers: int):
+def train(articles, parses, out_dir: Path, workers: int, roles=tg.ROLES):
+    global _corpus
+    _corpus = (articles, parses)
     out_dir.mkdir(parents=True, exist_ok=True)
-    jobs = [(role, data, out_dir) for role in tg.ROLES]
+    jobs = [(role, out_dir) for role in roles]
     started = time.perf_counter()
+    print(f"training {', '.join(roles)}; params {PARAMS}", flush=True)
     if workers > 1:
-        with Pool(min(workers, 3)) as pool:
-            results = pool.map(_train_role, jobs)
+        with Pool(min(workers, len(jobs))) as pool:
+            results = pool.map(_train_role, jobs, chunksize=1)
     else:
         results = [_train_role(j) for j in jobs]
-    for role, seconds, size in results:
-        print(f"  {role}: {seconds:.0f} s, {size / 1e6:.2f} MB")
+    for role, tokens, seconds, size in results:
+        print(f"  {role}: {tokens} tokens, {seconds:.0f} s, {size / 1e6:.2f} MB")
     print(f"trained in {time.perf_counter() - started:.0f} s (wall), "
-          f"model {sum(r[2] for r in results) / 1e6:.2f} MB in {out_dir}", flush=True)
+          f"model {sum(r[3] for r in results) / 1e6:.2f} MB in {out_dir}", flush=True)
 
 
 # -- evaluation ---------------------------------------------------------------
@@ -216,8 +223,16 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--holdout", type=int, default=0, help="leave the last N train articles out, and score them")
     ap.add_argument("--eval-only", action="store_true")
+    ap.add_argument("--roles", nargs="+", choices=tg.ROLES, default=tg.ROLES,
+                    help="train only these (the others' files in --out are kept)")
     ap.add_argument("--no-train-eval", action="store_true", help="skip scoring train (slow)")
+    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                    help="override a training parameter (crfsuite's names, e.g. c1=0.2)")
     args = ap.parse_args(argv)
+    for override in args.param:
+        name, _, value = override.partition("=")
+        kind = type(PARAMS.get(name, 0.0))
+        PARAMS[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
 
     train_articles, train_parses = load("train", args.cache, args.workers)
     dev_articles, dev_parses = load("dev", args.cache, args.workers)
@@ -226,11 +241,7 @@ def main(argv=None) -> int:
         held = (train_articles[-args.holdout:], train_parses[-args.holdout:])
         train_articles, train_parses = train_articles[:-args.holdout], train_parses[:-args.holdout]
     if not args.eval_only:
-        started = time.perf_counter()
-        data = examples(train_articles, train_parses)
-        print(f"features: {len(data)} sequences, {sum(len(f) for f, _ in data)} tokens "
-              f"in {time.perf_counter() - started:.0f} s; params {PARAMS}", flush=True)
-        train(data, args.out, args.workers)
+        train(train_articles, train_parses, args.out, args.workers, args.roles)
     tagger = tg.Tagger(args.out)
     if not tagger.available:
         print(f"no model in {args.out}")

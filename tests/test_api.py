@@ -166,3 +166,20 @@ def test_a_failed_write_leaves_no_partial_trace(client, app, seed_html, monkeypa
     after = counts(app)
     assert after["traces"] == after["documents"] == after["attributions"] == after["chain_hops"] == 0
     assert after["fetches"] == 1  # the attempt is still in the log
+
+
+def test_an_analysis_that_crashes_after_the_fetch_says_so_in_the_log(client, app, seed_html, monkeypatch):
+    """The fetch log never shows "ok" for a page that got no trace."""
+    from headwater.attribute import Attributor
+
+    def crash(self, text, links=(), quotes=()):
+        raise RuntimeError("model file truncated")
+
+    monkeypatch.setattr(Attributor, "attribute", crash)
+    response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html})
+    assert error_of(response, 500)["code"] == "internal"
+    assert counts(app)["traces"] == 0
+    entry = client.get("/api/log", query_string={"limit": 1}).get_json()["entries"][0]
+    assert entry["url"] == SEED_URL
+    assert entry["outcome"] != "ok"
+    assert "analysis failed" in entry["detail"] and "truncated" not in entry["detail"]

@@ -168,14 +168,28 @@ class Tracer:
                 "sha256": sha256, "duration_ms": 0, "fetched_at": fetched_at, "origin": "supplied",
             })
             page_html, final_url = html, url
-        self.progress("Extracting the article")
         try:
-            page = extract(page_html, final_url)
+            trace, page, attributions = self._analyse(url, page_html, final_url, sha256, fetched_at, claim,
+                                                      fetch_id, started)
         except HeadwaterError as error:
             store.mark_fetch_failed(self.db, fetch_id, error.code, error.message)
             raise
+        except Exception as error:
+            # The log must not say "ok" for a page that has no trace: say the analysis failed
+            # (the exception's message stays out of the store, as out of the API's answer).
+            store.mark_fetch_failed(self.db, fetch_id, "internal",
+                                    f"The page was fetched but its analysis failed ({type(error).__name__}).")
+            raise
+        if follow:
+            settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
+            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background)
+        return trace
+
+    def _analyse(self, url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started):
+        """Extract, attribute and store one fetched page: (the trace, with its id; the page; its attributions)."""
+        self.progress("Extracting the article")
+        page = extract(page_html, final_url)
         if not page.text.strip():
-            store.mark_fetch_failed(self.db, fetch_id, NoText.code, f"No article text in {url}")
             raise NoText(f"No article text could be extracted from {url}")
         self.progress("Finding sources")
         with NLP_LOCK:
@@ -194,10 +208,7 @@ class Tracer:
         }
         self.progress("Recording the provenance")
         store.save_trace(self.db, trace, fetch_id=fetch_id, edges=graph.edges)
-        if follow:
-            settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
-            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background)
-        return trace
+        return trace, page, attributions
 
     # -- following the sources upstream ----------------------------------------------------
 
