@@ -187,3 +187,13 @@ def test_analyze_with_a_negative_worker_count_is_a_usage_error(capsys, tmp_path)
     text.write_text('"The deal is done," Ana Lopez said.\n', encoding="utf-8")
     code, out, err = run(capsys, "analyze", str(text), "--jsonl", "--workers", "-1")
     assert code == 1 and "--workers takes" in err and out == ""
+
+
+def test_trace_from_a_list_traces_a_repeated_url_once(capsys, db_path, tmp_path, web, allow_private):
+    url = web.add("/twice", (FIXTURES / "seed.html").read_text(encoding="utf-8"))
+    path = tmp_path / "twice.txt"
+    path.write_text(f"{url}\n{url}\n", encoding="utf-8")
+    code, out, err = run(capsys, "trace", "--from", str(path), "--workers", "2", "--db", db_path)
+    assert code == 0 and len(out.splitlines()) == 1
+    assert "1 repeated URL in the list, traced once." in err and "Traced 1 of 1 URL" in err
+    assert store.open_db(db_path)["traces"].count == 1

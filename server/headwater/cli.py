@@ -150,6 +150,11 @@ def _trace_list(args) -> int:
     if not urls:
         raise HeadwaterError(f"No URLs in {'the standard input' if args.url_list == '-' else args.url_list}.",
                              code="usage")
+    # A URL listed twice is traced once: two workers would otherwise fetch and store it twice.
+    unique = list(dict.fromkeys(urls))
+    repeated, urls = len(urls) - len(unique), unique
+    if repeated:
+        _say(f"headwater: {_count(repeated, 'repeated URL')} in the list, traced once.")
     progress = Progress(len(urls), "trace", "URLs")
     failed = 0
     for result in trace_urls(urls, _db_path(args), follow=cli_follow.settings_from(args),
