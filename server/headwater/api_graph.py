@@ -11,13 +11,14 @@ Registered by api.create_app; `get_db` and the JSON errors are api.py's.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
 from . import export, follow_store, store
-from .errors import HeadwaterError, NotFound
+from .errors import Busy, HeadwaterError, NotFound
 from .settings import FollowSettings
 
 bp = Blueprint("api_graph", __name__, url_prefix="/api")
@@ -25,6 +26,16 @@ bp = Blueprint("api_graph", __name__, url_prefix="/api")
 POLL_SECONDS = 0.25          # how often a running trace's events are looked for
 STREAM_LIMIT_SECONDS = 600   # an event stream ends after this long even if the trace still runs
 MAX_DEPTH, MAX_PAGES, MAX_SECONDS = 6, 200, 600
+# Each open stream holds one of waitress's 8 worker threads (cli.cmd_serve) for up to
+# STREAM_LIMIT_SECONDS: at most half of them may stream, so the rest of the API always answers.
+EVENT_STREAM_LIMIT = 4       # app config "EVENT_STREAM_LIMIT" overrides it
+STREAM_RETRY_AFTER = 2       # seconds, in the 503's Retry-After
+# A comment line this often when no event came: the server only learns that a client has
+# gone when a write fails, and the stream's slot is freed then, not at the time limit.
+HEARTBEAT_SECONDS = 15
+
+_open_streams = 0            # event streams open in this process, guarded by _streams_lock
+_streams_lock = threading.Lock()
 
 
 def follow_options(body: dict) -> dict:
@@ -75,17 +86,26 @@ def events(trace_id: int):
         after = 0
     after = min(max(after, 0), 2**63 - 1)   # SQLite's integers: a larger one would fail mid-stream
     path = current_app.config["DATABASE"]
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    if request.method == "HEAD":   # no body is sent, so no stream and no slot
+        return Response(mimetype="text/event-stream", headers=headers)
+    release = _take_stream_slot(current_app.config.get("EVENT_STREAM_LIMIT", EVENT_STREAM_LIMIT), trace_id)
 
     def stream():
-        # Its own connection: the request's is closed at teardown, before the stream ends.
-        conn = store.open_db(path)
+        try:
+            # Its own connection: the request's is closed at teardown, before the stream ends.
+            conn = store.open_db(path)
+        except BaseException:
+            release()
+            raise
         seen, stop_at = after, time.monotonic() + STREAM_LIMIT_SECONDS
+        quiet_since = time.monotonic()
         try:
             yield "retry: 2000\n\n"
             while True:
                 state = follow_store.state(conn, trace_id)
                 for event in follow_store.events(conn, trace_id, seen):
-                    seen = event["seq"]
+                    seen, quiet_since = event["seq"], time.monotonic()
                     yield _sse(event["seq"], event["type"], {**event["data"], "at": event["at"]})
                 if state != "running":
                     if state is None:   # a one-page trace: it was done when it was stored
@@ -93,12 +113,52 @@ def events(trace_id: int):
                     return
                 if time.monotonic() > stop_at:
                     return
+                if time.monotonic() - quiet_since >= HEARTBEAT_SECONDS:
+                    quiet_since = time.monotonic()
+                    yield ": still working\n\n"
                 time.sleep(POLL_SECONDS)
         finally:
             conn.close()
+            release()   # the end, the time limit, an exception, or the client gone (generator closed)
 
-    return Response(stream_with_context(stream()), mimetype="text/event-stream",
-                    headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+    try:
+        response = Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
+        # A generator never started runs no `finally`: the server's close() of the response frees the slot.
+        response.call_on_close(release)
+    except BaseException:
+        release()
+        raise
+    return response
+
+
+def _take_stream_slot(limit: int, trace_id: int):
+    """Count one more open event stream, or raise Busy (503) when `limit` are open already.
+
+    Returns the function that gives the slot back; calling it again does nothing.
+    """
+    global _open_streams
+    with _streams_lock:
+        if _open_streams >= limit:
+            raise Busy(f"Too many progress streams are open (at most {limit}); "
+                       f"poll GET /api/traces/{trace_id} instead.", retry_after=STREAM_RETRY_AFTER)
+        _open_streams += 1
+    released = False
+
+    def release() -> None:
+        global _open_streams
+        nonlocal released
+        with _streams_lock:
+            if not released:
+                released = True
+                _open_streams -= 1
+
+    return release
+
+
+def open_streams() -> int:
+    """How many event streams are open in this process now."""
+    with _streams_lock:
+        return _open_streams
 
 
 def _sse(seq: int, kind: str, data: dict) -> str:

@@ -66,3 +66,15 @@ class NotFound(HeadwaterError):
     code = "not_found"
     status = 404
     exit_code = 5
+
+
+class Busy(HeadwaterError):
+    """The server has no room for this request now; `Retry-After` says when to ask again."""
+
+    code = "busy"
+    status = 503
+
+    def __init__(self, message: str, *, retry_after: int = 2):
+        super().__init__(message)
+        self.retry_after = max(1, int(retry_after))
+        self.headers = {"Retry-After": str(self.retry_after)}   # api.py's error handler sends these
