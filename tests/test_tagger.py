@@ -171,6 +171,22 @@ def test_merge_widens_a_rule_cue_fills_content_and_claims_a_running_quote():
     assert tg.merge(text, [rule], []) == [rule]
 
 
+def test_an_unclaimed_content_of_one_word_or_of_a_refusal_is_not_claimed():
+    text = "Ana Souza, who asked not to be named, said the deal is done, which worried him."
+    said = text.index("said")
+    rule = Attribution(Source("Ana Souza", "person", mention=Span.of(text, 0, 9)),
+                       Span.of(text, said, said + 4), Span.of(text, said + 5, text.index(", which")))
+    para = (0, len(text))
+    named, which, worried = text.index("not to be named"), text.index("which"), text.index("worried him")
+    spans = [
+        tg.RoleSpan("content", named, named + len("not to be named"), 0.9, para, para),
+        tg.RoleSpan("content", which, which + len("which"), 0.9, para, para),
+        tg.RoleSpan("content", worried, worried + len("worried him"), 0.9, para, para),
+    ]
+    merged = tg.merge(text, [rule], spans)
+    assert [a.content.text for a in merged] == ["the deal is done", "worried him"]
+
+
 def test_decode_runs():
     assert tg.decode(["O", "B", "I", "O", "I", "I", "B", "B"]) == [(1, 3), (4, 6), (6, 7), (7, 8)]
 
@@ -187,3 +203,57 @@ def test_shipped_model_finds_stances_the_rules_miss(rules):
     assert all(kept(r, m) for r, m in zip(attributions, merged))
     found = {(a.source.mention.text, a.cue.text) for a in merged[len(attributions):]}
     assert ("The mayor", "hopes") in found and ("Critics", "see") in found
+
+
+# -- the tagger's veto over rule attributions (tagger.confirmed) ------------------------------
+
+VETO_TEXT = ('Reuters reported that Omar Haddad thinks the plant will close. Lena Ortiz believes it will not. '
+             'Dana Whitfield argued “it is over.” The mayor said it is fine.')
+
+
+def rule_at(cue: str, source: str, kind: str = "person", content: str | None = None, **more) -> Attribution:
+    t = VETO_TEXT
+    c = t.index(cue)
+    s = t.index(source)
+    body = Span.of(t, t.index(content), t.index(content) + len(content)) if content else None
+    return Attribution(Source(source, kind, mention=Span.of(t, s, s + len(source))), Span.of(t, c, c + len(cue)),
+                       content=body, **more)
+
+
+def cue_span(cue: str) -> tg.RoleSpan:
+    c = VETO_TEXT.index(cue)
+    return tg.RoleSpan("cue", c, c + len(cue), 0.9, (0, len(VETO_TEXT)), (0, len(VETO_TEXT)))
+
+
+def test_a_rule_attribution_the_tagger_leaves_out_is_dropped_and_its_relays_move_up():
+    rules = [
+        rule_at("reported", "Reuters", "outlet", "that Omar Haddad thinks the plant will close"),   # an outlet
+        rule_at("thinks", "Omar Haddad", relayed_by=0),           # not confirmed, but an outlet relays it
+        rule_at("believes", "Lena Ortiz"),                        # not confirmed: dropped
+        rule_at("argued", "Dana Whitfield", content="“it is over.”"),    # a direct quote: kept
+        rule_at("said", "The mayor"),                             # "said": kept
+    ]
+    kept = tg.confirmed(rules, [])
+    assert [a.source.name for a in kept] == ["Reuters", "Omar Haddad", "Dana Whitfield", "The mayor"]
+    assert kept[1].relayed_by == 0
+
+    confirmed_by_tagger = tg.confirmed(rules, [cue_span("believes")])
+    assert "Lena Ortiz" in [a.source.name for a in confirmed_by_tagger]
+
+
+def test_relays_point_at_the_same_attributions_after_a_veto():
+    rules = [
+        rule_at("believes", "Lena Ortiz"),                                 # dropped
+        rule_at("reported", "Reuters", "outlet"),
+        rule_at("thinks", "Omar Haddad", relayed_by=1),                    # relayed by Reuters
+        rule_at("argued", "Dana Whitfield", content="“it is over.”", relayed_by=2),   # relayed by Omar Haddad
+    ]
+    kept = tg.confirmed(rules, [])
+    assert [a.source.name for a in kept] == ["Reuters", "Omar Haddad", "Dana Whitfield"]
+    assert [kept[a.relayed_by].source.name if a.relayed_by is not None else None for a in kept] == \
+        [None, "Reuters", "Omar Haddad"]
+
+
+def test_an_unavailable_tagger_vetoes_nothing(tmp_path):
+    rules = [rule_at("believes", "Lena Ortiz")]
+    assert tg.Tagger(tmp_path / "nowhere").confirmed(rules, []) == rules

@@ -208,6 +208,7 @@ class Attributor:
         spans = self.tagger.predict(text, [(s.span, s.start) for s in reading.sentences], found)
         headlines = {(s.start, s.end) for s in reading.sentences if _is_headline(s.span)}
         spans = [s for s in spans if s.sentence not in headlines]     # as the rules skip them
+        found = self.tagger.confirmed(found, spans)       # a rule cue the CRFs reject is dropped
         merged = self.tagger.merge(text, found, spans, resolve=reading.source_at)
         added = (_nested(a, found) for a in merged[len(found):])
         return merged[:len(found)] + [a for a in added if a is not None]
