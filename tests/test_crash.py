@@ -6,6 +6,7 @@ was still following its sources as failed, and the server must start again and t
 Everything runs on loopback: the pages come from the tests' fixture web.
 """
 
+import http.client
 import sqlite3
 import threading
 import time
@@ -88,7 +89,7 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
             body = {"url": urls[n]} if n % 2 else {"url": urls[n], "html": seed}
             try:
                 answers.append(server.request("POST", "/api/traces", body, timeout=60)[0])
-            except OSError:
+            except (OSError, http.client.HTTPException):   # refused, reset, or cut mid-answer
                 answers.append("connection lost")
 
         threads = [threading.Thread(target=trace, args=(n,), daemon=True) for n in range(IN_FLIGHT)]
