@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .gazetteer import Gazetteer
 from .model import Attribution, Link, Source, Span, Via

@@ -5,7 +5,7 @@ by Flask config keys of the same name without the prefix.
 """
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import __version__
 
