@@ -365,3 +365,14 @@ def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, pag
                    and b.content.start <= a.cue.start and a.cue.end <= b.content.end]
         if holders:
             assert a.relayed_by is not None, f"{a.source.name!r} ({a.cue.text!r}) is inside {holders[0].source.name!r}'s words"
+
+
+def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
+    """The White House is in the outlet gazetteer (typed government) but is not an outlet:
+    a chain ends at it as an organization speaking for itself."""
+    from headwater.trace import provenance
+
+    [a] = attributor.attribute("The White House said on Monday that the talks would resume.")
+    assert (a.source.name, a.source.kind) == ("White House", "organization")
+    graph = provenance({"name": "page", "kind": "page", "role": None, "url": None}, [a])
+    assert graph.primary_sources[0]["reason"] == "an organization speaking for itself"

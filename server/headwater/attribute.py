@@ -555,9 +555,9 @@ class _Reading:
                 outlet = self._lookup(self.norm[poss_start:poss_end])
                 if outlet and head.ent_type_ == "PERSON" or (outlet and head.pos_ == "PROPN"):
                     reporter = self._strip_titles(self.norm[sentence.offset + head.left_edge.idx: end].split("'s", 1)[-1])
-                    return _Entity(outlet.name, "outlet", None, reporter=reporter.strip() or None), 0.9
+                    return _Entity(outlet.name, outlet.kind, None, reporter=reporter.strip() or None), 0.9
                 if outlet and head.lemma_.lower() in STORY_NOUNS:
-                    return _Entity(outlet.name, "outlet"), 0.85
+                    return _Entity(outlet.name, outlet.kind), 0.85
         # "the spokeswoman for the regional utility, Ines Varga": the name is the source.
         named = self._appositive_name(head)
         if named is not None:
@@ -565,7 +565,7 @@ class _Reading:
                 self.norm[sentence.offset + named.left_edge.idx: sentence.offset + named.idx + len(named.text)])
             outlet = self._lookup(name)
             if outlet:
-                return _Entity(outlet.name, "outlet"), 0.85
+                return _Entity(outlet.name, outlet.kind), 0.85
             role = self.roles.get(name) or " ".join(self.text[start:end].split())
             return _Entity(name, "person", role), 0.85
         outlet = self._lookup(mention)
@@ -579,7 +579,7 @@ class _Reading:
         if outlet is None and head.pos_ in ("PROPN", "NOUN") and head.text[:1].isupper():
             outlet = self._lookup(self.norm[start:sentence.offset + head.idx + len(head.text)])
         if outlet:
-            return _Entity(outlet.name, "outlet"), 0.9
+            return _Entity(outlet.name, outlet.kind), 0.9
         if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.lower_ in self.full_names):
             name = self._person_name(head)
             if name:
@@ -956,7 +956,7 @@ class _Reading:
             if outlet is None and candidate.dep_ == "poss":
                 outlet = self.gazetteer.lookup(candidate.text, context=self.norm)
             if outlet:
-                return _Entity(outlet.name, "outlet"), span
+                return _Entity(outlet.name, outlet.kind), span
         return None, None
 
     def _object_span(self, sentence: _Sentence, token) -> tuple[int, int]:

@@ -44,7 +44,11 @@ TYPE_LABELS = {
     "social": "social platform",
     "press_release": "press-release service",
 }
-KIND = "outlet"  # the attribution contract's kind for every entry of the gazetteer
+KIND = "outlet"  # the attribution contract's kind for the gazetteer's entries...
+# ...but a government body (White House, Pentagon) speaks for itself: a reader expects
+# "organization", and a chain ends there ("speaking for itself", not "an outlet with no
+# further attribution").
+KIND_OF_TYPE = {"government": "organization"}
 
 # EntityRuler ids of context-dependent aliases start with this; the rest is the alias.
 CONTEXT_ID_PREFIX = "ctx:"
@@ -132,7 +136,9 @@ class Outlet:
     country: str | None
     context_aliases: tuple[str, ...] = field(default=(), compare=False)
 
-    kind = KIND
+    @property
+    def kind(self) -> str:
+        return KIND_OF_TYPE.get(self.type, KIND)
 
     @property
     def type_label(self) -> str:
