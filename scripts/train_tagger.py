@@ -130,8 +130,9 @@ def hull(frags) -> tuple[int, int]:
 
 
 def examples(articles, parses):
-    """(features, {role: labels}) per paragraph sequence, one at a time (all of them at
-    once would not fit in memory: each token has some 170 features)."""
+    """(features, {role: labels}) per paragraph sequence, one at a time: as Python lists,
+    every token's features at once take gigabytes, and each training process would hold
+    (or be sent) its own copy."""
     for article, (_, seqs, attributions) in zip(articles, parses):
         spans = tg.rule_spans(attributions)
         gold = {role: [hull(f) for f in article.gold[role]] for role in tg.ROLES}
@@ -149,6 +150,7 @@ def _train_role(args):
     import pycrfsuite
     trainer = pycrfsuite.Trainer(verbose=False)
     tokens = 0
+    # Each role's process computes the features again (about a minute) rather than be sent them.
     for feats, labels in examples(*_corpus):
         trainer.append(feats, labels[role])     # crfsuite keeps its own compact copy
         tokens += len(feats)

@@ -45,6 +45,16 @@ def running_trace(client, seed_html, db_path) -> int:
     return trace_id
 
 
+def assert_stream_opens(client, url: str):
+    """A stream is accepted (200, text/event-stream); it is closed again at once."""
+    response = client.get(url, buffered=False)
+    try:
+        assert response.status_code == 200 and response.mimetype == "text/event-stream"
+        assert next(iter(response.response)).startswith(b"retry:")
+    finally:
+        response.close()
+
+
 def assert_busy(response, trace_id: int):
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
@@ -68,12 +78,7 @@ def test_a_second_stream_is_busy_while_one_is_open_and_welcome_after(one_stream_
     assert client.get(f"/api/traces/{trace_id}").status_code == 200
 
     first.close()   # the client goes away: the generator is closed
-    second = client.get(url, buffered=False)
-    try:
-        assert second.status_code == 200 and second.mimetype == "text/event-stream"
-        assert next(iter(second.response)).startswith(b"retry:")
-    finally:
-        second.close()
+    assert_stream_opens(client, url)
 
 
 def test_a_stream_never_read_gives_its_slot_back_when_closed(one_stream_app, seed_html, db_path):
@@ -90,12 +95,7 @@ def test_a_stream_never_read_gives_its_slot_back_when_closed(one_stream_app, see
     assert_busy(client.get(url), trace_id)
     unread.close()
     assert api_graph.open_streams() == 0
-
-    again = client.get(url, buffered=False)
-    try:
-        assert again.status_code == 200 and again.mimetype == "text/event-stream"
-    finally:
-        again.close()
+    assert_stream_opens(client, url)
 
 
 def test_a_finished_trace_stream_frees_its_slot(one_stream_app, seed_html):
@@ -141,12 +141,7 @@ def test_a_stream_that_fails_gives_its_slot_back(one_stream_app, seed_html, db_p
     failing.close()
     assert api_graph.open_streams() == 0
     monkeypatch.undo()
-
-    ok = client.get(f"/api/traces/{trace_id}/events", buffered=False)
-    try:
-        assert ok.status_code == 200
-    finally:
-        ok.close()
+    assert_stream_opens(client, f"/api/traces/{trace_id}/events")
 
 
 def test_a_head_request_takes_no_stream_slot(one_stream_app, seed_html, db_path):
@@ -156,11 +151,7 @@ def test_a_head_request_takes_no_stream_slot(one_stream_app, seed_html, db_path)
     for _ in range(3):   # answered without a body, and never closed: they must not hold the one slot
         head = client.head(url)
         assert head.status_code == 200 and head.mimetype == "text/event-stream"
-    stream = client.get(url, buffered=False)
-    try:
-        assert stream.status_code == 200 and stream.mimetype == "text/event-stream"
-    finally:
-        stream.close()
+    assert_stream_opens(client, url)
 
 
 def test_the_default_limit_is_half_of_waitress_threads(streams_app, seed_html, db_path):

@@ -92,15 +92,12 @@ def events(trace_id: int):
     release = _take_stream_slot(current_app.config.get("EVENT_STREAM_LIMIT", EVENT_STREAM_LIMIT), trace_id)
 
     def stream():
-        try:
-            # Its own connection: the request's is closed at teardown, before the stream ends.
-            conn = store.open_db(path)
-        except BaseException:
-            release()
-            raise
+        conn = None
         seen, stop_at = after, time.monotonic() + STREAM_LIMIT_SECONDS
         quiet_since = time.monotonic()
         try:
+            # Its own connection: the request's is closed at teardown, before the stream ends.
+            conn = store.open_db(path)
             yield "retry: 2000\n\n"
             while True:
                 state = follow_store.state(conn, trace_id)
@@ -118,16 +115,13 @@ def events(trace_id: int):
                     yield ": still working\n\n"
                 time.sleep(POLL_SECONDS)
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
             release()   # the end, the time limit, an exception, or the client gone (generator closed)
 
-    try:
-        response = Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
-        # A generator never started runs no `finally`: the server's close() of the response frees the slot.
-        response.call_on_close(release)
-    except BaseException:
-        release()
-        raise
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
+    # A generator never started runs no `finally`: the server's close() of the response frees the slot.
+    response.call_on_close(release)
     return response
 
 

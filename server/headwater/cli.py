@@ -47,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("--url", dest="url_option", help="the page's URL when tracing a saved --html file")
     trace.add_argument("--html", type=Path, help="trace this saved HTML file instead of fetching (no network)")
     trace.add_argument("--from", dest="url_list", metavar="FILE",
-                       help="trace every URL in FILE (one a line; blank lines and # comments skipped; - for stdin)")
+                       help="trace every URL in FILE (one a line; blank lines and # comments skipped, "
+                            "a repeated URL traced once; - for stdin)")
     trace.add_argument("--workers", type=int, default=None, metavar="N",
                        help="with --from: processes tracing at once (default and 0: every core)")
     trace.add_argument("--json", action="store_true",

@@ -66,7 +66,7 @@ _LEXICONS = (
     ("role", getattr(_rules, "ROLE_HEADS", frozenset())),
 )
 _QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
-_SAY_FORMS = [[w] for w in "say says said saying tell tells told telling".split()]
+_SAY_FORMS = frozenset("say says said saying tell tells told telling".split())
 _PRONOUNS = frozenset("i we you he she they it me us him her them".split())
 
 
@@ -434,7 +434,7 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
         return (i in relays or a.via is not None or a.source.kind == "outlet"
                 or (carrier is not None and carrier.source.kind == "outlet")
                 or (a.content is not None and a.content.text[:1] in _QUOTES)
-                or a.cue.text.lower().rsplit(None, 1)[-1:] in _SAY_FORMS
+                or (a.cue.text.lower().split() or [""])[-1] in _SAY_FORMS
                 or any(_overlaps((a.cue.start, a.cue.end), c) for c in cues))
 
     keep = [needed(i, a) for i, a in enumerate(rule_attributions)]
