@@ -134,11 +134,8 @@ def examples(articles, parses):
     every token's features at once take gigabytes, and each training process would hold
     (or be sent) its own copy."""
     for article, (_, seqs, attributions) in zip(articles, parses):
-        spans = tg.rule_spans(attributions)
         gold = {role: [hull(f) for f in article.gold[role]] for role in tg.ROLES}
-        for tokens, bounds in seqs:
-            rules = {role: tg.bio(tokens, spans[role]) for role in tg.ROLES}
-            feats = tg.features(article.text, tokens, rules)
+        for tokens, _, feats in tg.with_features(article.text, seqs, attributions):
             yield feats, {role: tg.bio(tokens, gold[role]) for role in tg.ROLES}
 
 
@@ -191,12 +188,7 @@ def evaluate(articles, parses, tagger: tg.Tagger):
         add = lambda name, pred: scores[name].add(article.text, article.gold, pred)  # noqa: E731
         add("rules only", polnear.predicted_spans([a.to_dict() for a in attributions]))
         started = time.perf_counter()
-        spans = tg.rule_spans(attributions)
-        feat_seqs = []
-        for tokens, bounds in seqs:
-            rules = {role: tg.bio(tokens, spans[role]) for role in tg.ROLES}
-            feat_seqs.append((tokens, bounds, tg.features(article.text, tokens, rules)))
-        found = tagger.predict_features(feat_seqs)
+        found = tagger.predict_features(tg.with_features(article.text, seqs, attributions))
         kept = tagger.confirmed(attributions, found)
         merged = tagger.merge(article.text, kept, found)
         spent += time.perf_counter() - started

@@ -277,12 +277,14 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
 
 def sequence_features(text: str, sentences: Iterable, rule_attributions: Iterable[Attribution]):
     """(tokens, sentence bounds, features) per paragraph sequence."""
+    return with_features(text, sequences(text, sentences), rule_attributions)
+
+
+def with_features(text: str, seqs, rule_attributions: Iterable[Attribution]):
+    """`sequences`' (tokens, bounds) pairs, each with its features: (tokens, bounds, features)."""
     spans = rule_spans(rule_attributions)
-    out = []
-    for tokens, bounds in sequences(text, sentences):
-        rules = {role: bio(tokens, spans[role]) for role in ROLES}
-        out.append((tokens, bounds, features(text, tokens, rules)))
-    return out
+    return [(tokens, bounds, features(text, tokens, {role: bio(tokens, spans[role]) for role in ROLES}))
+            for tokens, bounds in seqs]
 
 
 # -- decoding ------------------------------------------------------------------
