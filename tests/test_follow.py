@@ -411,3 +411,20 @@ def test_an_older_store_is_upgraded_in_place(tmp_path):
     assert db["fetches"].count == 1
     db.close()
     store.open_db(old).close()   # and opening it again changes nothing
+
+
+def test_a_body_link_to_a_government_site_stands_for_an_organization():
+    """A link to whitehouse.gov is followed as the White House speaking for itself, the
+    kind its attributions get, so the chain has one node for it, not an outlet beside it."""
+    from headwater import upstream
+    from headwater.follow import Doc
+    from headwater.gazetteer import Gazetteer
+    from headwater.model import Link
+
+    text = "The statement is online. So is the wire story."
+    links = [Link(4, 13, "https://www.whitehouse.gov/briefing-room/statement", "statement"),
+             Link(37, 47, "https://www.reuters.com/world/story-1", "wire story")]
+    doc = Doc(0, "https://blog.example/post", 0, None, "root", text=text, links=links, attributions=[])
+    found, _ = upstream.targets(doc, Gazetteer.default())
+    assert {t["url"].split("/")[2]: t["agent"] for t in found} == {
+        "www.whitehouse.gov": ("White House", "organization"), "www.reuters.com": ("Reuters", "outlet")}

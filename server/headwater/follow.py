@@ -406,7 +406,7 @@ class Follower:
         outlet = self.gazetteer.by_domain(doc.url) or (self.gazetteer.lookup(doc.site) if doc.site else None)
         doc.outlet = outlet.name if outlet else None
         if doc.agent is None:
-            doc.agent = (doc.outlet, "outlet") if doc.outlet else (doc.title or doc.url, "document")
+            doc.agent = (outlet.name, outlet.kind) if outlet else (doc.title or doc.url, "document")
         # The same page under another address (its canonical URL): one page, read once.
         for url in (doc.final_url, doc.canonical_url):
             if url and url_key(url) in self.seen and self.seen[url_key(url)] != doc.idx:

@@ -125,8 +125,8 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
         outlet = gazetteer.by_domain(href) or gazetteer.lookup(link.text)
         if outlet is None or outlet.name == own:
             continue
-        target = {"url": href, "kind": "body_link", "source": (outlet.name, "outlet"), "attribution": None,
-                  "agent": (outlet.name, "outlet"),
+        target = {"url": href, "kind": "body_link", "source": (outlet.name, outlet.kind), "attribution": None,
+                  "agent": (outlet.name, outlet.kind),
                   "passages": [claim_span] if claim_span else [sentence_at(text, link.start, link.end)]}
         by_url[href] = target
         links.append(target)
