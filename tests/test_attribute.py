@@ -285,6 +285,40 @@ def test_first_names_the_ner_leaves_out_stay_in_the_name(attributor):
     assert a.source.name == "Ana Souza"
 
 
+@pytest.mark.parametrize("text, mention", [
+    # the closing quotation mark of the quote before the name is not part of who spoke
+    ("\u201cWe will rebuild the pier before summer,\u201d Tomas Ruiz, the harbour master, said on Monday.",
+     "Tomas Ruiz"),
+    # nor is the dateline or clause that a dash or comma sets off from the name
+    ("The outcome was predictable - Marta Keller said the council would vote the plan down.", "Marta Keller"),
+    # nor a focus word in front of it
+    ("Even Lena Ortiz said that the ferry timetable was too optimistic.", "Lena Ortiz"),
+])
+def test_source_mention_starts_at_the_name(attributor, text, mention):
+    a = next(a for a in attributor.attribute(text) if a.cue.text.endswith("said"))
+    assert text[a.source.mention.start:a.source.mention.end] == mention
+
+
+def test_a_quote_signed_with_a_dash_is_its_signer_s(attributor):
+    text = ("Readers wrote in after the debate.\n\n"
+            "\u201cThe ferry plan is a disgrace.\u201d \u2015 Marta Keller \u201cWe deserve better roads.\u201d \u2015 Omar Haddad")
+    signed = {a.source.name: a for a in attributor.attribute(text) if a.cue.text == "\u2015"}
+    assert set(signed) == {"Marta Keller", "Omar Haddad"}
+    assert signed["Marta Keller"].content.text == "\u201cThe ferry plan is a disgrace.\u201d"
+    assert signed["Omar Haddad"].source.mention.text == "Omar Haddad"
+
+
+def test_a_transcript_speaker_label_names_who_speaks(attributor):
+    text = ("Chris Wallace moderated the debate, and Mike Pence said he was ready for it.\n\n"
+            "WALLACE: Governor, will the candidate release his tax returns?\n\n"
+            "PENCE: Well, look, he will release them when the audit is over.\n\n"
+            "UPDATE: This story was changed after publication.")
+    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    assert [(a.source.name, a.source.mention.text) for a in labelled] == [
+        ("Chris Wallace", "WALLACE"), ("Mike Pence", "PENCE")]   # "UPDATE" names nobody in the text
+    assert labelled[1].content.text == "Well, look, he will release them when the audit is over"
+
+
 # -- only some paragraphs are parsed: what a reader must not notice ------------------------
 
 FILLER = "The weather was mild and the streets were busy with shoppers that afternoon. "

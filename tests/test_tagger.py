@@ -41,9 +41,12 @@ def rules():
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory, rules):
     """Three CRFs trained on TRAINING (a few hand-made sentences)."""
-    out = tmp_path_factory.mktemp("tagger")
+    return train_tiny(tmp_path_factory.mktemp("tagger"), rules)
+
+
+def train_tiny(out, rules, training=TRAINING):
     trainers = {role: pycrfsuite.Trainer(verbose=False) for role in tg.ROLES}
-    for text, *parts in TRAINING:
+    for text, *parts in training:
         sentences = tg.parse_sentences(rules.nlp, text)
         attributions = rules.attribute(text)
         gold = {}
@@ -257,3 +260,29 @@ def test_relays_point_at_the_same_attributions_after_a_veto():
 def test_an_unavailable_tagger_vetoes_nothing(tmp_path):
     rules = [rule_at("believes", "Lena Ortiz")]
     assert tg.Tagger(tmp_path / "nowhere").confirmed(rules, []) == rules
+
+
+# -- word clusters -------------------------------------------------------------------
+
+
+@pytest.fixture
+def clusters_file(tmp_path, monkeypatch):
+    """A word-clusters file of the test's own in place of the shipped one."""
+    path = tmp_path / "word-clusters.tsv"
+    monkeypatch.setattr(tg, "CLUSTERS_FILE", path)
+    tg.word_clusters.cache_clear()
+    yield path
+    tg.word_clusters.cache_clear()
+
+
+def test_a_word_s_cluster_is_among_its_features_when_the_clusters_file_is_there(clusters_file, rules):
+    """Without the file (a checkout that lacks it) the tagger still runs, on its other features."""
+    text = "Omar Haddad said the plant would close."
+    sentences = tg.parse_sentences(rules.nlp, text)
+    [(_, _, feats)] = tg.sequence_features(text, sentences, rules.attribute(text))
+    assert not any(f.startswith("bc") for token in feats for f in token)
+    clusters_file.write_text("0110\tsaid\n")
+    tg.word_clusters.cache_clear()
+    [(_, _, feats)] = tg.sequence_features(text, sentences, rules.attribute(text))
+    said = feats[2]
+    assert "bc4=0110" in said

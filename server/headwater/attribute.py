@@ -457,6 +457,7 @@ class _Reading:
         left = head.left_edge.i
         while left >= 2 and doc[left - 1].text == "-" and not doc[left - 2].whitespace_ and not doc[left - 1].whitespace_:
             left = doc[left - 2].left_edge.i  # "co-author" parsed as three tokens
+        left = _mention_start(doc, left, head.i)
         right = head.i
         while right + 1 < len(doc) and doc[right + 1].dep_ in ("compound", "flat", "nmod") and doc[right + 1].head == head:
             right += 1
@@ -584,8 +585,10 @@ class _Reading:
             name = self._person_name(head)
             if name:
                 return _Entity(name, "person", self.roles.get(name)), 0.9
-        if head.pos_ == "PROPN" and not head.ent_type_:
-            # The small model misses many names ("Marta Ruiz explained"): an untyped proper noun speaking is a person.
+        if head.pos_ == "PROPN" and head.ent_type_ in _NOT_A_SPEAKER_TYPE:
+            # The small model misses many names ("Marta Ruiz explained"), or types them as a
+            # title after a quote ('"...," Tomas Ruiz said': WORK_OF_ART): a proper noun
+            # speaking, untyped or so typed, is a person.
             name = self._strip_titles(self.norm[sentence.offset + head.left_edge.idx: sentence.offset + head.idx + len(head.text)])
             if name and name[0].isupper():
                 name = self.full_names.get(name.split()[-1].lower(), name)
@@ -679,6 +682,7 @@ class _Reading:
             self.groups_seen.sort(key=lambda g: g[0])
         found = self._dedupe(found)
         self._trailing_outlets(found)
+        found.extend(self._signed_quotes(found))
         found.extend(self._uncued_quotes(found))
         found.sort(key=lambda f: (f.cue[0], f.mention[0]))
         self._nest(found)
@@ -1026,6 +1030,36 @@ class _Reading:
                                 self._sentence_of(q_start), 0.6, prev.via, prev.via_mention, inherited=True))
         return extra
 
+    def _signed_quotes(self, found: list[_Found]) -> list[_Found]:
+        """Attributions the layout makes, with no verb to parse: a quote signed with a dash
+        ('"He represents our greatest shame." ― Sonya Herridge') and a transcript's speaker
+        label ('WALLACE: Governor, ...'). A label must name someone the text names in full
+        ("Chris Wallace"), so that "UPDATE:" or "EXCLUSIVE:" is not read as a speaker."""
+        cued = {f.cue for f in found}
+        signed: list[_Found] = []
+        for m in _SIGNED_QUOTE.finditer(self.norm):
+            quote = next((q for q in self.quotes if q[1] == m.start() + 1), None)
+            if quote is None or m.span("dash") in cued:
+                continue
+            name = m.group("name")
+            outlet = self._lookup(name)
+            if outlet:
+                entity = _Entity(outlet.name, outlet.kind)
+            else:
+                name = self.full_names.get(name.split()[-1].lower(), name)
+                entity = _Entity(name, "person", self.roles.get(name))
+            signed.append(_Found(entity, m.span("name"), m.span("dash"), quote, self._sentence_of(quote[0]), 0.8))
+        for start, end in self.paragraph_spans:
+            m = _SPEAKER_LABEL.match(self.norm, start, end)
+            name = m and self.full_names.get(m.group("name").split()[-1].lower())
+            if not name or m.span("colon") in cued:
+                continue
+            content = _trim(self.norm, (m.end(), end))
+            if content[0] < content[1]:
+                signed.append(_Found(_Entity(name, "person", self.roles.get(name)), m.span("name"), m.span("colon"),
+                                     content, self._sentence_of(m.start("name")), 0.8))
+        return signed
+
     def _is_quote(self, span: tuple[int, int]) -> bool:
         return span in self.quotes
 
@@ -1165,6 +1199,17 @@ def _nested(added: Attribution, rules: list[Attribution]) -> Attribution | None:
     return replace(added, relayed_by=relayed_by, content=content)
 
 
+# On the normalised text (straight quotes): a closing quotation mark, a dash, a name.
+_SIGNED_QUOTE = re.compile(
+    r'"[ \t]*(?P<dash>\u2015|\u2014|\u2013|--)[ \t]*(?P<name>[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]*){0,4})')
+# A paragraph opening with an upper-case label and a colon: "PENCE: Well, look, ..."
+_SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][A-Z.\'-]+(?:[ \t]+[A-Z][A-Z.\'-]+){0,3})(?P<colon>:)[ \t]')
+
+# Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
+# read as a mis-typed name when it speaks.
+_NOT_A_SPEAKER_TYPE = frozenset({"", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "LANGUAGE"})
+
+
 def _person_text(ent) -> str:
     """The entity's text, with untagged first names the NER left out ("Ana" of "Ana Souza")."""
     doc, start = ent.doc, ent.start
@@ -1186,6 +1231,28 @@ def _edge_without_clauses(token) -> int:
     """The last token of a phrase, leaving out the clauses inside it ("remarks obtained by ...")."""
     skip = {t.i for c in token.subtree if c.dep_ in ("acl", "relcl", "advcl", "appos") and c is not token for t in c.subtree}
     return max(t.i for t in token.subtree if t.i not in skip)
+
+
+# Words a reader does not count as part of who spoke: "*Even* China said", "*Both* Mr. King
+# and Mr. Schultz say" (PolNeAR's annotators leave them out of the source too).
+_FOCUS_WORDS = frozenset({"even", "both", "only", "also", "just"})
+_SEPARATORS = frozenset({",", ";", ":", "-", "--", "\u2013", "\u2014", "\u2015"})
+
+
+def _mention_start(doc, left: int, head: int) -> int:
+    """The first token of a mention whose parse reaches too far left: past a quotation mark
+    or separator the parser hung on the name ('military," Flynn'; "predictable - Donald J.
+    Trump"; "FLINT, Mich. (UPI) -- Former President Bill Clinton"; "until the election,
+    Minyon Moore") and past focus words ("Even China")."""
+    for i in range(head - 1, left - 1, -1):
+        t = doc[i]
+        # a spaced separator or any quotation mark; "co-author" keeps its unspaced hyphen
+        if t.is_quote or (t.text in _SEPARATORS and (t.text == "," or t.whitespace_ or doc[i - 1].whitespace_)):
+            left = i + 1
+            break
+    while left < head and (doc[left].lower_ in _FOCUS_WORDS or doc[left].is_punct):
+        left += 1
+    return left
 
 
 def without_determiner(mention: str) -> str:

@@ -55,6 +55,9 @@ THRESHOLDS = {"source": 0.0, "cue": 0.0, "content": 0.0}
 # its marginal probability of "B" reaches this (sources only: +0.01 F1 on held-out train).
 EXTRA_BEGIN = {"source": 0.25}
 ORPHAN_REACH = 1000   # chars back to the last cue, for a content in a paragraph without one
+# Brown clusters of PolNeAR train's words (scripts/word_clusters.py): "bit-string<TAB>word".
+CLUSTERS_FILE = MODEL_DIR / "word-clusters.tsv"
+CLUSTER_BITS = 24     # the longest cluster prefix a feature reads
 
 _LEXICONS = (
     ("speech", getattr(_rules, "SPEECH_VERBS", frozenset())),
@@ -68,6 +71,23 @@ _LEXICONS = (
 _QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
 _SAY_FORMS = frozenset("say says said saying tell tells told telling".split())
 _PRONOUNS = frozenset("i we you he she they it me us him her them".split())
+
+
+@functools.cache
+def word_clusters() -> dict[str, str]:
+    """Lower-case word -> its Brown cluster bit-string; words used alike share a prefix, so
+    a cue or source word rare in training reads like the common words of its cluster
+    ("judged" like "argued"). Empty without the file: the features are then left out."""
+    try:
+        lines = CLUSTERS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    return dict(reversed(line.split("\t", 1)) for line in lines if "\t" in line)
+
+
+def _cluster_features(prefix: str, word: str, clusters: dict[str, str], lengths=(4, 8, 12, 16, CLUSTER_BITS)) -> list[str]:
+    path = clusters.get(word)
+    return [f"{prefix}{n}={path[:n]}" for n in lengths] if path else []
 
 
 def _lexicon(lemma: str) -> str:
@@ -226,6 +246,7 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
     for i, t in enumerate(tokens):
         if t.head != i:
             children[t.head].add(t.dep)
+    clusters = word_clusters()
     rs, rc, rn = rules["source"], rules["cue"], rules["content"]
     sent_has_cue = {}
     for i, t in enumerate(tokens):
@@ -271,6 +292,12 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
                 f.append(f"{k}PAD")
         if i > 0:
             f.append(f"bw={tokens[i - 1].lower}|{t.lower}")
+        if clusters:
+            f.extend(_cluster_features("bc", t.lower, clusters))
+            f.extend(_cluster_features("hbc", h.lower, clusters, (8, 16)))
+            for k in (-1, 1):
+                if 0 <= i + k < n:
+                    f.extend(_cluster_features(f"{k}bc", tokens[i + k].lower, clusters, (8,)))
         feats.append(f)
     return feats
 
@@ -367,12 +394,15 @@ class Tagger:
             return self._predict(seqs)
 
     def _predict(self, seqs) -> list[RoleSpan]:
+        from pycrfsuite import ItemSequence
+
         out = []
         for tokens, bounds, feats in seqs:
             paragraph = (bounds[0][0], bounds[-1][1])
+            items = ItemSequence(feats)     # converted once for the three taggers
             for role in ROLES:
                 tagger = self._taggers[role]
-                labels = tagger.tag(feats)
+                labels = tagger.tag(items)
                 extra = self.extra_begin.get(role)
                 if extra is not None:
                     labels = _add_begins(tagger, labels, extra)
@@ -437,6 +467,7 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
                 or (carrier is not None and carrier.source.kind == "outlet")
                 or (a.content is not None and a.content.text[:1] in _QUOTES)
                 or (a.cue.text.lower().split() or [""])[-1] in _SAY_FORMS
+                or not any(ch.isalpha() for ch in a.cue.text)     # signed by the layout: '" ― Name', 'NAME:'
                 or any(_overlaps((a.cue.start, a.cue.end), c) for c in cues))
 
     keep = [needed(i, a) for i, a in enumerate(rule_attributions)]
@@ -489,8 +520,10 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         taken = [(x.start, x.end) for x in (a.via.mention if a.via else None, a.source.mention, a.content) if x]
         wider = next((s for s in cues if s.start <= c[0] and c[1] <= s.end and (s.start, s.end) != c
                       and not any(_overlaps((s.start, s.end), t) for t in taken)), None)
-        if wider is not None and wider.start < c[0]:
-            # Only leftwards ("has also said", "to confirm"): what follows the verb ("at a
+        # The rules leave an infinitive's "to" out on purpose ("the first official to
+        # confirm": attribute._cue_span), so a wider cue that only adds it is not taken.
+        if wider is not None and wider.start < c[0] and text[wider.start:c[0]].strip().lower() != "to":
+            # Only leftwards ("has also said"): what follows the verb ("at a
             # board meeting on Wednesday") is circumstance, not cue, to a reader.
             c = (wider.start, c[1])
             a = replace(a, cue=Span.of(text, *c))
