@@ -319,6 +319,16 @@ def test_a_transcript_speaker_label_names_who_speaks(attributor):
     assert labelled[1].content.text == "Well, look, he will release them when the audit is over"
 
 
+def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
+    text = ("Marta Keller: The Ferry Plan Will Sink the Harbour Budget\n\n"
+            "Marta Keller, who chairs the budget committee, said the plan cost too much.\n\n"
+            "Marta Keller: 1,204 votes\n\n"
+            "Twitter: @martakeller posted the figures on Monday night")
+    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    assert [(a.source.name, a.content.text) for a in labelled] == [
+        ("Marta Keller", "The Ferry Plan Will Sink the Harbour Budget")]
+
+
 # -- only some paragraphs are parsed: what a reader must not notice ------------------------
 
 FILLER = "The weather was mild and the streets were busy with shoppers that afternoon. "

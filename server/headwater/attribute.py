@@ -1033,8 +1033,10 @@ class _Reading:
     def _signed_quotes(self, found: list[_Found]) -> list[_Found]:
         """Attributions the layout makes, with no verb to parse: a quote signed with a dash
         ('"He represents our greatest shame." ― Sonya Herridge') and a transcript's speaker
-        label ('WALLACE: Governor, ...'). A label must name someone the text names in full
-        ("Chris Wallace"), so that "UPDATE:" or "EXCLUSIVE:" is not read as a speaker."""
+        label ('WALLACE: Governor, ...', or a headline's 'Pat Caddell: Democrat Voters ...').
+        A label must name someone the text names in full ("Chris Wallace") or an outlet, so
+        that "UPDATE:" or "The Latest:" is not read as a speaker, and be followed by a
+        sentence's worth of words."""
         cued = {f.cue for f in found}
         signed: list[_Found] = []
         for m in _SIGNED_QUOTE.finditer(self.norm):
@@ -1051,14 +1053,24 @@ class _Reading:
             signed.append(_Found(entity, m.span("name"), m.span("dash"), quote, self._sentence_of(quote[0]), 0.8))
         for start, end in self.paragraph_spans:
             m = _SPEAKER_LABEL.match(self.norm, start, end)
-            name = m and self.full_names.get(m.group("name").split()[-1].lower())
-            if not name or m.span("colon") in cued:
-                continue
-            content = _trim(self.norm, (m.end(), end))
-            if content[0] < content[1]:
-                signed.append(_Found(_Entity(name, "person", self.roles.get(name)), m.span("name"), m.span("colon"),
-                                     content, self._sentence_of(m.start("name")), 0.8))
+            entity = m and m.span("colon") not in cued and self._labelled(m.group("name"))
+            content = _trim(self.norm, (m.end(), end)) if entity else (0, 0)
+            # something said, not a tally or a list item ("Clinton: 1,769", "Sanders: Win in a walk")
+            if len(_WORD.findall(self.norm[content[0]:content[1]].lower())) >= 5:
+                signed.append(_Found(entity, m.span("name"), m.span("colon"), content,
+                                     self._sentence_of(m.start("name")), 0.8))
         return signed
+
+    def _labelled(self, label: str) -> _Entity | None:
+        """Who a paragraph's label ("PENCE:", "Pat Caddell:", "Politifact:") names: a person
+        the text names in full, every word of the label in that name, or an outlet."""
+        words = label.lower().split()
+        name = self.full_names.get(words[-1])
+        if name and set(words) <= set(name.lower().split()):
+            return _Entity(name, "person", self.roles.get(name))
+        outlet = self.gazetteer.lookup(label)
+        # "Twitter: @handle" is where, not who
+        return _Entity(outlet.name, outlet.kind) if outlet and outlet.type != "social" else None
 
     def _is_quote(self, span: tuple[int, int]) -> bool:
         return span in self.quotes
@@ -1202,8 +1214,9 @@ def _nested(added: Attribution, rules: list[Attribution]) -> Attribution | None:
 # On the normalised text (straight quotes): a closing quotation mark, a dash, a name.
 _SIGNED_QUOTE = re.compile(
     r'"[ \t]*(?P<dash>\u2015|\u2014|\u2013|--)[ \t]*(?P<name>[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]*){0,4})')
-# A paragraph opening with an upper-case label and a colon: "PENCE: Well, look, ..."
-_SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][A-Z.\'-]+(?:[ \t]+[A-Z][A-Z.\'-]+){0,3})(?P<colon>:)[ \t]')
+# A paragraph opening with a capitalised label and a colon: "PENCE: Well, look, ...",
+# "Pat Caddell: Democrat Voters Worried ..." (a headline).
+_SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]+(?:[ \t]+[A-Z][\w.\'-]+){0,3})(?P<colon>:)[ \t]')
 
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
