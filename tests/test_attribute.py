@@ -319,6 +319,26 @@ def test_a_transcript_speaker_label_names_who_speaks(attributor):
     assert labelled[1].content.text == "Well, look, he will release them when the audit is over"
 
 
+def test_a_transcript_s_labels_are_its_speakers_even_unnamed(attributor):
+    text = ("Partial transcript as follows:\n\n"
+            "KELLER: Governor, will the candidate release his tax returns this year?\n\n"
+            "HADDAD: Well, look, he will release them when the audit is over.\n\n"
+            "KELLER: But the audit has been running for two years now, sir.\n\n"
+            "HADDAD: And it will end when the auditors say it does, not before.\n\n"
+            "CORRECTION: An earlier version of this story misstated the date of the debate.")
+    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    assert [a.source.name for a in labelled] == ["Keller", "Haddad", "Keller", "Haddad"]
+
+
+def test_quotes_in_two_apostrophes_are_quotes(attributor):
+    # "told" inside the quote is the speaker's word, not a further cue
+    text = "''Marta Keller told the council that the pier would be rebuilt,'' Tomas Ruiz said on Monday."
+    [a] = attributor.attribute(text)
+    assert a.source.name == "Tomas Ruiz"
+    assert text[a.content.start:a.content.end].strip(" ,'").startswith("Marta Keller told the council")
+    assert len(normalise(text)) == len(text)
+
+
 def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
     text = ("Marta Keller: The Ferry Plan Will Sink the Harbour Budget\n\n"
             "Marta Keller, who chairs the budget committee, said the plan cost too much.\n\n"

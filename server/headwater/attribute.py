@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from .gazetteer import Gazetteer
@@ -135,8 +136,18 @@ _NORMALISE = str.maketrans({
 })
 
 
+# Two apostrophes as a quotation mark (the New York Times' style: ''That makes me smart''):
+# a space and a mark, the mark against the quoted word, so the length stays the same.
+_OPENING_APOSTROPHES = re.compile(r"(?:(?<=^)|(?<=[\s(\[\-]))''(?=\S)", re.M)
+_CLOSING_APOSTROPHES = re.compile(r"(?<=\S)''")
+
+
 def normalise(text: str) -> str:
-    return text.translate(_NORMALISE)
+    text = text.translate(_NORMALISE)
+    if "''" in text:
+        text = _OPENING_APOSTROPHES.sub(' "', text)
+        text = _CLOSING_APOSTROPHES.sub('" ', text)
+    return text
 
 
 @dataclass
@@ -1051,9 +1062,13 @@ class _Reading:
                 name = self.full_names.get(name.split()[-1].lower(), name)
                 entity = _Entity(name, "person", self.roles.get(name))
             signed.append(_Found(entity, m.span("name"), m.span("dash"), quote, self._sentence_of(quote[0]), 0.8))
-        for start, end in self.paragraph_spans:
-            m = _SPEAKER_LABEL.match(self.norm, start, end)
-            entity = m and m.span("colon") not in cued and self._labelled(m.group("name"))
+        labels = [(m, end) for start, end in self.paragraph_spans if (m := _SPEAKER_LABEL.match(self.norm, start, end))]
+        # A transcript: upper-case labels, each opening two paragraphs or more, two of them
+        # at least ("WALLACE:", "PENCE:"): its speakers, even one the text never names in full.
+        counts = Counter(m.group("name") for m, _ in labels if m.group("name").isupper())
+        transcript = {label for label, n in counts.items() if n >= 2} if sum(n >= 2 for n in counts.values()) >= 2 else set()
+        for m, end in labels:
+            entity = m.span("colon") not in cued and self._labelled(m.group("name"), m.group("name") in transcript)
             content = _trim(self.norm, (m.end(), end)) if entity else (0, 0)
             # something said, not a tally or a list item ("Clinton: 1,769", "Sanders: Win in a walk")
             if len(_WORD.findall(self.norm[content[0]:content[1]].lower())) >= 5:
@@ -1061,13 +1076,16 @@ class _Reading:
                                      self._sentence_of(m.start("name")), 0.8))
         return signed
 
-    def _labelled(self, label: str) -> _Entity | None:
+    def _labelled(self, label: str, in_transcript: bool = False) -> _Entity | None:
         """Who a paragraph's label ("PENCE:", "Pat Caddell:", "Politifact:") names: a person
-        the text names in full, every word of the label in that name, or an outlet."""
+        the text names in full, every word of the label in that name, or an outlet; in a
+        transcript, the label's own words ("WALLACE" -> "Wallace") when nothing else."""
         words = label.lower().split()
         name = self.full_names.get(words[-1])
         if name and set(words) <= set(name.lower().split()):
             return _Entity(name, "person", self.roles.get(name))
+        if in_transcript:
+            return _Entity(label.title(), "person")
         outlet = self.gazetteer.lookup(label)
         # "Twitter: @handle" is where, not who
         return _Entity(outlet.name, outlet.kind) if outlet and outlet.type != "social" else None
