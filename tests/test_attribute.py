@@ -299,6 +299,14 @@ def test_source_mention_starts_at_the_name(attributor, text, mention):
     assert text[a.source.mention.start:a.source.mention.end] == mention
 
 
+def test_a_name_the_ner_types_as_a_title_still_speaks():
+    # after straight quotes the small model tags "Tomas Ruiz" as a WORK_OF_ART; the rules
+    # alone must still find him (the tagger is not there to rescue them)
+    rules = Attributor(tagger=False)
+    [a] = rules.attribute('"We will rebuild the pier before summer," Tomas Ruiz said on Monday.')
+    assert a.source.name == "Tomas Ruiz" and a.source.kind == "person" and a.cue.text == "said"
+
+
 def test_a_quote_signed_with_a_dash_is_its_signer_s(attributor):
     text = ("Readers wrote in after the debate.\n\n"
             "\u201cThe ferry plan is a disgrace.\u201d \u2015 Marta Keller \u201cWe deserve better roads.\u201d \u2015 Omar Haddad")

@@ -1066,12 +1066,15 @@ class _Reading:
         # A transcript: upper-case labels, each opening two paragraphs or more, two of them
         # at least ("WALLACE:", "PENCE:"): its speakers, even one the text never names in full.
         counts = Counter(m.group("name") for m, _ in labels if m.group("name").isupper())
-        transcript = {label for label, n in counts.items() if n >= 2} if sum(n >= 2 for n in counts.values()) >= 2 else set()
+        repeated = {label for label, n in counts.items() if n >= 2}
+        transcript = repeated if len(repeated) >= 2 else set()
         for m, end in labels:
-            entity = m.span("colon") not in cued and self._labelled(m.group("name"), m.group("name") in transcript)
-            content = _trim(self.norm, (m.end(), end)) if entity else (0, 0)
+            if m.span("colon") in cued:
+                continue
+            entity = self._labelled(m.group("name"), m.group("name") in transcript)
+            content = _trim(self.norm, (m.end(), end))
             # something said, not a tally or a list item ("Clinton: 1,769", "Sanders: Win in a walk")
-            if len(_WORD.findall(self.norm[content[0]:content[1]].lower())) >= 5:
+            if entity and len(_WORD.findall(self.norm[content[0]:content[1]].lower())) >= 5:
                 signed.append(_Found(entity, m.span("name"), m.span("colon"), content,
                                      self._sentence_of(m.start("name")), 0.8))
         return signed
@@ -1278,7 +1281,7 @@ def _mention_start(doc, left: int, head: int) -> int:
     for i in range(head - 1, left - 1, -1):
         t = doc[i]
         # a spaced separator or any quotation mark; "co-author" keeps its unspaced hyphen
-        if t.is_quote or (t.text in _SEPARATORS and (t.text == "," or t.whitespace_ or doc[i - 1].whitespace_)):
+        if t.is_quote or (t.text in _SEPARATORS and (t.text == "," or t.whitespace_ or (i > 0 and doc[i - 1].whitespace_))):
             left = i + 1
             break
     while left < head and (doc[left].lower_ in _FOCUS_WORDS or doc[left].is_punct):

@@ -458,8 +458,9 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
     about 0.013 for sources and cues, on held-out train as on dev. Kept whatever the
     tagger says, because provenance hangs on them (the seed's chain does): an attribution
     that relays others, one with a medium, one whose source is an outlet or that an
-    outlet relays, one whose content is a direct quote, and one whose cue is "said" or
-    "told" (the rules' most certain reading; keeping them costs 0.001 F1).
+    outlet relays, one whose content is a direct quote, one whose cue is "said" or
+    "told" (the rules' most certain reading; keeping them costs 0.001 F1), and one the
+    page's layout makes ('" ― Name', "NAME:"), whose cue has no word for the CRFs to weigh.
     """
     cues = [(s.start, s.end) for s in spans if s.role == "cue"]
     relays = {a.relayed_by for a in rule_attributions}
