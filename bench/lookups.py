@@ -3,7 +3,7 @@
     .venv/bin/python bench/lookups.py [--quick] [--traces N] [--clients N] [--seconds S] [--json FILE]
 
 A store of 10,000 traces (bench/synthetic.py) is built in a temporary folder and
-served by the production server, `headwater serve` (waitress), started as a
+served by the production server, `headwater serve` (Granian), started as a
 subprocess on a free loopback port, with HEADWATER_RATE_LIMIT raised out of
 reach (32 clients on one address are one client to the limiter; it stays on, so
 its cost is measured). If the CLI has a `token` command, the token it prints for

@@ -1,4 +1,4 @@
-"""`headwater serve` as a real process (waitress, the production server) on a free loopback port,
+"""`headwater serve` as a real process (Granian, the production server: headwater/serve.py) on a free loopback port,
 for the crash and load tests. It talks to it with the standard library only."""
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ Everything runs on loopback: the pages come from the tests' fixture web.
 """
 
 import http.client
+import socket
 import sqlite3
 import threading
 import time
@@ -74,6 +75,17 @@ def count_traces(db) -> int:
         return 0
 
 
+def nothing_listens_on(port: int, within: float = 5) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts(tmp_path):
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
     web = FixtureWeb().start()
@@ -101,6 +113,7 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
         server.kill()
         for thread in threads:
             thread.join(10)
+        assert nothing_listens_on(server.port)   # the HTTP worker went with the killed server
 
         stored = count_traces(server.db)
         assert 2 <= stored < IN_FLIGHT, f"the kill should come mid-way, but {stored} traces were stored"

@@ -1,6 +1,6 @@
 """At most EVENT_STREAM_LIMIT progress streams at once (GET /api/traces/<id>/events).
 
-Each open stream holds one of waitress's worker threads; past the limit a client
+Each open stream holds one of the server's threads running the app (serve.BLOCKING_THREADS); past the limit a client
 gets a 503 "busy" at once (and polls the trace instead), and a slot comes back
 whenever a stream ends: finished, closed by the client, or never read at all.
 """
@@ -9,7 +9,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 
 from conftest import TEST_TOKEN
-from headwater import api_graph, follow_store, store
+from headwater import api_graph, follow_store, serve, store
 from headwater.settings import FollowSettings
 
 
@@ -154,7 +154,8 @@ def test_a_head_request_takes_no_stream_slot(one_stream_app, seed_html, db_path)
     assert_stream_opens(client, url)
 
 
-def test_the_default_limit_is_half_of_waitress_threads(streams_app, seed_html, db_path):
+def test_the_default_limit_is_half_of_the_servers_threads(streams_app, seed_html, db_path):
+    assert api_graph.EVENT_STREAM_LIMIT == serve.BLOCKING_THREADS // 2 == 4
     client = streams_app.test_client()
     trace_id = running_trace(client, seed_html, db_path)
     url = f"/api/traces/{trace_id}/events"

@@ -1,4 +1,4 @@
-"""Load (issue 6): 50 clients at once against `headwater serve` (waitress), on loopback only.
+"""Load (issue 6): 50 clients at once against `headwater serve` (Granian), on loopback only.
 
 Each client asks for one trace of a page on the local fixture web and looks pages
 up meanwhile (GET /api/provenance, GET /api/traces/<id>): a fixed number of

@@ -125,7 +125,7 @@ with db.atomic():
 
 
 def test_against_the_production_server(tmp_path, db_path, traced):
-    """`headwater serve` (waitress) caches; `headwater forget` and a save from other processes show at once."""
+    """`headwater serve` (the production server) caches; `headwater forget` and a save from other processes show at once."""
     client, trace = traced
     server = Server(db=tmp_path / "provenance.db", log=tmp_path / "serve.log").start()
     try:

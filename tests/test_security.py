@@ -3,6 +3,7 @@ and the review surface. Everything runs on the Flask test client or on loopback.
 
 import asyncio
 import os
+import socket
 import stat
 import threading
 import time
@@ -11,6 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import SEED_URL, TEST_TOKEN
+from serverproc import free_port
 from headwater import auth, cli, review, store
 
 
@@ -291,17 +293,31 @@ def test_by_default_the_api_refuses_to_fetch_this_computer(make_app, web, monkey
 
 
 def test_serve_binds_loopback_and_says_how_to_get_the_token(tmp_path, monkeypatch, capsys):
-    import waitress
+    from headwater import serve
 
     seen = {}
-    monkeypatch.setattr(waitress, "serve", lambda app, **kwargs: seen.update(app=app, **kwargs))
+    monkeypatch.setattr(serve, "run", lambda config, host, port: seen.update(config=config, host=host, port=port))
     db = tmp_path / "p.db"
-    assert cli.main(["serve", "--db", str(db), "--port", "8799"]) == 0
+    port = free_port()
+    assert cli.main(["serve", "--db", str(db), "--port", str(port)]) == 0
     out = capsys.readouterr().out
-    assert "http://127.0.0.1:8799/api" in out and f"headwater token --db {db}" in out
-    assert seen["host"] == "127.0.0.1" and seen["port"] == 8799
-    assert seen["app"].config["SERVER_PORT"] == 8799
-    assert seen["max_request_body_size"] < 64 * 1024 * 1024   # waitress does not buffer huge bodies
+    assert f"http://127.0.0.1:{port}/api" in out and f"headwater token --db {db}" in out
+    assert seen["host"] == "127.0.0.1" and seen["port"] == port
+    assert seen["config"]["SERVER_PORT"] == port and seen["config"]["DATABASE"] == str(db)
+    assert db.exists()   # the store is made (and any error shown) before the server starts
+
+
+def test_serve_on_a_port_in_use_says_so_instead_of_sharing_it(tmp_path, monkeypatch, capsys):
+    from headwater import serve
+
+    monkeypatch.setattr(serve, "run", lambda *args: pytest.fail("the server must not start"))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--db", str(tmp_path / "p.db"), "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert f"Cannot listen on 127.0.0.1:{port}" in err and "--port" in err
 
 
 # -- the review surface -------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ bp = Blueprint("api_graph", __name__, url_prefix="/api")
 POLL_SECONDS = 0.25          # how often a running trace's events are looked for
 STREAM_LIMIT_SECONDS = 600   # an event stream ends after this long even if the trace still runs
 MAX_DEPTH, MAX_PAGES, MAX_SECONDS = 6, 200, 600
-# Each open stream holds one of waitress's 8 worker threads (cli.cmd_serve) for up to
+# Each open stream holds one of the server's 8 threads running the app (serve.BLOCKING_THREADS) for up to
 # STREAM_LIMIT_SECONDS: at most half of them may stream, so the rest of the API always answers.
 EVENT_STREAM_LIMIT = 4       # app config "EVENT_STREAM_LIMIT" overrides it
 STREAM_RETRY_AFTER = 2       # seconds, in the 503's Retry-After

@@ -267,12 +267,13 @@ def cmd_log(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from waitress import serve
-
+    from . import serve
     from .api import create_app
     from .auth import token_path
 
-    app = create_app({"DATABASE": _db_path(args), "BIND_HOST": args.host, "SERVER_PORT": args.port})
+    config = {"DATABASE": _db_path(args), "BIND_HOST": args.host, "SERVER_PORT": args.port}
+    create_app(config)   # here first: a store that cannot be opened is an error message, not a dead worker
+    serve.check_port_free(args.host, args.port)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         _say(f"headwater: warning: listening on {args.host}, not only on this computer. Anyone who can "
              "reach it and has the token can fetch pages through it and read the store.")
@@ -280,9 +281,7 @@ def cmd_serve(args) -> int:
     print(f"Headwater API on http://{host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.\n"
           f"API token: run `headwater token{_db_option(args)}` to see it (kept in {token_path(_db_path(args))}).",
           flush=True)
-    # waitress reads a whole body before Flask sees it: cut oversized ones there (Flask answers 413 below that).
-    serve(app, host=args.host, port=args.port, threads=8, _quiet=True,
-          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024)
+    serve.run(config, args.host, args.port)
     return 0
 
 
