@@ -5,10 +5,15 @@ gets a 503 "busy" at once (and polls the trace instead), and a slot comes back
 whenever a stream ends: finished, closed by the client, or never read at all.
 """
 
+import http.client
+import socket
+import time
+
 import pytest
 from werkzeug.test import EnvironBuilder
 
 from conftest import TEST_TOKEN
+from serverproc import Server
 from headwater import api_graph, follow_store, serve, store
 from headwater.settings import FollowSettings
 
@@ -185,3 +190,40 @@ def test_a_quiet_stream_sends_a_heartbeat_that_the_client_ignores(one_stream_app
         assert any(c.startswith(b":") and c.endswith(b"\n\n") for c in following)
     finally:
         response.close()
+
+
+def test_under_the_production_server_a_client_that_left_frees_its_slot(tmp_path, seed_html):
+    """Under `headwater serve` (Granian): four clients that open a stream and go away give
+    their slots back at the next heartbeat (HEARTBEAT_SECONDS), not at the stream's time limit."""
+    server = Server(tmp_path / "s.db", tmp_path / "server.log").start()
+    try:
+        status, trace, _ = server.request("POST", "/api/traces", {"url": "https://www.example-blog.com/x",
+                                                                  "html": seed_html})
+        assert status == 201
+        db = store.open_db(server.db)
+        try:
+            follow_store.start(db, trace["id"], FollowSettings(), None)
+        finally:
+            db.close()
+
+        def open_stream():
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            conn.request("GET", f"/api/traces/{trace['id']}/events",
+                         headers={"Authorization": f"Bearer {server.token}"})
+            response = conn.getresponse()
+            if response.status == 200:
+                assert response.read1(100).startswith(b"retry:")
+            return conn, response.status
+
+        streams = [open_stream() for _ in range(api_graph.EVENT_STREAM_LIMIT + 1)]
+        assert [status for _, status in streams] == [200] * api_graph.EVENT_STREAM_LIMIT + [503]
+        for conn, _ in streams:
+            conn.sock.shutdown(socket.SHUT_RDWR)
+            conn.close()
+        time.sleep(api_graph.HEARTBEAT_SECONDS + 2)
+        streams = [open_stream() for _ in range(api_graph.EVENT_STREAM_LIMIT)]
+        for conn, _ in streams:
+            conn.close()
+        assert [status for _, status in streams] == [200] * api_graph.EVENT_STREAM_LIMIT
+    finally:
+        server.stop()
