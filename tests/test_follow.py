@@ -428,3 +428,35 @@ def test_a_body_link_to_a_government_site_stands_for_an_organization():
     found, _ = upstream.targets(doc, Gazetteer.default())
     assert {t["url"].split("/")[2]: t["agent"] for t in found} == {
         "www.whitehouse.gov": ("White House", "organization"), "www.reuters.com": ("Reuters", "outlet")}
+
+
+class FailsOnText:
+    """The test attributor, except that it raises on a text holding `marker`."""
+
+    def __init__(self, inner, marker: str):
+        self.inner, self.marker = inner, marker
+
+    def attribute(self, text, links=(), quotes=()):
+        if self.marker in text:
+            raise RuntimeError("analysis bug")
+        return self.inner.attribute(text, links, quotes)
+
+
+def test_a_page_the_analysis_fails_on_fails_alone_and_says_so_in_the_log(db_path, attributor, fweb):
+    db = store.open_db(db_path)
+    # Fail on the Asharq interview only, by wording no other page of the fixture web has.
+    tracer = Tracer(db, fetcher=Fetcher(allow_private=True),
+                    attributor=FailsOnText(attributor, "intended to reply in writing"))
+    trace = tracer.trace(fweb.seed, follow=settings_for(fweb))
+    follow = trace["follow"]
+    assert follow["state"] == "done"                       # the follow went on past the failed page
+    # The chain still reaches Khoram, as the Journal reports him, but not through the interview's text.
+    chain = chain_to(follow, "Ali Khoram")
+    assert [hop["name"] for hop in chain[1:]] == ["The Wall Street Journal", "Asharq al-Awsat", "Ali Khoram"]
+    assert chain[2].get("url") != fweb.asharq
+    asharq = next(d for d in follow["documents"] if d["url"] == fweb.asharq)
+    assert asharq["status"] == "failed"
+    assert asharq["error"] == {"code": "internal",
+                               "message": "The page was fetched but its analysis failed (RuntimeError)."}
+    logged = db.execute("SELECT error_code, error FROM fetches WHERE url = ?", [fweb.asharq]).fetchall()
+    assert logged == [("internal", "The page was fetched but its analysis failed (RuntimeError).")]

@@ -78,3 +78,9 @@ class Busy(HeadwaterError):
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
         self.headers = {"Retry-After": str(self.retry_after)}   # api.py's error handler sends these
+
+
+def analysis_failed_message(error: Exception) -> str:
+    """What the fetch log says of a page fetched but not analysed: the exception's class only
+    (its message stays out of the store, as out of the API's answers)."""
+    return f"The page was fetched but its analysis failed ({type(error).__name__})."

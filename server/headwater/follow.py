@@ -18,6 +18,7 @@ named without a link is looked up in a news index (newsindex.py), as a guess.
 
 from __future__ import annotations
 
+import logging
 import queue
 import time
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -26,9 +27,9 @@ from datetime import date
 
 import sqlite_utils
 
-from . import follow_store, reuse, upstream
+from . import follow_store, reuse, store, upstream
 from .archive import Snapshot, Wayback
-from .errors import HeadwaterError
+from .errors import HeadwaterError, analysis_failed_message
 from .extract import extract
 from .fetch import Fetcher, FetchResult
 from .gazetteer import Gazetteer
@@ -37,6 +38,8 @@ from .newsindex import NewsIndex
 from .politeness import HostGate, Robots, host_of, url_key
 from .settings import FollowSettings
 from .trace import NLP_LOCK
+
+log = logging.getLogger(__name__)
 
 ARCHIVE_ON = ("http_error", "connection_failed", "dns_failure", "timeout", "too_many_redirects", "no_text",
               "blocked")
@@ -392,11 +395,7 @@ class Follower:
         if page.previous and page.sha256 and page.previous["sha256"] != page.sha256:
             doc.changed = {"previous_sha256": page.previous["sha256"], "previous_fetched_at": page.previous["fetched_at"]}
         if page.page is None:
-            doc.status = "blocked" if page.blocked else "failed"
-            doc.error = page.error
-            for hop in self._hops_into(doc.idx):
-                hop.status = doc.status
-            self.emit("page", {"url": doc.url, "status": doc.status, "error": doc.error, **self._counts()})
+            self._not_read(doc, "blocked" if page.blocked else "failed", page.error)
             return
         extracted = page.page
         doc.final_url = page.final_url or doc.url
@@ -418,13 +417,27 @@ class Follower:
                 return
             if url:
                 self.seen[url_key(url)] = doc.idx
-        with NLP_LOCK:
-            doc.attributions = self.attributor.attribute(extracted.text, extracted.links, extracted.quotes)
+        try:
+            with NLP_LOCK:
+                doc.attributions = self.attributor.attribute(extracted.text, extracted.links, extracted.quotes)
+        except Exception as error:   # one page the analysis fails on must not end the whole follow
+            log.exception("Analysis failed on %s", doc.url)
+            message = analysis_failed_message(error)
+            if doc.fetch_id is not None:
+                store.mark_fetch_failed(self.db, doc.fetch_id, "internal", message)   # the log must not say "ok"
+            self._not_read(doc, "failed", {"code": "internal", "message": message})
+            return
         doc.status = "traced"
         self.emit("page", {"url": doc.url, "status": "traced", "title": doc.title,
                            "archived": doc.archived_dict(), **self._counts()})
         for hop in self._hops_into(doc.idx):
             self._matched(hop)
+
+    def _not_read(self, doc: Doc, status: str, error: dict | None):
+        doc.status, doc.error = status, error
+        for hop in self._hops_into(doc.idx):
+            hop.status = status
+        self.emit("page", {"url": doc.url, "status": status, "error": error, **self._counts()})
 
     def _hops_into(self, idx: int) -> list[Hop]:
         return [h for h in self.hops if h.to_doc == idx and h.status in ("pending", "followed")]

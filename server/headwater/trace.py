@@ -22,7 +22,7 @@ import sqlite_utils
 
 from . import follow_store, store
 from .attribute import Attributor
-from .errors import HeadwaterError, NoText
+from .errors import HeadwaterError, NoText, analysis_failed_message
 from .extract import extract
 from .fetch import Fetcher, validate_url
 from .model import Attribution
@@ -177,8 +177,7 @@ class Tracer:
         except Exception as error:
             # The log must not say "ok" for a page that has no trace: say the analysis failed
             # (the exception's message stays out of the store, as out of the API's answer).
-            store.mark_fetch_failed(self.db, fetch_id, "internal",
-                                    f"The page was fetched but its analysis failed ({type(error).__name__}).")
+            store.mark_fetch_failed(self.db, fetch_id, "internal", analysis_failed_message(error))
             raise
         if follow:
             settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
