@@ -5,8 +5,8 @@ BLOCKING_THREADS Python threads of one worker process, which Granian's main proc
 starts and supervises. Why Granian and not waitress (issue 7, bench/lookups.py, 32
 keep-alive clients on a 2-core machine): waitress does its HTTP parsing and socket
 work in Python, under the same GIL as the app, and served cached lookups at about
-1,500-1,700 req/s with p99 50-100 ms; under Granian the same app serves them at
-about 3,200 req/s with p99 about 15 ms.
+1,100-1,700 req/s with p99 60-150 ms; under Granian the same app served them at
+about 2,800-3,000 req/s with p99 18-20 ms (README, "Performance").
 
 One worker process, not several: the API keeps state per process that must be one
 (the limit on progress streams and on concurrent traces, the rate limiter, the
