@@ -316,12 +316,17 @@ def test_a_quote_signed_with_a_dash_is_its_signer_s(attributor):
     assert signed["Omar Haddad"].source.mention.text == "Omar Haddad"
 
 
+def labelled_attributions(attributor, text: str):
+    """The attributions the layout makes from speaker labels ("PENCE: ..."): their cue is the colon."""
+    return [a for a in attributor.attribute(text) if a.cue.text == ":"]
+
+
 def test_a_transcript_speaker_label_names_who_speaks(attributor):
     text = ("Chris Wallace moderated the debate, and Mike Pence said he was ready for it.\n\n"
             "WALLACE: Governor, will the candidate release his tax returns?\n\n"
             "PENCE: Well, look, he will release them when the audit is over.\n\n"
             "UPDATE: This story was changed after publication.")
-    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    labelled = labelled_attributions(attributor, text)
     assert [(a.source.name, a.source.mention.text) for a in labelled] == [
         ("Chris Wallace", "WALLACE"), ("Mike Pence", "PENCE")]   # "UPDATE" names nobody in the text
     assert labelled[1].content.text == "Well, look, he will release them when the audit is over"
@@ -334,7 +339,7 @@ def test_a_transcript_s_labels_are_its_speakers_even_unnamed(attributor):
             "KELLER: But the audit has been running for two years now, sir.\n\n"
             "HADDAD: And it will end when the auditors say it does, not before.\n\n"
             "CORRECTION: An earlier version of this story misstated the date of the debate.")
-    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    labelled = labelled_attributions(attributor, text)
     assert [a.source.name for a in labelled] == ["Keller", "Haddad", "Keller", "Haddad"]
 
 
@@ -352,7 +357,7 @@ def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
             "Marta Keller, who chairs the budget committee, said the plan cost too much.\n\n"
             "Marta Keller: 1,204 votes\n\n"
             "Twitter: @martakeller posted the figures on Monday night")
-    labelled = [a for a in attributor.attribute(text) if a.cue.text == ":"]
+    labelled = labelled_attributions(attributor, text)
     assert [(a.source.name, a.content.text) for a in labelled] == [
         ("Marta Keller", "The Ferry Plan Will Sink the Harbour Budget")]
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from . import export, follow_store, store
+from . import export, follow_store, serve, store
 from .errors import Busy, HeadwaterError, NotFound
 from .settings import FollowSettings
 
@@ -26,9 +26,9 @@ bp = Blueprint("api_graph", __name__, url_prefix="/api")
 POLL_SECONDS = 0.25          # how often a running trace's events are looked for
 STREAM_LIMIT_SECONDS = 600   # an event stream ends after this long even if the trace still runs
 MAX_DEPTH, MAX_PAGES, MAX_SECONDS = 6, 200, 600
-# Each open stream holds one of the server's 8 threads running the app (serve.BLOCKING_THREADS) for up to
-# STREAM_LIMIT_SECONDS: at most half of them may stream, so the rest of the API always answers.
-EVENT_STREAM_LIMIT = 4       # app config "EVENT_STREAM_LIMIT" overrides it
+# Each open stream holds one of the server's threads running the app (serve.BLOCKING_THREADS) for
+# up to STREAM_LIMIT_SECONDS: at most half of them may stream, so the rest of the API always answers.
+EVENT_STREAM_LIMIT = serve.BLOCKING_THREADS // 2   # app config "EVENT_STREAM_LIMIT" overrides it
 STREAM_RETRY_AFTER = 2       # seconds, in the 503's Retry-After
 # A comment line this often when no event came: the server only learns that a client has
 # gone when a write fails, and the stream's slot is freed then, not at the time limit.
