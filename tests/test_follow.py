@@ -13,6 +13,7 @@ import pytest
 from followweb import Web
 from headwater import cli, store
 from headwater.fetch import Fetcher
+from headwater.limits import TraceSlots
 from headwater.politeness import HostGate, url_key
 from headwater.settings import FollowSettings
 from headwater.trace import Tracer
@@ -361,6 +362,24 @@ def test_background_trace_answers_202_and_shows_its_state(follow_app, fweb):
     done = client.get(f"/api/traces/{trace['id']}").get_json()
     assert done["follow"]["state"] == "done"
     assert chain_to(done["follow"], "Ali Khoram")[2]["url"] == fweb.asharq
+
+
+def test_a_follow_in_the_background_holds_its_trace_slot_until_it_ends(follow_app, fweb, seed_html):
+    """The cap on traces at once counts a trace still following its sources after its POST answered."""
+    follow_app.extensions["headwater_slots"] = TraceSlots(1)
+    client = follow_app.test_client()
+    fweb.main.routes[fweb.wsj.replace(fweb.main.base, "")].delay = 1.0
+    following = client.post("/api/traces", json={"url": fweb.seed, "follow": True, "background": True})
+    assert following.status_code == 202
+    one_page = {"url": "https://www.example-blog.com/x", "html": seed_html}
+    refused = client.post("/api/traces", json=one_page)
+    assert refused.status_code == 429 and refused.get_json()["error"]["code"] == "too_many_traces"
+    events = sse_events(client.get(f"/api/traces/{following.get_json()['id']}/events").get_data(as_text=True))
+    assert events[-1][0] == "done"
+    for thread in threading.enumerate():   # it frees the slot just after its last event
+        if thread.name.startswith("headwater-trace-"):
+            thread.join(5)
+    assert client.post("/api/traces", json=one_page).status_code == 201
 
 
 def test_a_one_page_trace_has_a_finished_event_stream(client, seed_html):

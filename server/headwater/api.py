@@ -119,8 +119,8 @@ def create_trace():
             raise HeadwaterError(f"The field \"{name}\" must be a string.", code="bad_request")
     url, html, claim = (_valid_text(v) for v in (url, html, claim))
     options = api_graph.follow_options(body)
-    with security.trace_slot():
-        trace = _tracer().trace(url, html=html, claim=claim, **options)
+    with security.trace_slot() as slot:   # a follow in the background keeps the slot until it ends
+        trace = _tracer().trace(url, html=html, claim=claim, **options, slot=slot)
     return jsonify(trace), api_graph.created_status(trace)
 
 

@@ -68,7 +68,8 @@ class RateLimiter:
 
 
 class TraceSlots:
-    """At most `size` traces at once (each holds fetches, a parse and the NLP pipeline).
+    """At most `size` traces at once (each holds fetches, a parse and the NLP pipeline),
+    a trace that goes on following its sources in the background included.
 
     A trace over the cap is refused at once rather than queued: a queued request
     would hold one of the server's few threads and stall quick lookups behind it.
@@ -82,15 +83,40 @@ class TraceSlots:
 
     @contextmanager
     def slot(self):
+        """The slot of one trace, freed when the `with` ends unless its `hand_over()` was called."""
         if self._slots is None:   # 0 turns the cap off
-            yield
+            yield Slot(lambda: None)
             return
         if not self._slots.acquire(blocking=False):
             raise TooManyRequests(
                 f"Headwater is already running {self.size} traces, its limit "
                 f"(HEADWATER_MAX_CONCURRENT_TRACES). Try again in a few seconds.",
                 retry_after=self.RETRY_AFTER, code="too_many_traces")
+        held = Slot(self._slots.release)
         try:
-            yield
+            yield held
         finally:
-            self._slots.release()
+            if not held.handed_over:
+                held.release()
+
+
+class Slot:
+    """One trace's place under the cap. A trace that outlives its request (a follow in the
+    background) takes it along with `hand_over()` and frees it with `release()` when done."""
+
+    def __init__(self, release):
+        self._release = release
+        self._lock = threading.Lock()
+        self.handed_over = False
+        self.released = False
+
+    def hand_over(self) -> "Slot":
+        self.handed_over = True
+        return self
+
+    def release(self) -> None:
+        with self._lock:   # once only: a BoundedSemaphore released twice raises
+            if self.released:
+                return
+            self.released = True
+        self._release()

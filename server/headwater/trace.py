@@ -136,11 +136,13 @@ class Tracer:
         return self._attributor
 
     def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None,
-              follow: FollowSettings | bool | None = None, background: bool = False) -> dict:
+              follow: FollowSettings | bool | None = None, background: bool = False, slot=None) -> dict:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input.
 
         follow: also follow its sources upstream (True: FollowSettings.from_env()); with
         background=True the following runs in a thread and the result says "running".
+        slot: the caller's place under a cap on traces at once (limits.Slot): a follow in
+        the background takes it along and releases it when it ends, however it ends.
         """
         started = time.monotonic()
         if html is None:
@@ -181,7 +183,7 @@ class Tracer:
             raise
         if follow:
             settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
-            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background)
+            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background, slot)
         return trace
 
     def _analyse(self, url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started):
@@ -211,7 +213,7 @@ class Tracer:
 
     # -- following the sources upstream ----------------------------------------------------
 
-    def _follow(self, trace: dict, page, attributions, settings: FollowSettings, claim, background) -> dict:
+    def _follow(self, trace: dict, page, attributions, settings: FollowSettings, claim, background, slot) -> dict:
         from . import reuse
         from .follow import Doc
         from .gazetteer import Gazetteer
@@ -230,22 +232,29 @@ class Tracer:
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if background and path:   # a file store: the thread gets its own connection
             thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace['id']}",
-                                      args=(path, trace["id"], root, settings, claim_span, bool(claim)), daemon=True)
+                                      args=(path, trace["id"], root, settings, claim_span, bool(claim), slot),
+                                      daemon=True)
             thread.start()
+            if slot:   # only once the thread runs (release() is idempotent, so it may already have)
+                slot.hand_over()
             return follow_store.load(self.db, trace["id"])
         return self._run_follow(self.db, trace["id"], root, settings, claim_span, bool(claim))
 
     def _document_id(self, trace_id: int) -> int:
         return self.db.execute("SELECT document_id FROM traces WHERE id = ?", [trace_id]).fetchone()[0]
 
-    def _follow_in_background(self, path, trace_id, root, settings, claim_span, claim_given):
-        db = store.open_db(path)
+    def _follow_in_background(self, path, trace_id, root, settings, claim_span, claim_given, slot):
         try:
-            self._run_follow(db, trace_id, root, settings, claim_span, claim_given)
-        except Exception:   # recorded as the follow's state; a thread has no caller to raise to
-            pass
+            db = store.open_db(path)
+            try:
+                self._run_follow(db, trace_id, root, settings, claim_span, claim_given)
+            except Exception:   # recorded as the follow's state; a thread has no caller to raise to
+                pass
+            finally:
+                db.close()
         finally:
-            db.close()
+            if slot:
+                slot.release()
 
     def _run_follow(self, db, trace_id, root, settings, claim_span, claim_given) -> dict:
         from .follow import Follower
