@@ -1,11 +1,14 @@
 """headwater.batch: many files over a pool of workers, results in input order, progress on stderr."""
 
 import io
+import threading
 import time
 
 import pytest
 
 from headwater import batch
+from headwater.politeness import SharedHostGate
+from webserver import Response
 
 TEXTS = [
     "Ali Khoram told the Arabic daily Asharq al-Awsat that the letter had arrived.",
@@ -112,7 +115,8 @@ def _stored(db_path):
     return db, traces, failed
 
 
-def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(url_list, tmp_path):
+def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(url_list, tmp_path, monkeypatch):
+    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "0")   # one host: the politeness pause would only slow this down
     two = list(batch.trace_urls(url_list, tmp_path / "two.db", workers=2))
     assert [r.url for r in two] == url_list
     assert [r.error_code for r in two] == [None, None, "invalid_url", "http_error", None, None]
@@ -130,3 +134,50 @@ def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(ur
     strip = lambda r: {**r.__dict__, "trace_id": None}  # noqa: E731  ids follow the order traces finish in
     assert [strip(r) for r in one] == [strip(r) for r in two]
     assert {u: t["attributions"] for u, t in single.items()} == {u: t["attributions"] for u, t in traces.items()}
+
+
+def test_a_batch_on_two_workers_fetches_from_one_host_one_page_at_a_time_a_pause_apart(web, allow_private, tmp_path,
+                                                                                       monkeypatch):
+    """The workers share the politeness limits: per host at most HEADWATER_FOLLOW_PER_HOST requests
+    at once, HEADWATER_FOLLOW_DELAY seconds apart, counted over the whole batch."""
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("HEADWATER_FOLLOW_PER_HOST", "1")
+    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "1.0")   # longer than one worker's fetch and analysis of a page
+    seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
+    arrivals = []
+
+    def page(handler):
+        arrivals.append(time.time())
+        return Response(seed, delay=0.2)
+
+    urls = [web.add(f"/news/{n}", page) for n in range(4)]
+    results = list(batch.trace_urls(urls, tmp_path / "polite.db", workers=2))
+    assert [r.error for r in results] == [None] * 4
+    gaps = [b - a for a, b in zip(sorted(arrivals), sorted(arrivals)[1:])]
+    assert len(arrivals) == 4 and min(gaps) >= 0.95, gaps
+
+
+def test_the_shared_gate_lets_per_host_requests_run_at_once_and_makes_the_next_wait(tmp_path):
+    gate = SharedHostGate(tmp_path, per_host=2, delay=0)
+    inside, most = [0], [0]
+    lock = threading.Lock()
+
+    def request(host):
+        with gate.slot(host):
+            with lock:
+                inside[0] += 1
+                most[0] = max(most[0], inside[0])
+            time.sleep(0.2)
+            with lock:
+                inside[0] -= 1
+
+    started = time.monotonic()
+    workers = [threading.Thread(target=request, args=("news.example:443",)) for _ in range(4)]
+    workers.append(threading.Thread(target=request, args=("other.example",)))   # another host does not wait
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(5)
+    assert most[0] == 3   # two at the first host, one at the other
+    assert 0.35 < time.monotonic() - started < 1.0   # the first host's four ran two by two

@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -200,13 +201,17 @@ _tracer = None
 _follow = None
 
 
-def _open_tracer(db_path: str, follow=None):
+def _open_tracer(db_path: str, follow=None, hosts_folder: str | None = None):
     global _tracer, _follow
     from .attribute import Attributor
+    from .politeness import SharedHostGate
+    from .settings import FollowSettings
     from .store import open_db
     from .trace import Tracer
 
-    _tracer, _follow = Tracer(open_db(db_path), attributor=Attributor()), follow
+    manners = follow or FollowSettings.from_env()
+    gate = SharedHostGate(hosts_folder, manners.per_host, manners.politeness_delay) if hosts_folder else None
+    _tracer, _follow = Tracer(open_db(db_path), attributor=Attributor(), gate=gate), follow
 
 
 def trace_url(url: str) -> TraceResult:
@@ -228,12 +233,17 @@ def trace_url(url: str) -> TraceResult:
 
 def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers: int | None = None,
                progress: bool | Progress = False) -> Iterator[TraceResult]:
-    """Trace many URLs into one store on every core (`follow`: FollowSettings); results in input order."""
+    """Trace many URLs into one store on every core (`follow`: FollowSettings); results in input order.
+
+    A batch is a crawl: the workers fetch through one SharedHostGate, at most `per_host`
+    requests to a host at a time, `politeness_delay` seconds apart (`follow`'s settings,
+    else FollowSettings.from_env(): HEADWATER_FOLLOW_PER_HOST, HEADWATER_FOLLOW_DELAY)."""
     from .store import open_db
 
     urls = list(urls)
     open_db(db_path).close()   # schema, migrations and WAL here, once, before the workers open the store
     if progress is True:
         progress = Progress(len(urls), "trace", "URLs")
-    yield from parallel_map(trace_url, urls, init=partial(_open_tracer, str(db_path), follow), workers=workers,
-                            progress=progress or None)
+    with tempfile.TemporaryDirectory(prefix="headwater-hosts-") as hosts_folder:
+        yield from parallel_map(trace_url, urls, init=partial(_open_tracer, str(db_path), follow, hosts_folder),
+                                workers=workers, progress=progress or None)

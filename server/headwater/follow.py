@@ -164,7 +164,8 @@ class _Recorder:
 
 class Follower:
     def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, attributor, settings: FollowSettings,
-                 *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None):
+                 *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None, gate=None):
+        """gate: the per-host limits to use (a batch's SharedHostGate); by default this follow's own."""
         self.db, self.attributor, self.settings, self.trace_id = db, attributor, settings, trace_id
         self.emit = emit or (lambda kind, data: None)
         self.gazetteer = gazetteer or Gazetteer.default()
@@ -174,7 +175,7 @@ class Follower:
         data = Fetcher(replace(fetcher.settings, accepted_types=DATA_TYPES),
                        allow_private=fetcher.allow_private, resolver=fetcher.resolver)
         self.data = _Recorder(data, self.log, "data")
-        self.gate = HostGate(settings.per_host, settings.politeness_delay)
+        self.gate = gate or HostGate(settings.per_host, settings.politeness_delay)
         self.robots = Robots(self.data, self.gate, "Headwater")
         self.wayback = Wayback(self.data, settings.wayback_api)
         self.index = NewsIndex(self.data, settings.news_index_api, settings.news_index_days)

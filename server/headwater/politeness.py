@@ -4,16 +4,21 @@ A reader's own page is fetched like a browser would (see trace.py); the pages
 Headwater then follows on its own are a crawl, so they obey the site's
 robots.txt (parsed by protego), at most `per_host` requests to one host at a
 time, and a pause of `delay` seconds between two requests to the same host.
+A batch (`headwater trace --from`) is a crawl from its first page: its worker
+processes share one `SharedHostGate`, so the limits hold for the batch as a whole.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import courlan
+from filelock import FileLock, Timeout
 from protego import Protego
 
 from .fetch import Fetcher
@@ -63,6 +68,57 @@ class HostGate:
             yield
         finally:
             semaphore.release()
+
+
+class SharedHostGate:
+    """HostGate's rules for several processes at once (the workers of one batch), kept in
+    lock files in `folder`, which they share.
+
+    A request to a host holds one of `per_host` lock files of that host while it runs;
+    the next start time of the host is booked in a small file under a lock of its own.
+    Lock files (filelock: flock on Unix) are let go by the system when a process dies,
+    so a worker killed mid-fetch cannot block a host for the others.
+    """
+
+    POLL = 0.02   # seconds between two tries when every place at a host is taken
+
+    def __init__(self, folder: str | Path, per_host: int, delay: float):
+        self.folder = Path(folder)
+        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
+
+    @contextmanager
+    def slot(self, host: str):
+        key = hashlib.sha256(host.encode()).hexdigest()[:24]   # a file name whatever the host's characters
+        with self._place(key):
+            with FileLock(self.folder / f"{key}.clock.lock"):   # wall-clock time: the same in every process
+                booked = self.folder / f"{key}.next"
+                try:
+                    next_start = float(booked.read_text() or 0)
+                except (OSError, ValueError):
+                    next_start = 0.0
+                start = max(time.time(), next_start)
+                booked.write_text(repr(start + self.delay))
+            pause = start - time.time()
+            if pause > 0:
+                time.sleep(pause)
+            yield
+
+    @contextmanager
+    def _place(self, key: str):
+        """Hold one of the host's `per_host` lock files, waiting for one to be free."""
+        places = [FileLock(self.folder / f"{key}.{i}.lock") for i in range(self.per_host)]
+        while True:
+            for place in places:
+                try:
+                    place.acquire(timeout=0)
+                except Timeout:
+                    continue
+                try:
+                    yield
+                finally:
+                    place.release()
+                return
+            time.sleep(self.POLL)
 
 
 class Robots:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -26,6 +27,7 @@ from .errors import HeadwaterError, NoText, analysis_failed_message
 from .extract import extract
 from .fetch import Fetcher, validate_url
 from .model import Attribution
+from .politeness import host_of
 from .settings import FollowSettings
 
 NLP_LOCK = threading.Lock()   # one spaCy pipeline is shared by traces running in several threads
@@ -122,8 +124,12 @@ class Tracer:
     """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
 
     def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
-                 attributor: Attributor | None = None, progress=None, events=None):
+                 attributor: Attributor | None = None, progress=None, events=None, gate=None):
+        """gate: a politeness.HostGate (or SharedHostGate) the page's own fetch waits on and
+        its follow uses; None: the page is fetched at once, as a browser would (one reader's
+        click), and each follow keeps its own gate."""
         self.db = db
+        self.gate = gate
         self.progress = progress or (lambda message: None)  # told each stage as it starts
         self.events = events or (lambda event: None)        # told each progress event of a follow, as a dict
         self.fetcher = fetcher or Fetcher()
@@ -147,7 +153,8 @@ class Tracer:
         started = time.monotonic()
         if html is None:
             self.progress(f"Fetching {url}")
-            result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
+            with self.gate.slot(host_of(url)) if self.gate else nullcontext():
+                result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
             fetch_id = store.log_fetch(self.db, result.to_log() | {"etag": result.etag,
                                                                    "last_modified": result.last_modified})
             result.raise_for_error()
@@ -266,7 +273,7 @@ class Tracer:
             if message:
                 self.progress(message)
 
-        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit)
+        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit, gate=self.gate)
         try:
             result = follower.run(root, claim_span, claim_given=claim_given)
             follow_store.save(db, trace_id, result, follower.new_documents())
