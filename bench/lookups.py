@@ -22,7 +22,9 @@ Rounds alternate between the baseline, `GET /api/health` on the same server,
 and `GET /api/provenance?url=U`, U being the asked, final or canonical URL of a
 random stored trace (every answer must be a 200; the first is checked to be
 that trace). Per round: requests/s, p50 and p99 latency (send to last byte);
-reported: the median over the rounds.
+reported: the median over the rounds. A round in which the server kept some
+clients waiting unanswered (requests/s x mean latency well under the number of
+clients: Little's law) is an error, since wrk times only the answers it got.
 
 Targets (issue 7): provenance p99 <= 20 ms, and its requests/s >= 50% of health's.
 """
@@ -165,7 +167,7 @@ async def _load(port: int, paths: list[str], headers: str, clients: int, seconds
     await asyncio.gather(*jobs)
     elapsed = time.perf_counter() - started
     return {"rps": len(latencies) / elapsed, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
-            "n": len(latencies), "statuses": statuses}
+            "n": len(latencies), "statuses": statuses, "in_flight": sum(latencies) / elapsed}
 
 
 def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict:
@@ -195,9 +197,9 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "WRK_RESULT {\\"n\\": %%d, \\"us\\": %%d, \\"p50\\": %%d, \\"p99\\": %%d, \\"status\\": %%d, " ..
+    "WRK_RESULT {\\"n\\": %%d, \\"us\\": %%d, \\"p50\\": %%d, \\"p99\\": %%d, \\"mean\\": %%d, \\"status\\": %%d, " ..
     "\\"connect\\": %%d, \\"read\\": %%d, \\"write\\": %%d, \\"timeout\\": %%d}\\n",
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.mean,
     e.status, e.connect, e.read, e.write, e.timeout))
 end
 """
@@ -239,8 +241,9 @@ def load_wrk(server: Server, paths: list[str], clients: int, seconds: float, thr
     for kind in ("connect", "read", "write", "timeout"):
         if r[kind]:
             statuses[f"socket {kind} errors"] = r[kind]
-    return {"rps": r["n"] / (r["us"] / 1e6), "p50": r["p50"] / 1e6, "p99": r["p99"] / 1e6, "n": r["n"],
-            "statuses": statuses}
+    rps = r["n"] / (r["us"] / 1e6)
+    return {"rps": rps, "p50": r["p50"] / 1e6, "p99": r["p99"] / 1e6, "n": r["n"], "statuses": statuses,
+            "in_flight": rps * r["mean"] / 1e6}
 
 
 async def _once(port: int, paths: list[str], headers: str, clients: int) -> dict:
@@ -320,6 +323,7 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
     bad = {name: {s: c for res in rs for s, c in res["statuses"].items() if s != 200} for name, rs in results.items()}
     if any(bad.values()):  # counts per status, and the body of one such answer
         raise RuntimeError(f"non-200 answers under load: {bad}")
+    check_all_clients_served(results, clients)
     m = {name: {k: median(res[k] for res in rs) for k in ("rps", "p50", "p99")} for name, rs in results.items()}
     h, p = m["health"], m["provenance"]
     share = ratio(p["rps"], h["rps"])
@@ -339,6 +343,19 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
     if warnings:
         notes.append(f"lookups: the server logged {len(warnings)} warnings, e.g. {warnings[-1].strip()[:160]}")
     return rows, notes
+
+
+def check_all_clients_served(results: dict, clients: int, share: float = 0.75) -> None:
+    """wrk times only the requests answered within the round: a server that served a few
+    connections and left the others waiting would show the latencies of the few. Little's
+    law tells: requests/s x mean latency is the number of clients served at a time, which
+    must be about all of them (less the clients' own time between two requests)."""
+    for name, rounds in results.items():
+        served = min(res["in_flight"] for res in rounds)
+        if served < share * clients:
+            raise RuntimeError(f"{name}: only {served:.1f} of {clients} clients were being served at a time "
+                               "(requests/s x mean latency); the others waited unmeasured, so the latencies "
+                               "would flatter the server")
 
 
 def main(argv=None):

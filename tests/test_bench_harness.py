@@ -64,3 +64,13 @@ def test_synthetic_store_answers_provenance_lookups_for_every_url_form(tmp_path)
     trace = store.load_trace(db, 18)
     assert trace["attributions"] and trace["chains"]
     assert built["bytes"] > 30 * len(trace["text"])
+
+
+def test_lookups_refuses_figures_from_a_server_that_left_clients_waiting():
+    import lookups
+
+    fair = {"health": [{"in_flight": 31.2}], "provenance": [{"in_flight": 29.0}, {"in_flight": 30.5}]}
+    lookups.check_all_clients_served(fair, 32)
+    starved = {"health": [{"in_flight": 31.2}], "provenance": [{"in_flight": 30.0}, {"in_flight": 3.6}]}
+    with pytest.raises(RuntimeError, match="only 3.6 of 32 clients"):
+        lookups.check_all_clients_served(starved, 32)
