@@ -273,6 +273,8 @@ def test_swapped_letters_in_an_outlet_name(attributor):
     ("Chief negotiator Lars Holm said in an interview published by Der Spiegel that a deal was near.", "Der Spiegel"),
     ("Appearing on MSNBC, Senator Joan Pike said the vote would be close.", "MSNBC"),
     ("The defence minister said the drills would go ahead, the state news agency IRNA reported.", "Islamic Republic News Agency"),
+    ("The talks were extended by a week, according to two officials quoted by The New York Times.", "The New York Times"),
+    ("Apple will ship the laptop in spring, according to industry sources cited by Reuters.", "Reuters"),
 ])
 def test_medium_in_varied_wording(attributor, text, via):
     attributions = attributor.attribute(text)

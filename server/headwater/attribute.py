@@ -929,13 +929,16 @@ class _Reading:
     def _medium(self, sentence: _Sentence, verb, depth: int = 0) -> tuple[_Entity | None, tuple[int, int] | None]:
         """The outlet someone spoke through: "told the Arabic daily, Asharq al-Aswat", "in an
         interview with CNN", "in comments to the FT", "wrote in The Atlantic", "said on Fox News
-        Sunday", "in an interview published by Der Spiegel", "Appearing on MSNBC's Morning Joe"."""
+        Sunday", "in an interview published by Der Spiegel", "Appearing on MSNBC's Morning Joe";
+        for a source noun, the outlet that cited it: "(according to) sources quoted by Reuters"."""
         candidates = []
 
         def objects_of(prep):
             return [o for o in prep.children if o.dep_ == "pobj"]
 
         for child in verb.children:
+            if child.dep_ == "acl" and child.lemma_ in ("cite", "quote"):
+                candidates.extend(o for agent in child.children if agent.dep_ == "agent" for o in objects_of(agent))
             if child.dep_ in ("dobj", "dative") and verb.lemma_ == "tell":
                 candidates.append(child)
                 candidates.extend(c for c in child.children if c.dep_ in ("appos", "poss"))
