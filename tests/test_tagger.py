@@ -156,6 +156,26 @@ def test_merge_by_hand():
     assert added[0].to_dict()["source"]["mention"]["text"] == "Critics"
 
 
+@pytest.mark.parametrize("source, kind", [
+    ("responses from Tehran", "anonymous"),   # a common noun speaking is nobody named, not a person
+    ("both", "anonymous"),
+    ("Mitt Romney", "person"),
+    ("the former president", "person"),
+    ("residents of the town", "anonymous"),
+    ("the audit by the city", "document"),
+    ("the committee", "organization"),
+])
+def test_a_source_the_rules_cannot_resolve_gets_its_kind_from_its_head_word(source, kind):
+    text = f"But {source} suggested continued divisions."
+    start, cue = text.index(source), text.index("suggested")
+    sentence = (0, len(text))
+    spans = [tg.RoleSpan("source", start, start + len(source), 0.8, sentence, sentence),
+             tg.RoleSpan("cue", cue, cue + len("suggested"), 0.8, sentence, sentence),
+             tg.RoleSpan("content", cue + 10, len(text) - 1, 0.8, sentence, sentence)]
+    [added] = tg.merge(text, [], spans)
+    assert (added.source.mention.text, added.source.kind) == (source, kind)
+
+
 def test_merge_widens_a_rule_cue_fills_content_and_claims_a_running_quote():
     text = 'Ana Souza has also said it. "The deal is done.\n"We signed it on Monday."'
     said = text.index("said")

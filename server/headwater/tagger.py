@@ -35,6 +35,7 @@ keeps every rule attribution and `merge` returns them unchanged.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import threading
 from dataclasses import dataclass, replace
@@ -436,15 +437,25 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
+# Words after a noun phrase's head: "responses from Tehran", "officials who asked".
+_AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".split())
+
+
 def _source_kind(mention: str) -> str:
-    """A guess from the mention's head (last word), for a source the rules cannot resolve."""
-    words = mention.lower().split()
-    head = words[-1] if words else ""
+    """A guess from the mention's head, for a source the rules cannot resolve. The head is
+    the last word before a preposition or a relative pronoun ("responses from Tehran"). A
+    capitalised head or a pronoun is someone; a common noun the lists do not know
+    ("responses", "delegations", "both") is an unnamed source, not a person."""
+    words = [w.strip(",.;:'\"()") for w in mention.split()]
+    head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
+    word = head_words[-1] if head_words else ""
+    head = word.lower()
     for kind, heads in (("person", _PRONOUNS), ("anonymous", _rules.ANONYMOUS_HEADS),
-                        ("document", _rules.DOCUMENT_HEADS), ("organization", _rules.ORGANIZATION_HEADS)):
+                        ("document", _rules.DOCUMENT_HEADS), ("organization", _rules.ORGANIZATION_HEADS),
+                        ("person", _rules.ROLE_HEADS)):
         if head in heads:
             return kind
-    return "person"
+    return "person" if word[:1].isupper() else "anonymous"
 
 
 def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
