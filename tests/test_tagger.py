@@ -159,6 +159,7 @@ def test_merge_by_hand():
 @pytest.mark.parametrize("source, kind", [
     ("responses from Tehran", "anonymous"),   # a common noun speaking is nobody named, not a person
     ("both", "anonymous"),
+    ("So", "anonymous"),                      # a sentence's first word, capitalised, is not a name
     ("Mitt Romney", "person"),
     ("the former president", "person"),
     ("residents of the town", "anonymous"),

@@ -42,6 +42,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from . import attribute as _rules
 from .model import Attribution, Source, Span
 
@@ -445,7 +447,7 @@ def _source_kind(mention: str) -> str:
     """A guess from the mention's head, for a source the rules cannot resolve. The head is
     the last word before a preposition or a relative pronoun ("responses from Tehran"). A
     capitalised head or a pronoun is someone; a common noun the lists do not know
-    ("responses", "delegations", "both") is an unnamed source, not a person."""
+    ("responses", "delegations", "both") or a function word is an unnamed source, not a person."""
     words = [w.strip(",.;:'\"()") for w in mention.split()]
     head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
     word = head_words[-1] if head_words else ""
@@ -455,7 +457,8 @@ def _source_kind(mention: str) -> str:
                         ("person", _rules.ROLE_HEADS)):
         if head in heads:
             return kind
-    return "person" if word[:1].isupper() else "anonymous"
+    # Capitalised: a name, unless a function word opening the sentence ("So", "A").
+    return "person" if word[:1].isupper() and head not in STOP_WORDS else "anonymous"
 
 
 def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
