@@ -455,3 +455,20 @@ def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
     assert (a.source.name, a.source.kind) == ("White House", "organization")
     graph = provenance({"name": "page", "kind": "page", "role": None, "url": None}, [a])
     assert graph.primary_sources[0]["reason"] == "an organization speaking for itself"
+
+
+@pytest.mark.parametrize("text, anchor, mention, name, kind", [
+    ("After the vote, the Senate said it would observe a minute of silence.", "the Senate", "the", "Senate",
+     "organization"),
+    ("But the songwriters said they also reckoned with the city.", "the songwriters", "the", "songwriters",
+     "anonymous"),
+    ("Wild defenseman Ryan Suter, who said he liked the sticks, could see the humor.", "who", "who", "Ryan Suter",
+     "person"),
+])
+def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(attributor, text, anchor, mention,
+                                                                             name, kind):
+    """The tagger's source span may hold only a determiner or a relative pronoun; its source is
+    named by the noun it belongs to, not "the" or "who"."""
+    start = text.index(anchor)
+    source = attributor.read(text).source_at(start, start + len(mention))
+    assert (source.name, source.kind, source.mention.text) == (name, kind, mention)

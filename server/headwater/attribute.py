@@ -37,10 +37,13 @@ How it reads a text, in order:
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from .gazetteer import Gazetteer
 from .model import Attribution, Link, Source, Span, Via
@@ -654,11 +657,20 @@ class _Reading:
         if sentence is None:
             return None
         span = sentence.span.doc.char_span(start - sentence.offset, end - sentence.offset, alignment_mode="expand")
-        found = self._entity_for(sentence, span.root) if span is not None and len(span) else None
-        if found is None:
+        if span is None or not len(span):
             return None
+        head = _mention_head(span)
+        found = self._entity_for(sentence, head)
+        mention = Span.of(self.text, start, end)
+        if found is None:
+            if head is span.root:
+                return None
+            # The mention stopped short of its noun ("the" of "the songwriters"): name it by the noun phrase.
+            s, e = self._mention_span(sentence, head)
+            name = without_determiner(self.text[s:e])
+            return Source(name, guess_kind(name), None, mention)
         entity = found[0]
-        return Source(entity.name, entity.kind, entity.role, Span.of(self.text, start, end), entity.reporter)
+        return Source(entity.name, entity.kind, entity.role, mention, entity.reporter)
 
     def attributions(self) -> list[Attribution]:
         found: list[_Found] = []
@@ -1276,6 +1288,19 @@ _FOCUS_WORDS = frozenset({"even", "both", "only", "also", "just"})
 _SEPARATORS = frozenset({",", ";", ":", "-", "--", "\u2013", "\u2014", "\u2015"})
 
 
+def _mention_head(span):
+    """The word a source mention is about, when the span stops short of it: the noun of a
+    determiner or modifier ("the" of "the Senate resolved"), the antecedent of a relative
+    pronoun ("who" of "Ryan Suter, who joked")."""
+    root = span.root
+    if root.dep_ in ("det", "predet", "poss", "amod", "nummod", "compound") and root.head.i >= span.end \
+            and root.head.pos_ in ("NOUN", "PROPN"):
+        return root.head
+    if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ == "relcl" and root.head.head.pos_ in ("NOUN", "PROPN"):
+        return root.head.head
+    return root
+
+
 def _mention_start(doc, left: int, head: int) -> int:
     """The first token of a mention whose parse reaches too far left: past a quotation mark
     or separator the parser hung on the name ('military," Flynn'; "predictable - Donald J.
@@ -1290,6 +1315,28 @@ def _mention_start(doc, left: int, head: int) -> int:
     while left < head and (doc[left].lower_ in _FOCUS_WORDS or doc[left].is_punct):
         left += 1
     return left
+
+
+# Words after a noun phrase's head: "responses from Tehran", "officials who asked".
+_AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".split())
+_PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
+
+
+def guess_kind(mention: str) -> str:
+    """A source's kind from its words alone, for a mention the rules cannot resolve. The
+    head is the last word before a preposition or a relative pronoun ("responses from
+    Tehran"). A pronoun or a capitalised head is someone; a common noun the lists do not
+    know ("responses", "delegations", "both") or a function word is an unnamed source."""
+    words = [w.strip(",.;:'\"()") for w in mention.split()]
+    head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
+    word = head_words[-1] if head_words else ""
+    head = word.lower()
+    for kind, heads in (("person", _PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
+                        ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
+        if head in heads:
+            return kind
+    # Capitalised: a name, unless a function word opening the sentence ("So", "A").
+    return "person" if word[:1].isupper() and head not in STOP_WORDS else "anonymous"
 
 
 def without_determiner(mention: str) -> str:

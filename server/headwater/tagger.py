@@ -35,14 +35,11 @@ keeps every rule attribution and `merge` returns them unchanged.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from . import attribute as _rules
 from .model import Attribution, Source, Span
@@ -439,28 +436,6 @@ def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, b[0] - a[1], a[0] - b[1])
 
 
-# Words after a noun phrase's head: "responses from Tehran", "officials who asked".
-_AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".split())
-
-
-def _source_kind(mention: str) -> str:
-    """A guess from the mention's head, for a source the rules cannot resolve. The head is
-    the last word before a preposition or a relative pronoun ("responses from Tehran"). A
-    capitalised head or a pronoun is someone; a common noun the lists do not know
-    ("responses", "delegations", "both") or a function word is an unnamed source, not a person."""
-    words = [w.strip(",.;:'\"()") for w in mention.split()]
-    head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
-    word = head_words[-1] if head_words else ""
-    head = word.lower()
-    for kind, heads in (("person", _PRONOUNS), ("anonymous", _rules.ANONYMOUS_HEADS),
-                        ("document", _rules.DOCUMENT_HEADS), ("organization", _rules.ORGANIZATION_HEADS),
-                        ("person", _rules.ROLE_HEADS)):
-        if head in heads:
-            return kind
-    # Capitalised: a name, unless a function word opening the sentence ("So", "A").
-    return "person" if word[:1].isupper() and head not in STOP_WORDS else "anonymous"
-
-
 def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
     """The rule attributions, less those whose cue the tagger leaves out (none of its cue
     spans overlaps it) and that no chain depends on.
@@ -571,7 +546,7 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         if source is not None:
             mention = Span.of(text, source[0], source[1])
             src = (resolve(source[0], source[1]) if resolve else None) or \
-                Source(_rules.without_determiner(mention.text), _source_kind(mention.text), mention=mention)
+                Source(_rules.without_determiner(mention.text), _rules.guess_kind(mention.text), mention=mention)
         else:
             src = Source("", "anonymous")
         probs = [cue.probability] + ([source[2]] if source else []) + ([content.probability] if content else [])
