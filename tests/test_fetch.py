@@ -15,7 +15,8 @@ from datetime import datetime
 import pytest
 
 from headwater.errors import FetchError, InvalidURL, NotHTML, PageTooLarge
-from headwater.fetch import READ_CHUNK, FetchResult, Fetcher, decode_html, validate_url
+from headwater.extract import decode_html
+from headwater.fetch import READ_CHUNK, FetchResult, Fetcher, validate_url
 from headwater.settings import FetchSettings
 from webserver import Response
 
@@ -382,6 +383,27 @@ def test_no_charset_means_utf8_with_bad_bytes_replaced():
 
 def test_an_unknown_charset_falls_back_to_utf8():
     assert decode_html("café".encode(), "text/html; charset=klingon") == "café"
+
+
+LEGACY_PAGE = "<html><body><p>Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre \u201cau journal\u201d.</p></body></html>"
+
+
+def test_an_undeclared_legacy_page_is_read_in_its_charset_not_as_replacement_characters():
+    assert decode_html(LEGACY_PAGE.encode("cp1252"), "text/html") == LEGACY_PAGE
+
+
+def test_a_page_whose_label_is_wrong_is_read_for_what_its_bytes_are():
+    assert decode_html(LEGACY_PAGE.encode("cp1252"), "text/html; charset=utf-8") == LEGACY_PAGE
+
+
+def test_a_saved_page_gets_the_same_reading_as_a_fetched_one():
+    """extract() on bytes decodes as a fetched page is decoded: a latin-1 label means windows-1252."""
+    from headwater.extract import extract
+
+    page = ('<html><head><meta charset="iso-8859-1"></head><body><article><p>\x93We will not give up,\x94 '
+            'the minister said on Monday, after a week of talks in Geneva with the other delegations.</p>'
+            '</article></body></html>').encode("latin-1")
+    assert "\u201cWe will not give up,\u201d the minister said" in extract(page).text
 
 
 def test_a_result_decodes_itself():

@@ -44,6 +44,7 @@ import urllib3
 from requests.adapters import HTTPAdapter
 
 from .errors import FetchError, ForbiddenAddress, InvalidURL, NotHTML, PageTooLarge
+from .extract import decode_html
 from .settings import FetchSettings
 
 ERROR_CODES = (
@@ -120,7 +121,7 @@ class FetchResult:
         return self.error_code is None
 
     def html(self) -> str:
-        """The body as text: charset from the header, then <meta charset>, then UTF-8."""
+        """The body as text: charset from the header, then <meta charset>, then UTF-8 (extract.decode_html)."""
         return decode_html(self.body, self.content_type)
 
     def raise_for_error(self) -> None:
@@ -338,42 +339,7 @@ def forbidden_reason(address: str | ipaddress.IPv4Address | ipaddress.IPv6Addres
     return None
 
 
-# -- decoding -------------------------------------------------------------------
-
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE)
-# Browsers read these labels as windows-1252 (the WHATWG Encoding standard);
-# pages labelled latin-1 routinely use its curly quotes and dashes.
-_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"}
-
-
-def _codec(label: str | None) -> str | None:
-    if not label:
-        return None
-    label = label.strip().lower()
-    if label in _WINDOWS_1252_LABELS:
-        return "cp1252"
-    try:
-        return codecs.lookup(label).name
-    except LookupError:
-        return None
-
-
-def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode a page: byte-order mark, then charset in the header, then <meta charset>, then UTF-8."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace")
-    header = _HEADER_CHARSET.search(content_type or "")
-    encoding = _codec(header.group(1)) if header else None
-    if encoding is None:
-        meta = _META_CHARSET.search(body[:4096])
-        encoding = _codec(meta.group(1).decode("ascii", "replace")) if meta else None
-        if encoding and encoding.startswith("utf-16"):
-            encoding = "utf-8"  # a meta tag we could read as ASCII cannot be UTF-16 (HTML spec)
-    return body.decode(encoding or "utf-8", errors="replace")
-
+# -- sniffing --------------------------------------------------------------------
 
 # The HTML signatures of the WHATWG MIME sniffing standard, for pages sent without a type.
 _HTML_SIGNATURES = (
