@@ -127,7 +127,8 @@ def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(ur
     assert sorted(traces) == sorted(r.url for r in good)
     assert {traces[r.url]["id"] for r in good} == {r.trace_id for r in good}
     assert db["documents"].count == 4   # nothing written for the failures but their failed fetches
-    assert sorted(failed) == sorted(["not a url", url_list[3]])
+    pages_failed = [url for url in failed if not url.endswith("/robots.txt")]   # the fixture site has none: a 404
+    assert sorted(pages_failed) == sorted(["not a url", url_list[3]])
 
     one = list(batch.trace_urls(url_list, tmp_path / "one.db", workers=1))
     _, single, _ = _stored(tmp_path / "one.db")
@@ -181,3 +182,19 @@ def test_the_shared_gate_lets_per_host_requests_run_at_once_and_makes_the_next_w
         worker.join(5)
     assert most[0] == 3   # two at the first host, one at the other
     assert 0.35 < time.monotonic() - started < 1.0   # the first host's four ran two by two
+
+
+def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_private, tmp_path, monkeypatch):
+    from conftest import FIXTURES
+
+    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "0")
+    seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
+    web.add("/robots.txt", Response("User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"}))
+    urls = [web.add("/news/open", seed), web.add("/private/closed", seed)]
+    results = list(batch.trace_urls(urls, tmp_path / "robots.db", workers=1))
+    assert results[0].error is None and results[0].trace_id
+    assert results[1].error_code == "blocked" and "robots.txt" in results[1].error
+    assert not [r for r in web.requests if r[1] == "/private/closed"]   # never fetched
+    db, traces, failed = _stored(tmp_path / "robots.db")
+    assert list(traces) == [urls[0]] and failed == [urls[1]]
+    assert db.execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'").fetchone()[0] == 1   # once a site

@@ -204,14 +204,19 @@ _follow = None
 def _open_tracer(db_path: str, follow=None, hosts_folder: str | None = None):
     global _tracer, _follow
     from .attribute import Attributor
-    from .politeness import SharedHostGate
+    from .fetch import Fetcher
+    from .follow import data_fetcher
+    from .politeness import Robots, SharedHostGate
     from .settings import FollowSettings
     from .store import open_db
     from .trace import Tracer
 
     manners = follow or FollowSettings.from_env()
     gate = SharedHostGate(hosts_folder, manners.per_host, manners.politeness_delay) if hosts_folder else None
-    _tracer, _follow = Tracer(open_db(db_path), attributor=Attributor(), gate=gate), follow
+    fetcher = Fetcher()
+    robots = Robots(data_fetcher(fetcher), gate, "Headwater") if gate and manners.respect_robots else None
+    _tracer = Tracer(open_db(db_path), fetcher=fetcher, attributor=Attributor(), gate=gate, robots=robots)
+    _follow = follow
 
 
 def trace_url(url: str) -> TraceResult:
@@ -237,7 +242,8 @@ def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers
 
     A batch is a crawl: the workers fetch through one SharedHostGate, at most `per_host`
     requests to a host at a time, `politeness_delay` seconds apart (`follow`'s settings,
-    else FollowSettings.from_env(): HEADWATER_FOLLOW_PER_HOST, HEADWATER_FOLLOW_DELAY)."""
+    else FollowSettings.from_env(): HEADWATER_FOLLOW_PER_HOST, HEADWATER_FOLLOW_DELAY),
+    and a listed page its site's robots.txt disallows is an error ("blocked"), not fetched."""
     from .store import open_db
 
     urls = list(urls)

@@ -162,6 +162,12 @@ class _Recorder:
         return result
 
 
+def data_fetcher(fetcher: Fetcher) -> Fetcher:
+    """`fetcher`'s rules for robots.txt, the archive and the news index: text or JSON, not HTML."""
+    return Fetcher(replace(fetcher.settings, accepted_types=DATA_TYPES),
+                   allow_private=fetcher.allow_private, resolver=fetcher.resolver)
+
+
 class Follower:
     def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, attributor, settings: FollowSettings,
                  *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None, gate=None):
@@ -171,10 +177,7 @@ class Follower:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.log: queue.SimpleQueue = queue.SimpleQueue()
         self.pages = _Recorder(fetcher, self.log, "page")
-        # robots.txt, the archive and the news index answer in text or JSON: same rules, other types
-        data = Fetcher(replace(fetcher.settings, accepted_types=DATA_TYPES),
-                       allow_private=fetcher.allow_private, resolver=fetcher.resolver)
-        self.data = _Recorder(data, self.log, "data")
+        self.data = _Recorder(data_fetcher(fetcher), self.log, "data")
         self.gate = gate or HostGate(settings.per_host, settings.politeness_delay)
         self.robots = Robots(self.data, self.gate, "Headwater")
         self.wayback = Wayback(self.data, settings.wayback_api)

@@ -5,7 +5,8 @@ Headwater then follows on its own are a crawl, so they obey the site's
 robots.txt (parsed by protego), at most `per_host` requests to one host at a
 time, and a pause of `delay` seconds between two requests to the same host.
 A batch (`headwater trace --from`) is a crawl from its first page: its worker
-processes share one `SharedHostGate`, so the limits hold for the batch as a whole.
+processes share one `SharedHostGate`, so the limits hold for the batch as a whole,
+and the listed pages obey robots.txt too.
 """
 
 from __future__ import annotations
@@ -122,7 +123,8 @@ class SharedHostGate:
 
 
 class Robots:
-    """robots.txt of each site, fetched once per trace (the first request to a site waits for it)."""
+    """robots.txt of each site, fetched once per trace, or once per worker of a batch (the first
+    request to a site waits for it)."""
 
     def __init__(self, fetcher: Fetcher, gate: HostGate, user_agent: str):
         self.fetcher, self.gate, self.user_agent = fetcher, gate, user_agent

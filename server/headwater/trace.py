@@ -23,7 +23,7 @@ import sqlite_utils
 
 from . import follow_store, store
 from .attribute import Attributor
-from .errors import HeadwaterError, NoText, analysis_failed_message
+from .errors import FetchError, HeadwaterError, NoText, analysis_failed_message
 from .extract import extract
 from .fetch import Fetcher, validate_url
 from .model import Attribution
@@ -124,12 +124,14 @@ class Tracer:
     """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
 
     def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
-                 attributor: Attributor | None = None, progress=None, events=None, gate=None):
+                 attributor: Attributor | None = None, progress=None, events=None, gate=None, robots=None):
         """gate: a politeness.HostGate (or SharedHostGate) the page's own fetch waits on and
-        its follow uses; None: the page is fetched at once, as a browser would (one reader's
-        click), and each follow keeps its own gate."""
+        its follow uses; robots: a politeness.Robots whose robots.txt rules the page's own
+        fetch obeys (a batch is a crawl). None for both: the page is fetched at once, as a
+        browser would (one reader's click), and each follow keeps its own manners."""
         self.db = db
         self.gate = gate
+        self.robots = robots
         self.progress = progress or (lambda message: None)  # told each stage as it starts
         self.events = events or (lambda event: None)        # told each progress event of a follow, as a dict
         self.fetcher = fetcher or Fetcher()
@@ -153,6 +155,7 @@ class Tracer:
         started = time.monotonic()
         if html is None:
             self.progress(f"Fetching {url}")
+            self._obey_robots(url)
             with self.gate.slot(host_of(url)) if self.gate else nullcontext():
                 result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
             fetch_id = store.log_fetch(self.db, result.to_log() | {"etag": result.etag,
@@ -192,6 +195,23 @@ class Tracer:
             settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
             trace["follow"] = self._follow(trace, page, attributions, settings, claim, background, slot)
         return trace
+
+    def _obey_robots(self, url: str) -> None:
+        """With `robots`: refuse (FetchError "blocked", logged) a page its site's robots.txt disallows."""
+        if self.robots is None:
+            return
+        try:
+            self.fetcher.validate_url(url)
+        except HeadwaterError:
+            return   # the fetch reports a bad URL, as without robots
+        allowed = self.robots.allowed(url)
+        while self.robots.fetches:   # the robots.txt fetches belong in the log too
+            follow_store.log_fetch(self.db, self.robots.fetches.pop(0), body_kept=False)
+        if not allowed:
+            error = FetchError(f"robots.txt of {host_of(url)} does not allow fetching {url}", code="blocked")
+            store.log_fetch(self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code,
+                                      "error": error.message})
+            raise error
 
     def _analyse(self, url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started):
         """Extract, attribute and store one fetched page: (the trace, with its id; the page; its attributions)."""
