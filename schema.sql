@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS documents (
     canonical_url TEXT,
     domain TEXT,                    -- the site: registrable domain of final_url (store.domain_of),
                                     -- e.g. bbc.co.uk; added to older stores by migration m002_document_domain
+    page_key TEXT,                  -- store.url_key of final_url: the page whatever its fragment, tracking
+                                    -- parameters or final slash; added by migration m003_document_page_key
     title TEXT,
     site TEXT,
     author TEXT,
@@ -44,6 +46,7 @@ CREATE INDEX IF NOT EXISTS documents_final_url ON documents (final_url);
 CREATE INDEX IF NOT EXISTS documents_canonical_url ON documents (canonical_url);
 CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 CREATE INDEX IF NOT EXISTS documents_domain ON documents (domain);   -- the newest traces of a site
+CREATE INDEX IF NOT EXISTS documents_page_key ON documents (page_key);   -- lookups by any spelling
 
 -- The agents: people, outlets, organizations, anonymous sources, documents.
 CREATE TABLE IF NOT EXISTS sources (

@@ -9,7 +9,7 @@ copies its rows N times with bulk `executemany` inside one transaction:
 - URLs vary: copy i is on domain i % DOMAINS (so a domain's traces grow with the
   store), except one in 1000 which is alone on its own domain (the long tail), as
   asked (`https://DOMAIN/...?utm_source=feed`), final (`https://www.DOMAIN/...`)
-  and canonical (= final); `documents.domain` is set as the store sets it;
+  and canonical (= final); `documents.domain` and `.page_key` are set as the store sets them;
 - outlets keep their names (The Wall Street Journal is cited by every trace: the
   popular source); people are drawn from a pool of N / 4 names, so a person's
   share of the store stays the same as it grows.
@@ -124,7 +124,8 @@ def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
             stamp = f"2024-01-01T00:00:00.{i % 1_000_000:06d}+00:00"
             rows["fetches"].append({**fetch, "id": rid, "url": u["url"], "final_url": u["final_url"],
                                     "fetched_at": stamp})
-            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": store.domain_of(u["final_url"])})
+            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": store.domain_of(u["final_url"]),
+                                       "page_key": store.url_key(u["final_url"])})
             rows["traces"].append({**tr, "id": rid, "url": u["url"], "document_id": rid, "created_at": stamp})
             for a in t["attributions"]:
                 rows["attributions"].append({**{k: v for k, v in a.items() if k != "id"}, "trace_id": rid,

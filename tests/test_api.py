@@ -126,6 +126,24 @@ def test_loopback_is_refused_by_default(web, db_path, attributor, monkeypatch):
     assert web.requests == []  # refused before any connection
 
 
+@pytest.mark.parametrize("asked", [
+    SEED_URL + "#comments",
+    SEED_URL + "?utm_source=newsletter&utm_medium=email",
+    SEED_URL + "?fbclid=IwAR0abc#top",
+])
+def test_a_traced_page_is_found_under_its_address_with_a_fragment_or_tracking_parameters(client, seed_html, asked):
+    """The extension asks with the tab's address, as the reader arrived at it."""
+    trace = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).get_json()
+    assert client.get("/api/provenance", query_string={"url": asked}).get_json()["id"] == trace["id"]
+
+
+def test_a_page_traced_from_a_tracking_link_is_found_under_its_plain_address(client, seed_html):
+    trace = client.post("/api/traces", json={"url": SEED_URL + "?utm_campaign=x", "html": seed_html}).get_json()
+    assert client.get("/api/provenance", query_string={"url": SEED_URL}).get_json()["id"] == trace["id"]
+    other = SEED_URL + "-part-2"
+    assert error_of(client.get("/api/provenance", query_string={"url": other}), 404)   # another page is not
+
+
 def test_unknown_trace_and_unknown_page(client):
     assert error_of(client.get("/api/traces/999"), 404)["code"] == "not_found"
     assert error_of(client.get("/api/provenance", query_string={"url": "https://never.example/x"}), 404)

@@ -14,7 +14,8 @@ from followweb import Web
 from headwater import cli, store
 from headwater.fetch import Fetcher
 from headwater.limits import TraceSlots
-from headwater.politeness import HostGate, url_key
+from headwater.politeness import HostGate
+from headwater.store import url_key
 from headwater.settings import FollowSettings
 from headwater.trace import Tracer
 from webserver import Response

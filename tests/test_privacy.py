@@ -66,6 +66,15 @@ def test_forget_a_page_deletes_its_traces_documents_and_fetches_and_nothing_else
     assert problems(db_path) == []
 
 
+def test_forget_takes_the_page_under_any_spelling_a_lookup_accepts(client, seed_html, db_path):
+    tracked = SEED_URL + "?utm_source=newsletter"
+    assert client.post("/api/traces", json={"url": tracked, "html": seed_html}).status_code == 201
+    assert cli.main(["forget", SEED_URL + "#top", "--db", db_path]) == 0
+    db = store.open_db(db_path)
+    assert rows_about(db, tracked) == {"fetches": 0, "documents": 0, "traces": 0, "log": 0}
+    assert client.get("/api/provenance", query_string={"url": tracked}).status_code == 404
+
+
 def test_forgotten_text_is_no_longer_in_the_files(two_pages, seed_html):
     db_path = two_pages
     marker = b"Asharq al-Awsat"    # words of the seed page only

@@ -125,7 +125,10 @@ def test_an_older_store_gets_the_column_filled_in_and_indexed(tmp_path):
         1: "example-blog.com", 2: "b.example", 3: "bbc.co.uk"}
     assert "documents_domain" in {i.name for i in db["documents"].indexes}
     assert [t["id"] for t in store.traces_of_domain(db, "example-blog.com")] == [1]
+    assert store.latest_trace_id(db, "https://www.example-blog.com/1/?utm_source=feed#top") == 1   # page_key too
+    assert "documents_page_key" in {i.name for i in db["documents"].indexes}
     assert {"follows", "page_versions", "fetches"} <= set(db.table_names())   # and the rest of the schema
     db.close()
     store.open_db(old).close()   # opening it again changes nothing
-    assert sqlite3.connect(old).execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL").fetchone()[0] == 0
+    assert sqlite3.connect(old).execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL OR page_key IS NULL"
+                                        ).fetchone()[0] == 0

@@ -9,7 +9,7 @@ its longest chain of fetches, not their sum); extraction runs in the workers
 too, while attribution (spaCy), the decisions and every write to the store stay
 in the calling thread. The limits (settings.FollowSettings): depth, page
 budget, wall-clock budget, per-host concurrency and politeness delay,
-robots.txt. The same page is never fetched twice in a trace (politeness.url_key
+robots.txt. The same page is never fetched twice in a trace (store.url_key
 on the URL asked, the final URL and rel=canonical); a link back to a page on
 the path that led to it is circular sourcing. Dead, blocked or paywalled pages
 are read from the Wayback Machine when it has them (archive.py); an outlet
@@ -35,8 +35,9 @@ from .fetch import Fetcher, FetchResult
 from .gazetteer import Gazetteer
 from .model import Attribution, Link
 from .newsindex import NewsIndex
-from .politeness import HostGate, Robots, host_of, url_key
+from .politeness import HostGate, Robots, host_of
 from .settings import FollowSettings
+from .store import url_key
 from .trace import NLP_LOCK
 
 log = logging.getLogger(__name__)

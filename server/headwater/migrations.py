@@ -55,6 +55,21 @@ def m002_document_domain(db: sqlite_utils.Database):
                         [(domain_of(url), doc_id) for doc_id, url in rows if domain_of(url)])
 
 
+@_migration
+def m003_document_page_key(db: sqlite_utils.Database):
+    """documents.page_key (store.url_key of the final URL), filled in for the traced pages
+    already stored, so that they are found under any spelling of their address."""
+    from .store import url_key
+
+    if not db["documents"].exists():
+        return
+    if "page_key" not in db["documents"].columns_dict:
+        db.execute("ALTER TABLE documents ADD COLUMN page_key TEXT")
+    rows = db.execute("SELECT id, COALESCE(final_url, url) FROM documents WHERE page_key IS NULL "
+                      "AND id IN (SELECT document_id FROM traces)").fetchall()
+    db.conn.executemany("UPDATE documents SET page_key = ? WHERE id = ?", [(url_key(url), i) for i, url in rows])
+
+
 def apply(db: sqlite_utils.Database) -> None:
     if Migrations is not None:
         migrations = Migrations("headwater")

@@ -1,4 +1,4 @@
-"""Crawling manners for a multi-hop trace: robots.txt, per-host limits, one URL key per page.
+"""Crawling manners for a multi-hop trace: robots.txt and per-host limits.
 
 A reader's own page is fetched like a browser would (see trace.py); the pages
 Headwater then follows on its own are a crawl, so they obey the site's
@@ -16,28 +16,12 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import courlan
 from filelock import FileLock, Timeout
 from protego import Protego
 
 from .fetch import Fetcher
-
-_TRACKING = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "smid")
-
-
-def url_key(url: str) -> str:
-    """The same page under its spellings: host case, default port, query order, tracking
-    parameters, fragment and trailing slash do not make a different page."""
-    try:
-        url = courlan.normalize_url(url)
-    except Exception:   # courlan refuses a few odd URLs: fall back to the plain split below
-        pass
-    parts = urlsplit(url)
-    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith(_TRACKING))
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
 
 
 def host_of(url: str) -> str:

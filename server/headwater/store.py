@@ -13,8 +13,9 @@ import re
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
+import courlan
 import sqlite_utils
 
 from . import migrations
@@ -130,6 +131,30 @@ def valid_domain(text: str) -> str | None:
     return domain_of(text)
 
 
+# -- the spellings of a page's address ----------------------------------------------------
+
+# Query parameters that say where a reader came from, not which page it is.
+TRACKING_PREFIXES = ("utm_", "fbclid", "gclid", "mc_cid", "mc_eid", "cmpid", "smid")
+
+
+def url_key(url: str) -> str:
+    """The same page under its spellings: host case, default port, query order, tracking
+    parameters, fragment and trailing slash do not make a different page. `documents.page_key`
+    holds it, so a lookup finds a page traced from "...?utm_source=x" under its plain address
+    and the reverse; a follow reads each page once by it."""
+    try:
+        url = courlan.normalize_url(url)
+    except Exception:   # courlan refuses a few odd URLs: fall back to the plain split below
+        pass
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    query = "&".join(p for p in parts.query.split("&") if p and not p.lower().startswith(TRACKING_PREFIXES))
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, query, ""))
+
+
 # -- fetch log ------------------------------------------------------------------
 
 
@@ -158,6 +183,7 @@ def save_trace(db: sqlite_utils.Database, trace: dict, *, fetch_id: int | None, 
         document_id = db["documents"].insert({
             "url": trace["url"], "final_url": trace["final_url"], "canonical_url": trace["canonical_url"],
             "domain": domain_of(trace["final_url"] or trace["url"]),
+            "page_key": url_key(trace["final_url"] or trace["url"]),
             "title": trace["title"], "site": trace["site"], "author": trace.get("author"),
             "published": trace["published"], "sha256": trace["sha256"], "text": trace["text"],
             "fetch_id": fetch_id,
@@ -264,15 +290,14 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> dict | None:
 
 
 def latest_trace_id(db: sqlite_utils.Database, url: str) -> int | None:
-    """The newest trace of a page, matched on the URL asked, the final URL or the canonical URL."""
+    """The newest trace of a page, matched on the URL asked, the final URL or the canonical URL,
+    or on the page's key (url_key: "...#top" and "...?utm_source=x" name the page too)."""
     row = db.execute(
-        """SELECT traces.id FROM traces JOIN documents ON documents.id = traces.document_id
-           WHERE traces.id IN (
+        """SELECT max(id) FROM (
                SELECT id FROM traces WHERE url = :url
                UNION SELECT traces.id FROM traces JOIN documents d ON d.id = traces.document_id
-                     WHERE d.final_url = :url OR d.canonical_url = :url)
-           ORDER BY traces.id DESC LIMIT 1""",
-        {"url": url},
+                     WHERE d.final_url = :url OR d.canonical_url = :url OR d.page_key = :key)""",
+        {"url": url, "key": url_key(url)},
     ).fetchone()
     return row[0] if row else None
 
@@ -352,7 +377,7 @@ def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | N
     (`before`, from parse_before), with every row that depends on them, in one transaction.
 
     A page is matched as GET /api/provenance matches it: the URL asked, the final
-    URL or the canonical URL. With its traces go their attributions, graph, chains
+    URL, the canonical URL or its key (url_key). With its traces go their attributions, graph, chains
     and the pages they followed upstream, unless a trace that stays still uses
     them. Sources nobody cites any more and page bodies no fetch refers to go too.
     Deleted content is overwritten in the file (secure_delete) and the write-ahead
@@ -367,14 +392,16 @@ def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | N
         for name in ("forget_traces", "forget_documents", "forget_fetches"):
             db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, named INTEGER)")
             db.execute(f"DELETE FROM temp.{name}")
-        if url is not None:
+        if url is not None:   # the page as a lookup finds it: its URLs, or its key
+            named = {"u": url, "k": url_key(url)}
             db.execute("""INSERT OR IGNORE INTO forget_traces SELECT t.id, 1 FROM traces t
                           JOIN documents d ON d.id = t.document_id
-                          WHERE t.url = :u OR d.final_url = :u OR d.canonical_url = :u""", {"u": url})
+                          WHERE t.url = :u OR d.final_url = :u OR d.canonical_url = :u OR d.page_key = :k""", named)
             db.execute("""INSERT OR IGNORE INTO forget_documents SELECT id, 1 FROM documents
-                          WHERE url = :u OR final_url = :u OR canonical_url = :u""", {"u": url})
-            db.execute("INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE url = :u OR final_url = :u",
-                       {"u": url})
+                          WHERE url = :u OR final_url = :u OR canonical_url = :u OR page_key = :k""", named)
+            db.execute("""INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE url = :u OR final_url = :u
+                          UNION SELECT fetch_id, 1 FROM documents WHERE page_key = :k AND fetch_id IS NOT NULL""",
+                       named)
         else:
             db.execute("INSERT OR IGNORE INTO forget_traces SELECT id, 1 FROM traces WHERE created_at < ?", [before])
             db.execute("INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE fetched_at < ?", [before])
