@@ -464,6 +464,8 @@ def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
      "anonymous"),
     ("Wild defenseman Ryan Suter, who said he liked the sticks, could see the humor.", "who", "who", "Ryan Suter",
      "person"),
+    ("But their lawyers said the case was closed.", "their", "their", "their lawyers", "anonymous"),
+    ("Obama's spokesman said the case was closed.", "Obama", "Obama's", "Obama", "person"),   # a name stays
 ])
 def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(attributor, text, anchor, mention,
                                                                              name, kind):

@@ -198,3 +198,17 @@ def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_pri
     db, traces, failed = _stored(tmp_path / "robots.db")
     assert list(traces) == [urls[0]] and failed == [urls[1]]
     assert db.execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'").fetchone()[0] == 1   # once a site
+
+
+def test_a_clock_set_back_does_not_stall_the_shared_gate(tmp_path, monkeypatch):
+    from headwater import politeness
+
+    gate = SharedHostGate(tmp_path, per_host=1, delay=0.2)
+    with gate.slot("news.example"):
+        pass
+    real = time.time
+    monkeypatch.setattr(politeness.time, "time", lambda: real() - 3600)   # the system clock set back an hour
+    started = time.monotonic()
+    with gate.slot("news.example"):
+        pass
+    assert time.monotonic() - started < 1.0   # waits at most per_host x delay, not the hour

@@ -1291,9 +1291,12 @@ _SEPARATORS = frozenset({",", ";", ":", "-", "--", "\u2013", "\u2014", "\u2015"}
 def _mention_head(span):
     """The word a source mention is about, when the span stops short of it: the noun of a
     determiner or modifier ("the" of "the Senate resolved"), the antecedent of a relative
-    pronoun ("who" of "Ryan Suter, who joked")."""
+    pronoun ("who" of "Ryan Suter, who joked"). A possessor that is a name or a compound
+    ("Obama's", "White House" of "White House spokesman") is a source of its own and stays;
+    a possessive pronoun ("their" of "their lawyers said") does not."""
     root = span.root
-    if root.dep_ in ("det", "predet", "poss", "amod", "nummod", "compound") and root.head.i >= span.end \
+    modifier = root.dep_ in ("det", "predet", "amod", "nummod") or (root.dep_ == "poss" and root.pos_ == "PRON")
+    if modifier and root.head.i >= span.end \
             and root.head.pos_ in ("NOUN", "PROPN"):
         return root.head
     if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ == "relcl" and root.head.head.pos_ in ("NOUN", "PROPN"):

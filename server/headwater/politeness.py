@@ -83,7 +83,8 @@ class SharedHostGate:
                     next_start = 0.0
                 start = max(time.time(), next_start)
                 booked.write_text(repr(start + self.delay))
-            pause = start - time.time()
+            # At most per_host bookings wait at once: a longer pause is a clock set back, not a queue.
+            pause = min(start - time.time(), self.per_host * self.delay)
             if pause > 0:
                 time.sleep(pause)
             yield
