@@ -474,3 +474,10 @@ def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(attr
     start = text.index(anchor)
     source = attributor.read(text).source_at(start, start + len(mention))
     assert (source.name, source.kind, source.mention.text) == (name, kind, mention)
+
+
+def test_the_tagger_adds_no_second_attribution_of_who_and_what_the_rules_found(attributor):
+    """Its cue "quoted" beside the rules' "according to": same source, same words; one attribution."""
+    [a] = attributor.attribute("The talks were extended by a week, according to two officials quoted by "
+                               "The New York Times on Sunday.")
+    assert (a.cue.text, a.source.name, a.via.name) == ("according to", "two officials", "The New York Times")

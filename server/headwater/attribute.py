@@ -1230,6 +1230,9 @@ def _nested(added: Attribution, rules: list[Attribution]) -> Attribution | None:
     if relayed_by is not None and added.source.mention is not None \
             and rules[relayed_by].source.mention == added.source.mention:
         return None
+    if added.source.mention is not None and added.content is not None and any(
+            a.source.mention == added.source.mention and a.content == added.content for a in rules):
+        return None   # who and what a rule attribution already says ("according to officials quoted by...")
     content = added.content
     own = sorted([cue] + ([(added.source.mention.start, added.source.mention.end)] if added.source.mention else []))
     if content and any(content.start < end and start < content.end for start, end in own):
