@@ -481,3 +481,12 @@ def test_the_tagger_adds_no_second_attribution_of_who_and_what_the_rules_found(a
     [a] = attributor.attribute("The talks were extended by a week, according to two officials quoted by "
                                "The New York Times on Sunday.")
     assert (a.cue.text, a.source.name, a.via.name) == ("according to", "two officials", "The New York Times")
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("The House said the vote would be close.", "House", "organization"),
+    ("Your house said the repairs would take a week.", "Your house", "anonymous"),
+])
+def test_a_house_is_an_organization_only_when_it_is_the_house(attributor, text, name, kind):
+    [a] = attributor.attribute(text)
+    assert (a.source.name, a.source.kind) == (name, kind)

@@ -165,6 +165,7 @@ def test_merge_by_hand():
     ("residents of the town", "anonymous"),
     ("the audit by the city", "document"),
     ("the committee", "organization"),
+    ("your house", "anonymous"),              # "the House" is Congress; a house is not an organization
 ])
 def test_a_source_the_rules_cannot_resolve_gets_its_kind_from_its_head_word(source, kind):
     text = f"But {source} suggested continued divisions."

@@ -626,7 +626,7 @@ class _Reading:
                 and not any(t.pos_ == "PROPN" for t in head.subtree):
             # "Environmental groups": unnamed, plural, nobody in particular.
             return _Entity(" ".join(mention.split()), "anonymous", None), 0.7
-        if head.ent_type_ in ("ORG", "GPE", "NORP") or lemma in ORGANIZATION_HEADS:
+        if head.ent_type_ in ("ORG", "GPE", "NORP") or (lemma in ORGANIZATION_HEADS and not _common_noun(head.text)):
             return _Entity(without_determiner(mention), "organization"), 0.8
         return None
 
@@ -1339,10 +1339,18 @@ def guess_kind(mention: str) -> str:
     head = word.lower()
     for kind, heads in (("person", _PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
                         ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
-        if head in heads:
+        if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind
     # Capitalised: a name, unless a function word opening the sentence ("So", "A").
     return "person" if word[:1].isupper() and head not in STOP_WORDS else "anonymous"
+
+
+# Organization heads that name one only when capitalised: "the House", not "your house".
+_ONLY_CAPITALISED = frozenset("house congress senate parliament".split())
+
+
+def _common_noun(word: str) -> bool:
+    return word.lower() in _ONLY_CAPITALISED and word.islower()
 
 
 def without_determiner(mention: str) -> str:
