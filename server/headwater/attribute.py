@@ -1325,7 +1325,8 @@ def _mention_start(doc, left: int, head: int) -> int:
 
 # Words after a noun phrase's head: "responses from Tehran", "officials who asked".
 _AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".split())
-_PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
+# Personal pronouns: someone, whoever they stand for (the tagger reads them as a feature too).
+PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
 
 
 def guess_kind(mention: str) -> str:
@@ -1337,7 +1338,7 @@ def guess_kind(mention: str) -> str:
     head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
     word = head_words[-1] if head_words else ""
     head = word.lower()
-    for kind, heads in (("person", _PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
+    for kind, heads in (("person", PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
                         ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
         if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind

@@ -110,9 +110,8 @@ class Slot:
         self.handed_over = False
         self.released = False
 
-    def hand_over(self) -> "Slot":
+    def hand_over(self) -> None:
         self.handed_over = True
-        return self
 
     def release(self) -> None:
         with self._lock:   # once only: a BoundedSemaphore released twice raises

@@ -73,7 +73,7 @@ _LEXICONS = (
 )
 _QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
 _SAY_FORMS = frozenset("say says said saying tell tells told telling".split())
-_PRONOUNS = frozenset("i we you he she they it me us him her them".split())
+_PRONOUNS = _rules.PRONOUN_WORDS
 
 
 @functools.cache
