@@ -235,13 +235,16 @@ def test_per_host_limit_and_politeness_delay():
                 running[0] -= 1
 
     threads = [threading.Thread(target=visit) for _ in range(5)]
+    launched = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     starts.sort()
     assert most[0] == 2
-    assert all(b - a >= 0.045 for a, b in zip(starts, starts[1:]))
+    # The k-th request starts no sooner than k delays after launch. (Gaps between observed
+    # starts are not asserted: a thread woken late on a busy host narrows the next gap.)
+    assert all(start >= launched + k * 0.05 for k, start in enumerate(starts))
 
 
 def test_loopback_is_refused_when_not_allowed(db_path, attributor, fweb, seed_html, monkeypatch):
