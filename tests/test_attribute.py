@@ -490,3 +490,38 @@ def test_the_tagger_adds_no_second_attribution_of_who_and_what_the_rules_found(a
 def test_a_house_is_an_organization_only_when_it_is_the_house(attributor, text, name, kind):
     [a] = attributor.attribute(text)
     assert (a.source.name, a.source.kind) == (name, kind)
+
+
+# -- pronouns only the tagger sees as sources ------------------------------------------------
+
+
+def test_first_person_outside_quotes_is_the_author(attributor):
+    text = ("Best TV deals\n\nI think this will be the least expensive 70-inch TV during the Black Friday sales. "
+            "We haven't seen any mention of a deal on the smaller model.")
+    first_person = [a for a in attributor.attribute(text) if a.source.mention.text in ("I", "We")]
+    assert [a.source.mention.text for a in first_person] == ["I", "We"]
+    assert {(a.source.name, a.source.kind) for a in first_person} == {("the author", "person")}
+
+
+def test_first_person_in_a_quote_is_its_speaker(attributor):
+    text = ('Talks\n\nForeign Minister Karim Nasser said: "I think the other side wants a deal. '
+            'We expect an answer by Friday."')
+    reading = attributor.read(text)
+    reading.attributions()
+    for pronoun in ("I", "We"):
+        start = text.index(pronoun + " ", text.index('"'))
+        source = reading.source_at(start, start + len(pronoun))
+        assert (source.name, source.kind, source.mention.text) == ("Karim Nasser", "person", pronoun)
+
+
+def test_it_is_the_organization_cited_before_it(attributor):
+    text = ("New wagon\n\nVW says the car is a preview of a production vehicle for North America and Europe, "
+            "but it didn't say when the wagon will go on sale.")
+    it = next(a for a in attributor.attribute(text) if a.source.mention.text == "it")
+    assert (it.source.name, it.source.kind, it.cue.text) == ("VW", "organization", "didn't say")
+
+
+def test_generic_you_is_no_source(attributor):
+    text = ("Streaming\n\nIf you just want Disney+, you can sign up for a free trial. When you think of "
+            "Colorado you probably think of the mountains. You could think of it as a futuristic wagon.")
+    assert [a.source.mention.text for a in attributor.attribute(text)] == []

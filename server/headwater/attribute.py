@@ -225,7 +225,7 @@ class Attributor:
         found = self.tagger.confirmed(found, spans)       # a rule cue the CRFs reject is dropped
         merged = self.tagger.merge(text, found, spans, resolve=reading.source_at)
         added = (_nested(a, found) for a in merged[len(found):])
-        return merged[:len(found)] + [a for a in added if a is not None]
+        return merged[:len(found)] + [a for a in added if a is not None and not _addresses_the_reader(a)]
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -364,6 +364,7 @@ class _Reading:
         self.gender: dict[str, str] = {}          # full name -> "m" / "f", from titles and pronouns
         self.documents_seen: list[_Entity] = []    # documents in text order, for "the report"
         self.outlets_seen: list[str] = []          # canonical names of the outlets cited so far
+        self.found: list[_Found] = []              # the rules' attributions, once `attributions()` ran
         self._learn_entities()
 
     # -- step 3: entities of the whole text ---------------------------------
@@ -661,6 +662,8 @@ class _Reading:
             return None
         head = _mention_head(span)
         found = self._entity_for(sentence, head)
+        if found is None and head.pos_ == "PRON":
+            found = self._pronoun_source(start, head.lower_)
         mention = Span.of(self.text, start, end)
         if found is None:
             if head is span.root:
@@ -671,6 +674,24 @@ class _Reading:
             return Source(name, guess_kind(name), None, mention)
         entity = found[0]
         return Source(entity.name, entity.kind, entity.role, mention, entity.reporter)
+
+    def _pronoun_source(self, offset: int, pronoun: str) -> tuple[_Entity, float] | None:
+        """Who "I", "we" or "it" is, for a source only the tagger found (`source_at`).
+
+        First person in a quote is its speaker, the rules' source of the quote; outside
+        quotes, the author speaking in the page's own voice ("I think", "we haven't
+        seen"), so the page itself is the source. "it" is the last organization, outlet
+        or document cited before it, nearby ("VW says ... but it didn't say when")."""
+        if pronoun in FIRST_PERSON_WORDS:
+            if not (self._in_quote(offset) or self._in_block(offset)):
+                return _Entity(AUTHOR, "person"), 0.6
+            speaker = next((f.entity for f in self.found if f.content and f.content[0] <= offset < f.content[1]), None)
+            return (speaker, 0.6) if speaker else None
+        if pronoun == "it":
+            cited = [f for f in self.found if f.entity.kind in ("organization", "outlet", "document")
+                     and offset - IT_REACH <= f.mention[1] <= offset]
+            return (cited[-1].entity, 0.5) if cited else None
+        return None
 
     def attributions(self) -> list[Attribution]:
         found: list[_Found] = []
@@ -710,6 +731,7 @@ class _Reading:
         found.sort(key=lambda f: (f.cue[0], f.mention[0]))
         self._nest(found)
         self._attach_links(found)
+        self.found = found
         return [self._to_attribution(f, found) for f in found]
 
     def _trailing_outlets(self, found: list[_Found]):
@@ -1262,6 +1284,12 @@ _SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]+(?:[ \t]+[A-Z][\
 _NOT_A_SPEAKER_TYPE = frozenset({"", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "LANGUAGE"})
 
 
+def _addresses_the_reader(a: Attribution) -> bool:
+    """"If you just want Disney+", "when you think of Colorado": "you" is whoever reads,
+    nobody a claim can be traced to."""
+    return a.source.mention is not None and a.source.mention.text.lower() in ("you", "your")
+
+
 def _person_text(ent) -> str:
     """The entity's text, with untagged first names the NER left out ("Ana" of "Ana Souza")."""
     doc, start = ent.doc, ent.start
@@ -1327,6 +1355,10 @@ def _mention_start(doc, left: int, head: int) -> int:
 _AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".split())
 # Personal pronouns: someone, whoever they stand for (the tagger reads them as a feature too).
 PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
+FIRST_PERSON_WORDS = frozenset("i me we us".split())
+# The name of the source when the page speaks in its own voice ("I think ...").
+AUTHOR = "the author"
+IT_REACH = 400      # chars back from "it" to the organization it stands for
 
 
 def guess_kind(mention: str) -> str:
@@ -1338,7 +1370,7 @@ def guess_kind(mention: str) -> str:
     head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
     word = head_words[-1] if head_words else ""
     head = word.lower()
-    for kind, heads in (("person", PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
+    for kind, heads in (("person", PRONOUN_WORDS - {"it"}), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
                         ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
         if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind
