@@ -483,3 +483,25 @@ def test_a_page_the_analysis_fails_on_fails_alone_and_says_so_in_the_log(db_path
                                "message": "The page was fetched but its analysis failed (RuntimeError)."}
     logged = db.execute("SELECT error_code, error FROM fetches WHERE url = ?", [fweb.asharq]).fetchall()
     assert logged == [("internal", "The page was fetched but its analysis failed (RuntimeError).")]
+
+
+def test_a_follow_whose_thread_cannot_start_fails_at_once_and_frees_its_slot(follow_app, fweb, monkeypatch):
+    follow_app.extensions["headwater_slots"] = TraceSlots(1)
+    client = follow_app.test_client()
+
+    real_start = threading.Thread.start
+
+    def no_thread(self):   # the system's thread limit, for the follow's thread only (the fixture web has its own)
+        if self.name.startswith("headwater-trace-"):
+            raise RuntimeError("can't start new thread")
+        return real_start(self)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(threading.Thread, "start", no_thread)
+        response = client.post("/api/traces", json={"url": fweb.seed, "follow": True, "background": True})
+    assert response.status_code == 201     # finished (failed), not 202 "running" for ever
+    follow = response.get_json()["follow"]
+    assert follow["state"] == "failed" and "could not start" in follow["error"]
+    events = sse_events(client.get(f"/api/traces/{response.get_json()['id']}/events").get_data(as_text=True))
+    assert events[-1][0] == "failed"        # a progress stream ends instead of waiting
+    assert client.post("/api/traces", json={"url": fweb.seed}).status_code == 201   # the slot was freed

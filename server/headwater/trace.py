@@ -261,7 +261,13 @@ class Tracer:
             thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace['id']}",
                                       args=(path, trace["id"], root, settings, claim_span, bool(claim), slot),
                                       daemon=True)
-            thread.start()
+            try:
+                thread.start()
+            except RuntimeError as error:   # no thread to be had (the system's limit): failed now, not "running" till a restart
+                message = f"The follow could not start in the background: {error}"
+                follow_store.fail(self.db, trace["id"], message)
+                self.events(follow_store.add_event(self.db, trace["id"], "failed", {"error": message}))
+                return follow_store.load(self.db, trace["id"])
             if slot:   # only once the thread runs (release() is idempotent, so it may already have)
                 slot.hand_over()
             return follow_store.load(self.db, trace["id"])
