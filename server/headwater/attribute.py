@@ -33,6 +33,11 @@ How it reads a text, in order:
 6. Nesting: an attribution inside another's content (or inside a block quote that
    another introduces) is relayed by it.
 7. A hyperlink in an attribution's sentence is attached to the nearest attribution.
+
+With the tagger (tagger.py), its attributions come after the rules', their sources
+named by the same resolution (`_Reading.source_at`), which also says who a pronoun the
+rules never take as a source is: "I"/"we" (a quote's speaker, else "the author"),
+"it" (the organization cited just before); a generic "you" is dropped.
 """
 
 from __future__ import annotations
