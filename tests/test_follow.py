@@ -505,3 +505,32 @@ def test_a_follow_whose_thread_cannot_start_fails_at_once_and_frees_its_slot(fol
     events = sse_events(client.get(f"/api/traces/{response.get_json()['id']}/events").get_data(as_text=True))
     assert events[-1][0] == "failed"        # a progress stream ends instead of waiting
     assert client.post("/api/traces", json={"url": fweb.seed}).status_code == 201   # the slot was freed
+
+
+def test_the_servers_traces_crawl_by_one_set_of_manners(follow_app, fweb, db_path):
+    """All traces of a server share its per-host limits and robots.txt rules: a site's
+    robots.txt is read once, not once a trace, and the read is in the fetch log."""
+    client = follow_app.test_client()
+    for page in (fweb.seed, fweb.cycle_a):   # both follow into pages on the main host
+        assert client.post("/api/traces", json={"url": page, "follow": True}).status_code == 201
+    assert fweb.requested(fweb.cycle_b) and fweb.requested(fweb.wsj)
+    assert [path for _, path, _ in fweb.main.requests].count("/robots.txt") == 1
+    logged = store.open_db(db_path).execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'")
+    assert logged.fetchone()[0] == 1
+
+
+def test_robots_txt_is_read_again_once_its_day_is_over(fweb):
+    from headwater.follow import data_fetcher
+    from headwater.politeness import Robots
+
+    now = [0.0]
+    robots = Robots(data_fetcher(Fetcher(allow_private=True)), HostGate(2, 0), ttl=100, clock=lambda: now[0])
+    private = fweb.strict.url("/private/warning")
+    assert not robots.allowed(private) and not robots.allowed(private)
+    now[0] = 99.0
+    assert not robots.allowed(private)
+    assert len(robots.take_fetches()) == 1 and robots.take_fetches() == []
+    fweb.strict.add("/robots.txt", Response("User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"}))
+    now[0] = 100.0
+    assert robots.allowed(private)
+    assert len(robots.take_fetches()) == 1

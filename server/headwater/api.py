@@ -16,7 +16,9 @@ from werkzeug.routing import IntegerConverter
 from . import __version__, api_graph, auth, security, store
 from .errors import HeadwaterError, NotFound
 from .fetch import Fetcher
+from .follow import data_fetcher
 from .lookup_cache import LookupCache
+from .politeness import Manners
 from .settings import FetchSettings, ServerSettings, default_db_path
 from .trace import Tracer
 
@@ -95,7 +97,21 @@ def _attributor():
 
 def _tracer() -> Tracer:
     fetcher = Fetcher(current_app.config["FETCH_SETTINGS"], allow_private=current_app.config["ALLOW_PRIVATE"])
-    return Tracer(get_db(), fetcher=fetcher, attributor=_attributor())
+    return Tracer(get_db(), fetcher=fetcher, attributor=_attributor(), manners=_manners(fetcher))
+
+
+def _manners(fetcher: Fetcher) -> Manners:
+    """The crawl manners every trace of this app follows by (politeness.Manners): one per-host
+    gate and one robots.txt cache for all, made again only if the follow settings change."""
+    app = current_app
+    settings = api_graph.follow_settings()
+    key = (settings.per_host, settings.politeness_delay, settings.respect_robots,
+           id(app.config["FETCH_SETTINGS"]), app.config["ALLOW_PRIVATE"])
+    with app.extensions["headwater_lock"]:
+        made = app.extensions.get("headwater_manners")
+        if made is None or made[0] != key:
+            made = app.extensions["headwater_manners"] = (key, Manners.of(settings, data_fetcher(fetcher)))
+    return made[1]
 
 
 # -- routes -------------------------------------------------------------------

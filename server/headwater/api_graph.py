@@ -38,6 +38,11 @@ _open_streams = 0            # event streams open in this process, guarded by _s
 _streams_lock = threading.Lock()
 
 
+def follow_settings() -> FollowSettings:
+    """The app's follow settings: Flask config FOLLOW_SETTINGS, else the environment's."""
+    return current_app.config.get("FOLLOW_SETTINGS") or FollowSettings.from_env()
+
+
 def follow_options(body: dict) -> dict:
     """Tracer.trace() keywords from a POST /api/traces body; {} when it asks for one page only."""
     wants = body.get("follow")
@@ -49,7 +54,7 @@ def follow_options(body: dict) -> dict:
     if wants is False:
         return {}
     limits = {"depth": ("depth", MAX_DEPTH), "budget": ("max_pages", MAX_PAGES), "seconds": ("time_budget", MAX_SECONDS)}
-    settings = current_app.config.get("FOLLOW_SETTINGS") or FollowSettings.from_env()
+    settings = follow_settings()
     changes = {}
     for name, value in numbers.items():
         field, most = limits[name]

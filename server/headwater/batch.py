@@ -206,16 +206,18 @@ def _open_tracer(db_path: str, follow=None, hosts_folder: str | None = None):
     from .attribute import Attributor
     from .fetch import Fetcher
     from .follow import data_fetcher
-    from .politeness import Robots, SharedHostGate
+    from .politeness import Manners, SharedHostGate
     from .settings import FollowSettings
     from .store import open_db
     from .trace import Tracer
 
-    manners = follow or FollowSettings.from_env()
-    gate = SharedHostGate(hosts_folder, manners.per_host, manners.politeness_delay) if hosts_folder else None
+    settings = follow or FollowSettings.from_env()
     fetcher = Fetcher()
-    robots = Robots(data_fetcher(fetcher), gate, "Headwater") if gate and manners.respect_robots else None
-    _tracer = Tracer(open_db(db_path), fetcher=fetcher, attributor=Attributor(), gate=gate, robots=robots)
+    manners = None
+    if hosts_folder:   # the batch's crawl: one gate for all workers, robots.txt read once per worker
+        gate = SharedHostGate(hosts_folder, settings.per_host, settings.politeness_delay)
+        manners = Manners.of(settings, data_fetcher(fetcher), gate=gate)
+    _tracer = Tracer(open_db(db_path), fetcher=fetcher, attributor=Attributor(), manners=manners, polite_root=True)
     _follow = follow
 
 

@@ -35,7 +35,7 @@ from .fetch import Fetcher, FetchResult
 from .gazetteer import Gazetteer
 from .model import Attribution, Link
 from .newsindex import NewsIndex
-from .politeness import HostGate, Robots, host_of
+from .politeness import Manners, host_of
 from .settings import FollowSettings
 from .store import url_key
 from .trace import NLP_LOCK
@@ -171,16 +171,18 @@ def data_fetcher(fetcher: Fetcher) -> Fetcher:
 
 class Follower:
     def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, attributor, settings: FollowSettings,
-                 *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None, gate=None):
-        """gate: the per-host limits to use (a batch's SharedHostGate); by default this follow's own."""
+                 *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None, manners: Manners | None = None):
+        """manners: the per-host limits and robots.txt rules to crawl by, shared with other crawls
+        (the server's, a batch worker's); by default this follow's own, from `settings`."""
         self.db, self.attributor, self.settings, self.trace_id = db, attributor, settings, trace_id
         self.emit = emit or (lambda kind, data: None)
         self.gazetteer = gazetteer or Gazetteer.default()
         self.log: queue.SimpleQueue = queue.SimpleQueue()
         self.pages = _Recorder(fetcher, self.log, "page")
         self.data = _Recorder(data_fetcher(fetcher), self.log, "data")
-        self.gate = gate or HostGate(settings.per_host, settings.politeness_delay)
-        self.robots = Robots(self.data, self.gate, "Headwater")
+        manners = manners or Manners.of(settings, data_fetcher(fetcher))
+        self.gate = manners.gate
+        self.robots = manners.robots if settings.respect_robots else None   # their fetches: _drain_log
         self.wayback = Wayback(self.data, settings.wayback_api)
         self.index = NewsIndex(self.data, settings.news_index_api, settings.news_index_days)
         self.docs: list[Doc] = []
@@ -323,7 +325,7 @@ class Follower:
         if previous and previous["age"] < self.settings.cache_ttl:
             out.body, out.content_type, out.final_url = previous["body"], previous["content_type"], previous["final_url"]
             out.sha256, out.from_cache = previous["sha256"], True
-        elif self.settings.respect_robots and not self.robots.allowed(url):
+        elif self.robots is not None and not self.robots.allowed(url):
             out.blocked = True
             out.error = {"code": "blocked", "message": f"robots.txt of {host_of(url)} does not allow fetching {url}"}
         else:
@@ -379,6 +381,8 @@ class Follower:
     # -- back in the calling thread ------------------------------------------------------
 
     def _drain_log(self):
+        for result in self.robots.take_fetches() if self.robots is not None else ():
+            follow_store.log_fetch(self.db, result, body_kept=False)
         while True:
             try:
                 kind, result = self.log.get_nowait()

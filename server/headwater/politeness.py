@@ -4,14 +4,19 @@ A reader's own page is fetched like a browser would (see trace.py); the pages
 Headwater then follows on its own are a crawl, so they obey the site's
 robots.txt (parsed by protego), at most `per_host` requests to one host at a
 time, and a pause of `delay` seconds between two requests to the same host.
-A batch (`headwater trace --from`) is a crawl from its first page: its worker
-processes share one `SharedHostGate`, so the limits hold for the batch as a whole,
-and the listed pages obey robots.txt too.
+
+`Manners` holds both, and is shared by every crawl that should share them: the
+server's traces all follow through one (so four traces following into the same
+site still send it at most `per_host` requests at a time, and its robots.txt is
+read once a day, not once a trace). A batch (`headwater trace --from`) is a crawl
+from its first page: its worker processes share one `SharedHostGate`, so the limits
+hold for the batch as a whole, and the listed pages obey robots.txt too.
 """
 
 from __future__ import annotations
 
 import hashlib
+import queue
 import threading
 import time
 from contextlib import contextmanager
@@ -107,16 +112,23 @@ class SharedHostGate:
             time.sleep(self.POLL)
 
 
-class Robots:
-    """robots.txt of each site, fetched once per trace, or once per worker of a batch (the first
-    request to a site waits for it)."""
+USER_AGENT = "Headwater"   # the name robots.txt rules are read for
+ROBOTS_TTL = 24 * 3600     # seconds a robots.txt is trusted: RFC 9309 asks for no more than 24 hours
 
-    def __init__(self, fetcher: Fetcher, gate: HostGate, user_agent: str):
+
+class Robots:
+    """robots.txt of each site, fetched when a site is first asked about and again once
+    `ttl` has passed (the first request to a site waits for it)."""
+
+    def __init__(self, fetcher: Fetcher, gate: HostGate, user_agent: str = USER_AGENT, *,
+                 ttl: float = ROBOTS_TTL, clock=time.monotonic):
         self.fetcher, self.gate, self.user_agent = fetcher, gate, user_agent
+        self.ttl, self.clock = ttl, clock
         self._lock = threading.Lock()
         self._site_locks: dict[str, threading.Lock] = {}
-        self._rules: dict[str, Protego | None] = {}   # None: no usable robots.txt, everything allowed
-        self.fetches: list = []                        # FetchResults, for the fetch log
+        # site -> (when read, rules); rules None: no usable robots.txt, everything allowed
+        self._rules: dict[str, tuple[float, Protego | None]] = {}
+        self._fetches: queue.SimpleQueue = queue.SimpleQueue()   # robots.txt FetchResults not yet logged
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -124,15 +136,26 @@ class Robots:
         with self._lock:
             site_lock = self._site_locks.setdefault(site, threading.Lock())
         with site_lock:
-            if site not in self._rules:
-                self._rules[site] = self._load(site)
-        rules = self._rules[site]
+            known = self._rules.get(site)
+            if known is None or self.clock() - known[0] >= self.ttl:
+                self._rules[site] = known = (self.clock(), self._load(site))
+        rules = known[1]
         return rules is None or rules.can_fetch(url, self.user_agent)
+
+    def take_fetches(self) -> list:
+        """The robots.txt fetches made since the last call, for the caller's fetch log (whichever
+        crawl sharing these rules asks first writes them)."""
+        taken = []
+        while True:
+            try:
+                taken.append(self._fetches.get_nowait())
+            except queue.Empty:
+                return taken
 
     def _load(self, site: str) -> Protego | None:
         with self.gate.slot(host_of(site)):
             result = self.fetcher.fetch(site + "/robots.txt")
-        self.fetches.append(result)
+        self._fetches.put(result)
         # RFC 9309: a missing robots.txt (4xx) allows everything, a failing one (5xx) disallows
         # everything. A site that does not answer at all is left to the page fetch, whose
         # error ("could not connect") is the one to report.
@@ -141,3 +164,18 @@ class Robots:
         if result.status and result.status >= 500:
             return Protego.parse("User-agent: *\nDisallow: /\n")
         return None
+
+
+class Manners:
+    """A crawl's manners toward the sites it reads: the per-host limits (`gate`: a HostGate,
+    or a batch's SharedHostGate) and, when robots.txt is obeyed, its rules (`robots`, None
+    when not). One object for every crawl that should share them (see the module's doc)."""
+
+    def __init__(self, gate: HostGate | SharedHostGate, robots: Robots | None):
+        self.gate, self.robots = gate, robots
+
+    @classmethod
+    def of(cls, settings, robots_fetcher: Fetcher, gate: HostGate | SharedHostGate | None = None) -> "Manners":
+        """The manners `settings` (a FollowSettings) ask for; robots.txt is read with `robots_fetcher`."""
+        gate = gate or HostGate(settings.per_host, settings.politeness_delay)
+        return cls(gate, Robots(robots_fetcher, gate) if settings.respect_robots else None)

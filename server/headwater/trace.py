@@ -27,7 +27,7 @@ from .errors import FetchError, HeadwaterError, NoText, analysis_failed_message
 from .extract import extract
 from .fetch import Fetcher, validate_url
 from .model import Attribution
-from .politeness import host_of
+from .politeness import Manners, host_of
 from .settings import FollowSettings
 
 NLP_LOCK = threading.Lock()   # one spaCy pipeline is shared by traces running in several threads
@@ -124,14 +124,16 @@ class Tracer:
     """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
 
     def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
-                 attributor: Attributor | None = None, progress=None, events=None, gate=None, robots=None):
-        """gate: a politeness.HostGate (or SharedHostGate) the page's own fetch waits on and
-        its follow uses; robots: a politeness.Robots whose robots.txt rules the page's own
-        fetch obeys (a batch is a crawl). None for both: the page is fetched at once, as a
-        browser would (one reader's click), and each follow keeps its own manners."""
+                 attributor: Attributor | None = None, progress=None, events=None,
+                 manners: Manners | None = None, polite_root: bool = False):
+        """manners: the politeness.Manners every follow of this Tracer crawls by, shared with
+        whoever else holds them (the server's traces, a batch worker's); None: each follow
+        keeps its own, from its settings. polite_root: the page itself is part of the crawl
+        (a batch's listed pages), so its fetch waits its turn at the host and obeys robots.txt
+        too; otherwise it is fetched at once, as a browser would (one reader's click)."""
         self.db = db
-        self.gate = gate
-        self.robots = robots
+        self.manners = manners
+        self.polite_root = polite_root and manners is not None
         self.progress = progress or (lambda message: None)  # told each stage as it starts
         self.events = events or (lambda event: None)        # told each progress event of a follow, as a dict
         self.fetcher = fetcher or Fetcher()
@@ -156,7 +158,7 @@ class Tracer:
         if html is None:
             self.progress(f"Fetching {url}")
             self._obey_robots(url)
-            with self.gate.slot(host_of(url)) if self.gate else nullcontext():
+            with self.manners.gate.slot(host_of(url)) if self.polite_root else nullcontext():
                 result = self.fetcher.fetch(url)  # a refused URL comes back as a failed result, logged below
             fetch_id = store.log_fetch(self.db, result.to_log() | {"etag": result.etag,
                                                                    "last_modified": result.last_modified})
@@ -197,16 +199,18 @@ class Tracer:
         return trace
 
     def _obey_robots(self, url: str) -> None:
-        """With `robots`: refuse (FetchError "blocked", logged) a page its site's robots.txt disallows."""
-        if self.robots is None:
+        """With `polite_root` and robots.txt obeyed: refuse (FetchError "blocked", logged) a
+        page its site's robots.txt disallows."""
+        robots = self.manners.robots if self.polite_root else None
+        if robots is None:
             return
         try:
             self.fetcher.validate_url(url)
         except HeadwaterError:
             return   # the fetch reports a bad URL, as without robots
-        allowed = self.robots.allowed(url)
-        while self.robots.fetches:   # the robots.txt fetches belong in the log too
-            follow_store.log_fetch(self.db, self.robots.fetches.pop(0), body_kept=False)
+        allowed = robots.allowed(url)
+        for result in robots.take_fetches():   # the robots.txt fetches belong in the log too
+            follow_store.log_fetch(self.db, result, body_kept=False)
         if not allowed:
             error = FetchError(f"robots.txt of {host_of(url)} does not allow fetching {url}", code="blocked")
             store.log_fetch(self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code,
@@ -299,7 +303,7 @@ class Tracer:
             if message:
                 self.progress(message)
 
-        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit, gate=self.gate)
+        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit, manners=self.manners)
         try:
             result = follower.run(root, claim_span, claim_given=claim_given)
             follow_store.save(db, trace_id, result, follower.new_documents())
