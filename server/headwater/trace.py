@@ -77,16 +77,10 @@ def provenance(page: dict, attributions: list[Attribution]) -> Graph:
         adjacency.setdefault(src, []).append(dst)
         edges.append({"from": None if src == PAGE else src, "to": dst, "attribution": idx, "relation": relation})
 
-    keys = [node(a.source.name, a.source.kind, a.source.role, a.link) for a in attributions]
-    for idx, a in enumerate(attributions):
-        carrier = keys[a.relayed_by] if a.relayed_by is not None else PAGE
-        relation = "relays" if a.relayed_by is not None else "cites"
-        if a.via:
-            via = node(a.via.name, a.via.kind)
-            add_edge(carrier, via, idx, relation)
-            add_edge(via, keys[idx], idx, "via")
-        else:
-            add_edge(carrier, keys[idx], idx, relation)
+    for a in attributions:
+        node(a.source.name, a.source.kind, a.source.role, a.link)
+    for src, dst, idx, relation in hops_of(attributions, range(len(attributions)), PAGE):
+        add_edge(src, node(*dst), idx, relation)
 
     primaries = [key for key in order if key != PAGE and not adjacency.get(key)]
     chains = []
@@ -99,6 +93,32 @@ def provenance(page: dict, attributions: list[Attribution]) -> Graph:
         for k in primaries
     ]
     return Graph(edges, chains, primary_sources)
+
+
+def hops_of(attributions: list[Attribution], indices, start: tuple):
+    """The hops the attributions at `indices` add to a provenance graph, in index order, as
+    (from, to, attribution index, relation) with nodes as (name, kind): carrier -> source
+    ("cites", or "relays" when the carrier is the attribution relaying it), or carrier ->
+    medium ("told the Arabic daily Asharq al-Awsat") -> source ("via"). The carrier is the
+    relaying attribution's source (if it is among `indices`), else `start`: the page, or
+    whoever the page stands for. The one rule of both graphs: this page's (`provenance`)
+    and a multi-hop trace's (upstream.assemble)."""
+    def key(i: int) -> tuple:
+        return (attributions[i].source.name, attributions[i].source.kind)
+
+    chosen = set(indices)
+    for idx in sorted(chosen):
+        a = attributions[idx]
+        if a.relayed_by is not None:
+            carrier, relation = (key(a.relayed_by) if a.relayed_by in chosen else start), "relays"
+        else:
+            carrier, relation = start, "cites"
+        if a.via:
+            via = (a.via.name, a.via.kind)
+            yield carrier, via, idx, relation
+            yield via, key(idx), idx, "via"
+        else:
+            yield carrier, key(idx), idx, relation
 
 
 def longest_path(adjacency: dict, start: tuple, goal: tuple) -> list[tuple] | None:

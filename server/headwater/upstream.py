@@ -19,7 +19,7 @@ from __future__ import annotations
 from .gazetteer import Gazetteer
 from .model import Attribution
 from .reuse import best, sentence_at
-from .trace import PAGE, PRIMARY_REASONS, longest_path
+from .trace import PAGE, PRIMARY_REASONS, hops_of, longest_path
 
 MAX_PASSAGES = 8
 
@@ -175,18 +175,11 @@ def assemble(docs: list, hops: list) -> dict:
     for doc in docs:
         if doc.idx not in owner:
             continue
-        start = owner[doc.idx]
         atts = doc.attributions
-        keys = {i: node((atts[i].source.name, atts[i].source.kind), atts[i].source.role) for i in doc.relevant}
-        for i in sorted(doc.relevant):
-            a = atts[i]
-            carrier = keys.get(a.relayed_by, start) if a.relayed_by is not None else start
-            if a.via:
-                via = node((a.via.name, a.via.kind))
-                edge(carrier, via, doc, i)
-                edge(via, keys[i], doc, i)
-            else:
-                edge(carrier, keys[i], doc, i)
+        for i in doc.relevant:
+            node((atts[i].source.name, atts[i].source.kind), atts[i].source.role)
+        for src, dst, i, _ in hops_of(atts, doc.relevant, owner[doc.idx]):
+            edge(src, node(dst), doc, i)
 
     for hop in hops:
         if hop.to_doc is None or hop.to_doc not in owner or hop.status != "followed":
