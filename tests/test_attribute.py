@@ -503,6 +503,13 @@ def test_first_person_outside_quotes_is_the_author(attributor):
     assert {(a.source.name, a.source.kind) for a in first_person} == {("the author", "person")}
 
 
+def test_first_person_after_a_speakers_label_is_not_the_author(attributor):
+    text = ("Interview\n\nQ: What was the biggest lesson of the year?\n\n"
+            "A: I think the importance of empathetic listening is the biggest lesson.")
+    [a] = [a for a in attributor.attribute(text) if a.source.mention.text == "I"]
+    assert a.source.name != "the author"      # the one answering, whom the page does not name
+
+
 def test_first_person_in_a_quote_is_its_speaker(attributor):
     text = ('Talks\n\nForeign Minister Karim Nasser said: "I think the other side wants a deal. '
             'We expect an answer by Friday."')

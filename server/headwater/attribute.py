@@ -683,12 +683,15 @@ class _Reading:
     def _pronoun_source(self, offset: int, pronoun: str) -> tuple[_Entity, float] | None:
         """Who "I", "we" or "it" is, for a source only the tagger found (`source_at`).
 
-        First person in a quote is its speaker, the rules' source of the quote; outside
-        quotes, the author speaking in the page's own voice ("I think", "we haven't
-        seen"), so the page itself is the source. "it" is the last organization, outlet
+        First person in a quote, or after a speaker's label ("A: I think"), is its speaker,
+        the rules' source of the quote (None when they have none); elsewhere, the author
+        speaking in the page's own voice ("I think", "we haven't seen"), so the page itself
+        is the source. "it" is the last organization, outlet
         or document cited before it, nearby ("VW says ... but it didn't say when")."""
         if pronoun in FIRST_PERSON_WORDS:
-            if not (self._in_quote(offset) or self._in_block(offset)):
+            paragraph = next(((s, e) for s, e in self.paragraph_spans if s <= offset < e), (offset, offset))
+            labelled = _LABEL_OPENING.match(self.norm, *paragraph) is not None   # "A: I think", "PENCE: We..."
+            if not (labelled or self._in_quote(offset) or self._in_block(offset)):
                 return _Entity(AUTHOR, "person"), 0.6
             speaker = next((f.entity for f in self.found if f.content and f.content[0] <= offset < f.content[1]), None)
             return (speaker, 0.6) if speaker else None
@@ -1283,6 +1286,8 @@ _SIGNED_QUOTE = re.compile(
 # A paragraph opening with a capitalised label and a colon: "PENCE: Well, look, ...",
 # "Pat Caddell: Democrat Voters Worried ..." (a headline).
 _SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]+(?:[ \t]+[A-Z][\w.\'-]+){0,3})(?P<colon>:)[ \t]')
+# Any label opening a paragraph, one letter included ("A:", "Q:" of an interview).
+_LABEL_OPENING = re.compile(r'[ \t]*["(]?[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]+){0,3}:[ \t]')
 
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
