@@ -503,6 +503,26 @@ def test_first_person_outside_quotes_is_the_author(attributor):
     assert {(a.source.name, a.source.kind) for a in first_person} == {("the author", "person")}
 
 
+PAGE_IN_ITS_OWN_VOICE = """<html><head><title>Holiday TV deals</title>
+<meta name="author" content="Jane Roe"><meta property="og:site_name" content="The Daily Example"></head>
+<body><article><h1>Holiday TV deals</h1>
+<p>I think this will be the least expensive 70-inch TV during the Black Friday sales this year.</p>
+<p>We haven't seen any mention of a deal on the smaller model at the big retailers so far.</p>
+</article></body></html>"""
+
+
+def test_a_page_in_its_own_voice_is_named_after_its_publisher_with_the_byline(attributor):
+    from headwater.extract import extract
+
+    page = extract(PAGE_IN_ITS_OWN_VOICE, "https://daily.example/deals")
+    first_person = [a.source for a in attributor.attribute_page(page, "https://daily.example/deals")
+                    if a.source.mention.text in ("I", "We")]
+    assert [(s.name, s.kind, s.role) for s in first_person] == [("the author of The Daily Example", "person", "Jane Roe")] * 2
+    unsigned = extract(PAGE_IN_ITS_OWN_VOICE.replace("Jane Roe", "").replace("The Daily Example", ""), "https://daily.example/x")
+    assert {a.source.name for a in attributor.attribute_page(unsigned, "https://daily.example/x")
+            if a.source.mention.text in ("I", "We")} == {"the author of daily.example"}
+
+
 def test_first_person_after_a_speakers_label_is_not_the_author(attributor):
     text = ("Interview\n\nQ: What was the biggest lesson of the year?\n\n"
             "A: I think the importance of empathetic listening is the biggest lesson.")

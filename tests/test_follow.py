@@ -459,10 +459,10 @@ class FailsOnText:
     def __init__(self, inner, marker: str):
         self.inner, self.marker = inner, marker
 
-    def attribute(self, text, links=(), quotes=()):
-        if self.marker in text:
+    def attribute_page(self, page, url):
+        if self.marker in page.text:
             raise RuntimeError("analysis bug")
-        return self.inner.attribute(text, links, quotes)
+        return self.inner.attribute_page(page, url)
 
 
 def test_a_page_the_analysis_fails_on_fails_alone_and_says_so_in_the_log(db_path, attributor, fweb):

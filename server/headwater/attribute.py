@@ -47,11 +47,12 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .gazetteer import Gazetteer
-from .model import Attribution, Link, Source, Span, Via
+from .model import Attribution, Extracted, Link, Source, Span, Via
 
 # Lemmas of verbs that introduce what someone said, wrote or thinks.
 SPEECH_VERBS = frozenset(
@@ -231,6 +232,17 @@ class Attributor:
         merged = self.tagger.merge(text, found, spans, resolve=reading.source_at)
         added = (_nested(a, found) for a in merged[len(found):])
         return merged[:len(found)] + [a for a in added if a is not None and not _addresses_the_reader(a)]
+
+    def attribute_page(self, page: Extracted, url: str) -> list[Attribution]:
+        """`attribute` on a page extracted from `url`, where the page speaking in its own
+        voice ("I think", "we found") is named after it: "the author of The Wall Street
+        Journal" (its outlet, else its site name, else its host), the byline as role. So the
+        authors of two pages in one multi-hop trace stay two sources."""
+        found = self.attribute(page.text, page.links, page.quotes)
+        outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
+        publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
+        byline = " ".join(page.author.split()) if page.author else None
+        return [_signed(a, publisher, byline) for a in found]
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -1292,6 +1304,14 @@ _LABEL_OPENING = re.compile(r'[ \t]*["(]?[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]+){
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
 _NOT_A_SPEAKER_TYPE = frozenset({"", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "LANGUAGE"})
+
+
+def _signed(a: Attribution, publisher: str | None, byline: str | None) -> Attribution:
+    """`a` with "the author" named after the page's publisher, the byline as role."""
+    if a.source.name != AUTHOR or a.source.kind != "person":
+        return a
+    name = f"{AUTHOR} of {publisher}" if publisher else AUTHOR
+    return replace(a, source=replace(a.source, name=name, role=byline or a.source.role))
 
 
 def _addresses_the_reader(a: Attribution) -> bool:

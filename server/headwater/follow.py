@@ -428,7 +428,7 @@ class Follower:
                 self.seen[url_key(url)] = doc.idx
         try:
             with NLP_LOCK:
-                doc.attributions = self.attributor.attribute(extracted.text, extracted.links, extracted.quotes)
+                doc.attributions = self.attributor.attribute_page(extracted, doc.final_url)
         except Exception as error:   # one page the analysis fails on must not end the whole follow
             log.exception("Analysis failed on %s", doc.url)
             message = analysis_failed_message(error)

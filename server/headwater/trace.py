@@ -245,7 +245,7 @@ class Tracer:
             raise NoText(f"No article text could be extracted from {url}")
         self.progress("Finding sources")
         with NLP_LOCK:
-            attributions = self.attributor.attribute(page.text, page.links, page.quotes)
+            attributions = self.attributor.attribute_page(page, final_url)
         page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
                      "url": page.canonical_url or final_url}
         graph = provenance(page_node, attributions)
