@@ -698,8 +698,9 @@ class _Reading:
         First person in a quote, or after a speaker's label ("A: I think"), is its speaker,
         the rules' source of the quote (None when they have none); elsewhere, the author
         speaking in the page's own voice ("I think", "we haven't seen"), so the page itself
-        is the source. "it" is the last organization, outlet
-        or document cited before it, nearby ("VW says ... but it didn't say when")."""
+        is the source (`Attributor.attribute_page` names it after the page). "it" is the
+        last organization, outlet or document cited before it, nearby ("VW says ... but it
+        didn't say when")."""
         if pronoun in FIRST_PERSON_WORDS:
             paragraph = next(((s, e) for s, e in self.paragraph_spans if s <= offset < e), (offset, offset))
             labelled = _LABEL_OPENING.match(self.norm, *paragraph) is not None   # "A: I think", "PENCE: We..."
