@@ -534,3 +534,20 @@ def test_robots_txt_is_read_again_once_its_day_is_over(fweb):
     now[0] = 100.0
     assert robots.allowed(private)
     assert len(robots.take_fetches()) == 1
+
+
+def test_a_failing_robots_txt_blocks_the_site_for_minutes_not_a_day(fweb):
+    from headwater.follow import data_fetcher
+    from headwater.politeness import RETRY_SECONDS, Robots
+
+    now = [0.0]
+    robots = Robots(data_fetcher(Fetcher(allow_private=True)), HostGate(2, 0), clock=lambda: now[0])
+    page = fweb.strict.url("/news/story")
+    fweb.strict.add("/robots.txt", Response("down for maintenance", status=503, headers={"Content-Type": "text/plain"}))
+    assert not robots.allowed(page)        # RFC 9309: a server error disallows everything
+    fweb.strict.add("/robots.txt", Response("User-agent: *\nAllow: /\n", headers={"Content-Type": "text/plain"}))
+    now[0] = RETRY_SECONDS - 1
+    assert not robots.allowed(page)
+    now[0] = RETRY_SECONDS
+    assert robots.allowed(page)            # asked again, and the site is back
+    assert len(robots.take_fetches()) == 2

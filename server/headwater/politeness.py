@@ -114,6 +114,7 @@ class SharedHostGate:
 
 USER_AGENT = "Headwater"   # the name robots.txt rules are read for
 ROBOTS_TTL = 24 * 3600     # seconds a robots.txt is trusted: RFC 9309 asks for no more than 24 hours
+RETRY_SECONDS = 300        # a robots.txt that failed (5xx) or did not answer is asked for again after this
 
 
 class Robots:
@@ -126,7 +127,7 @@ class Robots:
         self.ttl, self.clock = ttl, clock
         self._lock = threading.Lock()
         self._site_locks: dict[str, threading.Lock] = {}
-        # site -> (when read, rules); rules None: no usable robots.txt, everything allowed
+        # site -> (when to read it again, rules); rules None: no usable robots.txt, everything allowed
         self._rules: dict[str, tuple[float, Protego | None]] = {}
         self._fetches: queue.SimpleQueue = queue.SimpleQueue()   # robots.txt FetchResults not yet logged
 
@@ -137,8 +138,9 @@ class Robots:
             site_lock = self._site_locks.setdefault(site, threading.Lock())
         with site_lock:
             known = self._rules.get(site)
-            if known is None or self.clock() - known[0] >= self.ttl:
-                self._rules[site] = known = (self.clock(), self._load(site))
+            if known is None or self.clock() >= known[0]:
+                rules, keep = self._load(site)
+                self._rules[site] = known = (self.clock() + keep, rules)
         rules = known[1]
         return rules is None or rules.can_fetch(url, self.user_agent)
 
@@ -152,18 +154,21 @@ class Robots:
             except queue.Empty:
                 return taken
 
-    def _load(self, site: str) -> Protego | None:
+    def _load(self, site: str) -> tuple[Protego | None, float]:
+        """The site's rules, and for how many seconds to keep them."""
         with self.gate.slot(host_of(site)):
             result = self.fetcher.fetch(site + "/robots.txt")
         self._fetches.put(result)
         # RFC 9309: a missing robots.txt (4xx) allows everything, a failing one (5xx) disallows
         # everything. A site that does not answer at all is left to the page fetch, whose
-        # error ("could not connect") is the one to report.
+        # error ("could not connect") is the one to report. Those two are passing states:
+        # asked again after RETRY_SECONDS, not after a day.
         if result.ok:
-            return Protego.parse(result.body.decode("utf-8", "replace"))
+            return Protego.parse(result.body.decode("utf-8", "replace")), self.ttl
+        retry = min(self.ttl, RETRY_SECONDS)
         if result.status and result.status >= 500:
-            return Protego.parse("User-agent: *\nDisallow: /\n")
-        return None
+            return Protego.parse("User-agent: *\nDisallow: /\n"), retry
+        return None, (self.ttl if result.status else retry)
 
 
 class Manners:
