@@ -552,3 +552,12 @@ def test_generic_you_is_no_source(attributor):
     text = ("Streaming\n\nIf you just want Disney+, you can sign up for a free trial. When you think of "
             "Colorado you probably think of the mountains. You could think of it as a futuristic wagon.")
     assert [a.source.mention.text for a in attributor.attribute(text)] == []
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("CEO Marc Benioff said the quarter was the best in the company's history.", "Marc Benioff", "CEO"),
+    ("Administrator Jim Bridenstine said returning to the moon was necessary.", "Jim Bridenstine", "Administrator"),
+])
+def test_a_title_in_front_of_a_name_is_the_role_not_the_name(attributor, text, name, role):
+    [a] = attributor.attribute(text)
+    assert (a.source.name, a.source.role) == (name, role)

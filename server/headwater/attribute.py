@@ -131,7 +131,9 @@ STORY_NOUNS = frozenset("story report article piece investigation account analys
 TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord president sen senator rep gov governor gen
     general col adm secretary minister chancellor ayatollah sheikh judge justice mayor
-    pope king queen prince princess premier speaker ambassador rev father""".split()
+    pope king queen prince princess premier speaker ambassador rev father
+    administrator director commissioner chairman chairwoman ceo superintendent prosecutor
+    attorney sheriff treasurer spokesman spokeswoman spokesperson""".split()
 )
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 MEDIUM_NOUNS = frozenset("interview statement comments remarks op-ed oped column article post appearance conversation".split())
