@@ -561,3 +561,12 @@ def test_generic_you_is_no_source(attributor):
 def test_a_title_in_front_of_a_name_is_the_role_not_the_name(attributor, text, name, role):
     [a] = attributor.attribute(text)
     assert (a.source.name, a.source.role) == (name, role)
+
+
+def test_an_acronym_speaking_is_an_organization_named_as_the_text_defines_it(attributor):
+    text = ('Plague\n\nThe World Health Organization (WHO) tracks plague cases. '
+            'Untreated pneumonic plague is "always fatal", says WHO.')
+    [a] = [a for a in attributor.attribute(text) if a.source.mention.text == "WHO"]
+    assert (a.source.name, a.source.kind) == ("World Health Organization", "organization")
+    [fbi] = attributor.attribute("Inquiry\n\nThe FBI said on Monday that the inquiry was closed.")
+    assert (fbi.source.name, fbi.source.kind) == ("FBI", "organization")

@@ -378,6 +378,7 @@ class _Reading:
         self.full_names: dict[str, str] = {}      # last name (lower) -> full name
         self.roles: dict[str, str] = {}           # full name -> role
         self.named_anonymous: dict[str, str] = {}  # "official" -> "Ali Khoram"
+        self.acronyms = _acronyms(self.norm)       # "WHO" -> "World Health Organization", as the text defines them
         self.persons_seen: list[tuple[int, str]] = []  # (offset, full name) of person subjects
         self.groups_seen: list[tuple[int, _Entity]] = []  # plural and collective sources, for "they"
         self.gender: dict[str, str] = {}          # full name -> "m" / "f", from titles and pronouns
@@ -619,6 +620,10 @@ class _Reading:
             name = self._person_name(head)
             if name:
                 return _Entity(name, "person", self.roles.get(name)), 0.9
+        if _ACRONYM.fullmatch(head.text) and (head.pos_ == "PROPN" or head.ent_type_ == "ORG"):
+            # "says WHO", "the FBI said": an acronym speaking is an organization, by its full
+            # name when the text gives it ("the World Health Organization (WHO)").
+            return _Entity(self.acronyms.get(head.text, head.text), "organization"), 0.8
         if head.pos_ == "PROPN" and head.ent_type_ in _NOT_A_SPEAKER_TYPE:
             # The small model misses many names ("Marta Ruiz explained"), or types them as a
             # title after a quote ('"...," Tomas Ruiz said': WORK_OF_ART): a proper noun
@@ -1307,6 +1312,24 @@ _LABEL_OPENING = re.compile(r'[ \t]*["(]?[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]+){
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
 _NOT_A_SPEAKER_TYPE = frozenset({"", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "FAC", "LANGUAGE"})
+
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+# "the World Health Organization (WHO)": capitalised words (and small joining words), then
+# the acronym in brackets.
+_DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w&'-]*\s+(?:(?:of|for|and|on|the|de)\s+)*)+[A-Z][\w&'-]*)\s+\(([A-Z]{2,6})\)")
+
+
+def _acronyms(text: str) -> dict[str, str]:
+    """The acronyms a text defines, each to its full name, when the initials agree."""
+    found = {}
+    for m in _DEFINED_ACRONYM.finditer(text):
+        words, acronym = m.group(1).split(), m.group(2)
+        # The initials of the last capitalised words spell it: the name starts at the first of them.
+        capitals = [i for i, w in enumerate(words) if w[0].isupper()][-len(acronym):]
+        if "".join(words[i][0] for i in capitals) == acronym:
+            found.setdefault(acronym, " ".join(words[capitals[0]:]))
+    return found
 
 
 def _signed(a: Attribution, publisher: str | None, byline: str | None) -> Attribution:
