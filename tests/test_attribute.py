@@ -523,6 +523,24 @@ def test_a_page_in_its_own_voice_is_named_after_its_publisher_with_the_byline(at
             if a.source.mention.text in ("I", "We")} == {"the author of daily.example"}
 
 
+def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
+    from headwater.extract import extract
+
+    html = PAGE_IN_ITS_OWN_VOICE.replace("<p>I think", "<p>The Daily Example reported that prices fell. I think")
+    page = extract(html, "https://daily.example/deals")
+    [own] = [a.source for a in attributor.attribute_page(page, "https://daily.example/deals")
+             if a.source.mention.text.endswith("Daily Example")]
+    assert own.kind == "outlet"
+
+
+@pytest.mark.parametrize("mention, kind", [("he", "person"), ("I", "person"), ("They", "anonymous"),
+                                           ("we", "anonymous"), ("it", "anonymous"), ("Ruth Abara", "person")])
+def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind):
+    from headwater.attribute import guess_kind
+
+    assert guess_kind(mention) == kind
+
+
 def test_first_person_after_a_speakers_label_is_not_the_author(attributor):
     text = ("Interview\n\nQ: What was the biggest lesson of the year?\n\n"
             "A: I think the importance of empathetic listening is the biggest lesson.")

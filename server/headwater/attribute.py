@@ -244,7 +244,7 @@ class Attributor:
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
         byline = " ".join(page.author.split()) if page.author else None
-        return [_signed(a, publisher, byline) for a in found]
+        return [_signed(a, publisher, byline, page.site) for a in found]
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -1332,8 +1332,13 @@ def _acronyms(text: str) -> dict[str, str]:
     return found
 
 
-def _signed(a: Attribution, publisher: str | None, byline: str | None) -> Attribution:
-    """`a` with "the author" named after the page's publisher, the byline as role."""
+def _signed(a: Attribution, publisher: str | None, byline: str | None, site: str | None = None) -> Attribution:
+    """`a` with "the author" named after the page's publisher, the byline as role; and a
+    source named as the page's own site ("News Nation says") that outlet, whatever the
+    gazetteer knows of it."""
+    if site and a.source.kind != "outlet" and \
+            without_determiner(a.source.name).casefold() == without_determiner(site).casefold():
+        return replace(a, source=replace(a.source, kind="outlet"))
     if a.source.name != AUTHOR or a.source.kind != "person":
         return a
     name = f"{AUTHOR} of {publisher}" if publisher else AUTHOR
@@ -1412,6 +1417,7 @@ _AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".sp
 # Personal pronouns: someone, whoever they stand for (the tagger reads them as a feature too).
 PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
 FIRST_PERSON_WORDS = frozenset("i me we us".split())
+_SOMEONE_PRONOUNS = frozenset("i me he she him her".split())   # one person; "they", "we", "it" are not
 # The name of the source when the page speaks in its own voice ("I think ...").
 AUTHOR = "the author"
 IT_REACH = 400      # chars back from "it" to the organization it stands for
@@ -1426,7 +1432,7 @@ def guess_kind(mention: str) -> str:
     head_words = list(itertools.takewhile(lambda w: w.lower() not in _AFTER_HEAD, words)) or words
     word = head_words[-1] if head_words else ""
     head = word.lower()
-    for kind, heads in (("person", PRONOUN_WORDS - {"it"}), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
+    for kind, heads in (("person", _SOMEONE_PRONOUNS), ("anonymous", PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS), ("document", DOCUMENT_HEADS),
                         ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
         if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind
