@@ -541,6 +541,18 @@ def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind)
     assert guess_kind(mention) == kind
 
 
+def test_a_capitalised_common_noun_is_no_person(attributor):
+    """"Video shows...": capitalised only because it opens the sentence, as the parse says."""
+    from headwater.attribute import guess_kind
+
+    assert guess_kind("Video", proper=False) == "anonymous" and guess_kind("Petrides", proper=True) == "person"
+    text = "Rescue\n\nVideo shows the officer carrying the girl to safety as the crowd cheered."
+    reading = attributor.read(text)
+    reading.attributions()
+    start = text.index("Video")
+    assert reading.source_at(start, start + 5).kind == "anonymous"
+
+
 def test_first_person_after_a_speakers_label_is_not_the_author(attributor):
     text = ("Interview\n\nQ: What was the biggest lesson of the year?\n\n"
             "A: I think the importance of empathetic listening is the biggest lesson.")

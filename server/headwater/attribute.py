@@ -677,7 +677,8 @@ class _Reading:
 
     def source_at(self, start: int, end: int) -> Source | None:
         """The Source the rules make of the mention text[start:end], if it lies in a parsed
-        sentence and its head resolves (a pronoun to its person, an alias to its outlet)."""
+        sentence: its head resolved (a pronoun to its person, an alias to its outlet), else
+        named by its words, with the kind `guess_kind` reads from them and the parse."""
         sentence = next((s for s in self.sentences if s.start <= start < s.end), None)
         if sentence is None:
             return None
@@ -690,12 +691,12 @@ class _Reading:
             found = self._pronoun_source(start, head.lower_)
         mention = Span.of(self.text, start, end)
         if found is None:
-            if head is span.root:
-                return None
-            # The mention stopped short of its noun ("the" of "the songwriters"): name it by the noun phrase.
-            s, e = self._mention_span(sentence, head)
+            # Named by its words; a mention that stopped short of its noun ("the" of "the
+            # songwriters") by the noun phrase. The parse says whether the head is a name.
+            s, e = (start, end) if head is span.root else self._mention_span(sentence, head)
             name = without_determiner(self.text[s:e])
-            return Source(name, guess_kind(name), None, mention)
+            proper = head.pos_ == "PROPN" or bool(head.ent_type_) or head.lower_ in self.full_names
+            return Source(name, guess_kind(name, proper=proper), None, mention)
         entity = found[0]
         return Source(entity.name, entity.kind, entity.role, mention, entity.reporter)
 
@@ -1423,7 +1424,7 @@ AUTHOR = "the author"
 IT_REACH = 400      # chars back from "it" to the organization it stands for
 
 
-def guess_kind(mention: str) -> str:
+def guess_kind(mention: str, proper: bool | None = None) -> str:
     """A source's kind from its words alone, for a mention the rules cannot resolve. The
     head is the last word before a preposition or a relative pronoun ("responses from
     Tehran"). A pronoun or a capitalised head is someone; a common noun the lists do not
@@ -1436,8 +1437,9 @@ def guess_kind(mention: str) -> str:
                         ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
         if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind
-    # Capitalised: a name, unless a function word opening the sentence ("So", "A").
-    return "person" if word[:1].isupper() and head not in STOP_WORDS else "anonymous"
+    # Capitalised: a name, unless a function word opening the sentence ("So", "A"), or a
+    # common noun by the parse (`proper` False: "Video shows").
+    return "person" if word[:1].isupper() and head not in STOP_WORDS and proper is not False else "anonymous"
 
 
 # Organization heads that name one only when capitalised: "the House", not "your house".
