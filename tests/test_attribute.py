@@ -600,3 +600,12 @@ def test_an_acronym_speaking_is_an_organization_named_as_the_text_defines_it(att
     assert (a.source.name, a.source.kind) == ("World Health Organization", "organization")
     [fbi] = attributor.attribute("Inquiry\n\nThe FBI said on Monday that the inquiry was closed.")
     assert (fbi.source.name, fbi.source.kind) == ("FBI", "organization")
+
+
+def test_a_dateline_is_not_part_of_a_source(attributor):
+    text = "Meth campaign\n\nSIOUX FALLS, S.D. – People across the nation are saying the new campaign works."
+    reading = attributor.read(text)
+    reading.attributions()
+    start, end = text.index("SIOUX"), text.index(" are saying")
+    source = reading.source_at(start, end)
+    assert source.mention.text == "People across the nation" and source.kind == "anonymous"

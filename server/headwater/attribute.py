@@ -679,6 +679,9 @@ class _Reading:
         """The Source the rules make of the mention text[start:end], if it lies in a parsed
         sentence: its head resolved (a pronoun to its person, an alias to its outlet), else
         named by its words, with the kind `guess_kind` reads from them and the parse."""
+        dateline = _DATELINE.match(self.norm, start, end)
+        if dateline and any(s == start for s, _ in self.paragraph_spans):   # "SIOUX FALLS, S.D. – People ..."
+            start = dateline.end()
         sentence = next((s for s in self.sentences if s.start <= start < s.end), None)
         if sentence is None:
             return None
@@ -1307,6 +1310,9 @@ _SIGNED_QUOTE = re.compile(
 # A paragraph opening with a capitalised label and a colon: "PENCE: Well, look, ...",
 # "Pat Caddell: Democrat Voters Worried ..." (a headline).
 _SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]+(?:[ \t]+[A-Z][\w.\'-]+){0,3})(?P<colon>:)[ \t]')
+# A dateline opening a news story: "WASHINGTON (AP) — ", "SIOUX FALLS, S.D. – ".
+_DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+)*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*)?"
+                       r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[\u2013\u2014-]+[ \t]+")
 # Any label opening a paragraph, one letter included ("A:", "Q:" of an interview).
 _LABEL_OPENING = re.compile(r'[ \t]*["(]?[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]+){0,3}:[ \t]')
 
