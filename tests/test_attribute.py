@@ -523,6 +523,15 @@ def test_a_page_in_its_own_voice_is_named_after_its_publisher_with_the_byline(at
             if a.source.mention.text in ("I", "We")} == {"the author of daily.example"}
 
 
+def test_an_author_also_cited_by_name_is_one_source(attributor):
+    from headwater.extract import extract
+
+    html = PAGE_IN_ITS_OWN_VOICE.replace("<p>We haven't", "<p>Jane Roe said the sale ends on Monday. We haven't")
+    page = extract(html, "https://daily.example/deals")
+    sources = {(a.source.name, a.source.kind) for a in attributor.attribute_page(page, "https://daily.example/deals")}
+    assert ("Jane Roe", "person") in sources and not any(name.startswith("the author") for name, _ in sources)
+
+
 def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
     from headwater.extract import extract
 
@@ -587,6 +596,7 @@ def test_generic_you_is_no_source(attributor):
 @pytest.mark.parametrize("text, name, role", [
     ("CEO Marc Benioff said the quarter was the best in the company's history.", "Marc Benioff", "CEO"),
     ("Administrator Jim Bridenstine said returning to the moon was necessary.", "Jim Bridenstine", "Administrator"),
+    ("Team Leader Jennifer Ngo-Anh said the crew would sleep for months.", "Jennifer Ngo-Anh", "Team Leader"),
 ])
 def test_a_title_in_front_of_a_name_is_the_role_not_the_name(attributor, text, name, role):
     [a] = attributor.attribute(text)

@@ -133,7 +133,7 @@ TITLES = frozenset(
     general col adm secretary minister chancellor ayatollah sheikh judge justice mayor
     pope king queen prince princess premier speaker ambassador rev father
     administrator director commissioner chairman chairwoman ceo superintendent prosecutor
-    attorney sheriff treasurer spokesman spokeswoman spokesperson""".split()
+    attorney sheriff treasurer spokesman spokeswoman spokesperson leader""".split()
 )
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 MEDIUM_NOUNS = frozenset("interview statement comments remarks op-ed oped column article post appearance conversation".split())
@@ -244,7 +244,11 @@ class Attributor:
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
         byline = " ".join(page.author.split()) if page.author else None
-        return [_signed(a, publisher, byline, page.site) for a in found]
+        if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
+            author, role = byline, AUTHOR      # the author is also cited by name: one person, one name
+        else:
+            author, role = (f"{AUTHOR} of {publisher}" if publisher else AUTHOR), byline
+        return [_signed(a, author, role, page.site) for a in found]
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> "_Reading":
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline
@@ -1339,17 +1343,15 @@ def _acronyms(text: str) -> dict[str, str]:
     return found
 
 
-def _signed(a: Attribution, publisher: str | None, byline: str | None, site: str | None = None) -> Attribution:
-    """`a` with "the author" named after the page's publisher, the byline as role; and a
-    source named as the page's own site ("News Nation says") that outlet, whatever the
-    gazetteer knows of it."""
+def _signed(a: Attribution, author: str, role: str | None, site: str | None) -> Attribution:
+    """`a` with "the author" named `author` (role `role`); and a source named as the page's
+    own site ("News Nation says") that outlet, whatever the gazetteer knows of it."""
     if site and a.source.kind != "outlet" and \
             without_determiner(a.source.name).casefold() == without_determiner(site).casefold():
         return replace(a, source=replace(a.source, kind="outlet"))
     if a.source.name != AUTHOR or a.source.kind != "person":
         return a
-    name = f"{AUTHOR} of {publisher}" if publisher else AUTHOR
-    return replace(a, source=replace(a.source, name=name, role=byline or a.source.role))
+    return replace(a, source=replace(a.source, name=author, role=role or a.source.role))
 
 
 def _addresses_the_reader(a: Attribution) -> bool:
