@@ -597,6 +597,8 @@ def test_generic_you_is_no_source(attributor):
     ("CEO Marc Benioff said the quarter was the best in the company's history.", "Marc Benioff", "CEO"),
     ("Administrator Jim Bridenstine said returning to the moon was necessary.", "Jim Bridenstine", "Administrator"),
     ("Team Leader Jennifer Ngo-Anh said the crew would sleep for months.", "Jennifer Ngo-Anh", "Team Leader"),
+    ("Lt. Matt Harris said six people were arrested on Tuesday.", "Matt Harris", "Lt."),
+    ("Elizabeth Burton, 32, said she had done nothing wrong.", "Elizabeth Burton", None),   # an age is no role
 ])
 def test_a_title_in_front_of_a_name_is_the_role_not_the_name(attributor, text, name, role):
     [a] = attributor.attribute(text)
@@ -619,3 +621,9 @@ def test_a_dateline_is_not_part_of_a_source(attributor):
     start, end = text.index("SIOUX"), text.index(" are saying")
     source = reading.source_at(start, end)
     assert source.mention.text == "People across the nation" and source.kind == "anonymous"
+
+
+def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_last_name(attributor):
+    text = ('Stocks\n\nJohn Petrides, a portfolio manager at Tocqueville, said the stock was cheap.\n\n'
+            '"Shelf space has basically become infinite because of e-commerce," Petrides said during the segment.')
+    assert {a.source.name for a in attributor.attribute(text)} == {"John Petrides"}

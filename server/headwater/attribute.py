@@ -133,7 +133,8 @@ TITLES = frozenset(
     general col adm secretary minister chancellor ayatollah sheikh judge justice mayor
     pope king queen prince princess premier speaker ambassador rev father
     administrator director commissioner chairman chairwoman ceo superintendent prosecutor
-    attorney sheriff treasurer spokesman spokeswoman spokesperson leader""".split()
+    attorney sheriff treasurer spokesman spokeswoman spokesperson leader lt lieutenant sgt sergeant
+    capt cpl corporal det detective trooper deputy""".split()
 )
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
 MEDIUM_NOUNS = frozenset("interview statement comments remarks op-ed oped column article post appearance conversation".split())
@@ -408,8 +409,8 @@ class _Reading:
                         self.gender.setdefault(self.full_names.get(parts[-1].lower(), name), "m" if title == "mr" else "f")
         for sentence in self.sentences:
             for token in sentence.span:
-                if token.dep_ == "appos" and token.head.ent_type_ == "PERSON":
-                    name = self._person_name(token.head)
+                if token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and not token.like_num:
+                    name = self._person_name(token.head)   # (not an age: "Elizabeth Burton, 32,")
                     if name and name not in self.roles:
                         self.roles[name] = self._role_text(sentence, token)
                 if token.dep_ == "attr" and token.head.lemma_ == "be" and token.ent_type_ == "PERSON":
@@ -451,8 +452,9 @@ class _Reading:
                     words.insert(0, ent.doc[i])
                     i -= 1
                 words = [w for w in words if w.lower_.rstrip(".") not in ("mr", "mrs", "ms", "miss", "dr")]
-                if words:
-                    self.roles[name] = " ".join(w.text for w in words)
+                if words:   # as the text writes them ("Lt.", not "Lt ." token by token)
+                    start, end = sentence.offset + words[0].idx, sentence.offset + words[-1].idx + len(words[-1].text)
+                    self.roles[name] = " ".join(self.text[start:end].split())
 
     @staticmethod
     def _strip_titles(name: str) -> str:
@@ -468,7 +470,7 @@ class _Reading:
             if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
                 name = self._strip_titles(_person_text(ent))
                 return self.full_names.get(name.split()[-1].lower(), name) if name else None
-        if token.pos_ == "PROPN":
+        if token.pos_ == "PROPN" or token.text[:1].isupper():   # a known last name, however the parser tags it
             return self.full_names.get(token.text.lower())
         return None
 
@@ -620,7 +622,7 @@ class _Reading:
             outlet = self._lookup(self.norm[start:sentence.offset + head.idx + len(head.text)])
         if outlet:
             return _Entity(outlet.name, outlet.kind), 0.9
-        if head.ent_type_ == "PERSON" or (head.pos_ == "PROPN" and head.lower_ in self.full_names):
+        if head.ent_type_ == "PERSON" or (head.text[:1].isupper() and head.lower_ in self.full_names):
             name = self._person_name(head)
             if name:
                 return _Entity(name, "person", self.roles.get(name)), 0.9
