@@ -627,3 +627,15 @@ def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_
     text = ('Stocks\n\nJohn Petrides, a portfolio manager at Tocqueville, said the stock was cheap.\n\n'
             '"Shelf space has basically become infinite because of e-commerce," Petrides said during the segment.')
     assert {a.source.name for a in attributor.attribute(text)} == {"John Petrides"}
+
+
+@pytest.mark.parametrize("mention, traceable", [("you", False), ("'", False), ("\u201d", False),
+                                                ("they", True), ("Video", True)])
+def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
+    from headwater.attribute import _no_one_to_trace
+    from headwater.model import Attribution, Source
+
+    text = f"{mention} said it"
+    a = Attribution(Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),
+                    cue=Span.of(text, len(mention) + 1, len(mention) + 5))
+    assert _no_one_to_trace(a) is not traceable

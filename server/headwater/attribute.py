@@ -234,7 +234,7 @@ class Attributor:
         found = self.tagger.confirmed(found, spans)       # a rule cue the CRFs reject is dropped
         merged = self.tagger.merge(text, found, spans, resolve=reading.source_at)
         added = (_nested(a, found) for a in merged[len(found):])
-        return merged[:len(found)] + [a for a in added if a is not None and not _addresses_the_reader(a)]
+        return merged[:len(found)] + [a for a in added if a is not None and not _no_one_to_trace(a)]
 
     def attribute_page(self, page: Extracted, url: str) -> list[Attribution]:
         """`attribute` on a page extracted from `url`, where the page speaking in its own
@@ -1356,10 +1356,13 @@ def _signed(a: Attribution, author: str, role: str | None, site: str | None) -> 
     return replace(a, source=replace(a.source, name=author, role=role or a.source.role))
 
 
-def _addresses_the_reader(a: Attribution) -> bool:
-    """"If you just want Disney+", "when you think of Colorado": "you" is whoever reads,
-    nobody a claim can be traced to."""
-    return a.source.mention is not None and a.source.mention.text.lower() in ("you", "your")
+def _no_one_to_trace(a: Attribution) -> bool:
+    """A tagger source nobody can trace: generic "you" ("If you just want Disney+", "when
+    you think of Colorado": whoever reads), or a mention without a word (a stray quote mark)."""
+    if a.source.mention is None:
+        return False
+    mention = a.source.mention.text
+    return mention.lower() in ("you", "your") or not any(ch.isalnum() for ch in mention)
 
 
 def _person_text(ent) -> str:
