@@ -1431,7 +1431,7 @@ _AFTER_HEAD = frozenset("of from in at for with on by to who whom which that".sp
 # Personal pronouns: someone, whoever they stand for (the tagger reads them as a feature too).
 PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
 FIRST_PERSON_WORDS = frozenset("i me we us".split())
-_SOMEONE_PRONOUNS = frozenset("i me he she him her".split())   # one person; "they", "we", "it" are not
+_SOMEONE_PRONOUNS = frozenset({"i", "me", *PERSONAL_PRONOUNS})   # one person; "they", "we", "it" are not
 # The name of the source when the page speaks in its own voice ("I think ...").
 AUTHOR = "the author"
 IT_REACH = 400      # chars back from "it" to the organization it stands for

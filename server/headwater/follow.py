@@ -179,8 +179,9 @@ class Follower:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.log: queue.SimpleQueue = queue.SimpleQueue()
         self.pages = _Recorder(fetcher, self.log, "page")
-        self.data = _Recorder(data_fetcher(fetcher), self.log, "data")
-        manners = manners or Manners.of(settings, data_fetcher(fetcher))
+        data = data_fetcher(fetcher)   # one, for the recorded data fetches and robots.txt alike
+        self.data = _Recorder(data, self.log, "data")
+        manners = manners or Manners.of(settings, data)   # (robots.txt fetches are logged in _drain_log)
         self.gate = manners.gate
         self.robots = manners.robots if settings.respect_robots else None   # their fetches: _drain_log
         self.wayback = Wayback(self.data, settings.wayback_api)
