@@ -428,6 +428,29 @@ def test_memoised_components_annotate_as_the_models(attributor):
                [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in theirs]
 
 
+def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
+    """load_model() hands thinc's matrix products to numpy (blis is slow on CPUs it does
+    not know); tags, parse and entities are those of the model as spaCy loads it."""
+    import spacy
+
+    from headwater.nlp import load_model
+
+    ours = load_model()
+    assert ours.get_pipe("ner").model.ops.use_blis is False
+    with_blis = spacy.load(f"{ours.meta['lang']}_{ours.meta['name']}")   # thinc's default ops
+    assert with_blis.get_pipe("ner").model.ops.use_blis is True
+    from pathlib import Path
+
+    from headwater.extract import extract
+
+    html = (Path(__file__).parent / "fixtures" / "seed.html").read_bytes()
+    article = extract(html, "https://example.org/story")
+    annotations = [[(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+                   for doc in (ours(article.text), with_blis(article.text))]
+    assert annotations[0] == annotations[1]
+    assert any(ent for _, _, _, _, ent in annotations[0])
+
+
 @pytest.mark.parametrize("page", ["seed", "medium", "anonymous"])
 def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, page):
     """Rules or tagger, an attribution whose cue lies in another source's content is
