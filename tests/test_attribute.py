@@ -430,13 +430,17 @@ def test_memoised_components_annotate_as_the_models(attributor):
 
 def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
     """load_model() hands thinc's matrix products to numpy (blis is slow on CPUs it does
-    not know); tags, parse and entities are those of the model as spaCy loads it."""
+    not know), on one BLAS thread (more oversubscribe the cores of a batch); tags, parse
+    and entities are those of the model as spaCy loads it."""
     import spacy
+    from threadpoolctl import threadpool_info
 
     from headwater.nlp import load_model
 
     ours = load_model()
     assert ours.get_pipe("ner").model.ops.use_blis is False
+    blas_threads = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
+    assert blas_threads == {1}
     with_blis = spacy.load(f"{ours.meta['lang']}_{ours.meta['name']}")   # thinc's default ops
     assert with_blis.get_pipe("ner").model.ops.use_blis is True
     from pathlib import Path

@@ -30,6 +30,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.tokens._retokenize import set_token_attrs
 from thinc.api import use_ops
+from threadpoolctl import threadpool_limits
 
 from .gazetteer import Gazetteer
 
@@ -49,6 +50,11 @@ def load_model() -> Language:
     and NER layers twice as fast on such CPUs. The parser's per-step products stay in
     blis: spaCy calls it from C.
     """
+    # The products are small (a paragraph's tokens by a few hundred): a second BLAS thread
+    # spins more than it helps, and the batch commands already run a process per core, the
+    # server a thread per request. With OpenBLAS's default of a thread per core, a
+    # two-process `headwater analyze` ran 2.5x slower than with one thread each.
+    threadpool_limits(limits=1, user_api="blas")
     for name in MODEL_NAMES:
         try:
             with use_ops("numpy", use_blis=False):
