@@ -432,9 +432,12 @@ def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
     """load_model() hands thinc's matrix products to numpy (blis is slow on CPUs it does
     not know), on one BLAS thread (more oversubscribe the cores of a batch); tags, parse
     and entities are those of the model as spaCy loads it."""
+    from pathlib import Path
+
     import spacy
     from threadpoolctl import threadpool_info
 
+    from headwater.extract import extract
     from headwater.nlp import load_model
 
     ours = load_model()
@@ -443,10 +446,6 @@ def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
     assert blas_threads == {1}
     with_blis = spacy.load(f"{ours.meta['lang']}_{ours.meta['name']}")   # thinc's default ops
     assert with_blis.get_pipe("ner").model.ops.use_blis is True
-    from pathlib import Path
-
-    from headwater.extract import extract
-
     html = (Path(__file__).parent / "fixtures" / "seed.html").read_bytes()
     article = extract(html, "https://example.org/story")
     annotations = [[(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]

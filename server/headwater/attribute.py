@@ -1313,14 +1313,16 @@ def _nested(added: Attribution, rules: list[Attribution]) -> Attribution | None:
 # On the normalised text (straight quotes): a closing quotation mark, a dash, a name.
 _SIGNED_QUOTE = re.compile(
     r'"[ \t]*(?P<dash>\u2015|\u2014|\u2013|--)[ \t]*(?P<name>[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]*){0,4})')
-# A paragraph opening with a capitalised label and a colon: "PENCE: Well, look, ...",
+# A paragraph opening with a label and a colon: capitalised words, then ":".
+_LABEL = r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]{rest}(?:[ \t]+[A-Z][\w.\'-]+){{0,3}})(?P<colon>:)[ \t]'
+# A speaker's label, its first word two letters or more: "PENCE: Well, look, ...",
 # "Pat Caddell: Democrat Voters Worried ..." (a headline).
-_SPEAKER_LABEL = re.compile(r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]+(?:[ \t]+[A-Z][\w.\'-]+){0,3})(?P<colon>:)[ \t]')
+_SPEAKER_LABEL = re.compile(_LABEL.format(rest="+"))
+# Any label, one letter included ("A:", "Q:" of an interview).
+_LABEL_OPENING = re.compile(_LABEL.format(rest="*"))
 # A dateline opening a news story: "WASHINGTON (AP) — ", "SIOUX FALLS, S.D. – ".
 _DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+)*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*)?"
                        r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[\u2013\u2014-]+[ \t]+")
-# Any label opening a paragraph, one letter included ("A:", "Q:" of an interview).
-_LABEL_OPENING = re.compile(r'[ \t]*["(]?[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]+){0,3}:[ \t]')
 
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
