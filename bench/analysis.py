@@ -69,10 +69,10 @@ def _clock(fn, *args, **kwargs):
 def measure(pages, repeats: int) -> dict:
     import trafilatura
 
-    from headwater.attribute import Attributor
+    from headwater.attribution.rules import Attributor
     from headwater.errors import NoText
     from headwater.extract import TRAFILATURA_OPTIONS, extract
-    from headwater.nlp import load_model
+    from headwater.attribution.nlp import load_model
 
     load_seconds, attributor = _clock(Attributor)
     naive_load_seconds, naive = _clock(load_model)  # the stock pipeline, every component enabled
@@ -140,7 +140,7 @@ def _memory_child_main(mode: str, limit: int | None):
         for url, html in pages:
             trafilatura.extract(html, url=url, **TRAFILATURA_OPTIONS)
     else:
-        from headwater.attribute import Attributor
+        from headwater.attribution.rules import Attributor
         from headwater.errors import NoText
         from headwater.extract import extract
 

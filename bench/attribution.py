@@ -122,7 +122,7 @@ def canonical(name: str | None, gazetteer=None) -> str | None:
 
 def load_gazetteer():
     try:
-        from headwater.gazetteer import Gazetteer
+        from headwater.attribution.gazetteer import Gazetteer
     except ImportError:
         return None
     return Gazetteer.default()

@@ -54,7 +54,7 @@ def urls(i: int) -> dict[str, str]:
 def template() -> dict[str, list[dict]]:
     """The seed's trace as rows of every table (ids as in a scratch store)."""
     from headwater import store
-    from headwater.trace import Tracer
+    from headwater.tracing.tracer import Tracer
 
     db = store.open_db(":memory:")
     trace = Tracer(db).trace(SEED_URL, html=SEED_HTML.read_bytes())
@@ -88,6 +88,7 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]):
 def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
     """A store at `path` holding `n` copies of the seed trace; returns {"seconds", "bytes"}."""
     from headwater import store
+    from headwater.urls import domain_of, url_key
 
     t = template()
     started = time.perf_counter()
@@ -124,8 +125,8 @@ def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
             stamp = f"2024-01-01T00:00:00.{i % 1_000_000:06d}+00:00"
             rows["fetches"].append({**fetch, "id": rid, "url": u["url"], "final_url": u["final_url"],
                                     "fetched_at": stamp})
-            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": store.domain_of(u["final_url"]),
-                                       "page_key": store.url_key(u["final_url"])})
+            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": domain_of(u["final_url"]),
+                                       "page_key": url_key(u["final_url"])})
             rows["traces"].append({**tr, "id": rid, "url": u["url"], "document_id": rid, "created_at": stamp})
             for a in t["attributions"]:
                 rows["attributions"].append({**{k: v for k, v in a.items() if k != "id"}, "trace_id": rid,

@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT / "server"))
 from webserver import FixtureWeb, Response  # noqa: E402
 
 from headwater import store  # noqa: E402
-from headwater.fetch import Fetcher  # noqa: E402
+from headwater.fetch.client import Fetcher  # noqa: E402
 from headwater.settings import FollowSettings  # noqa: E402
-from headwater.trace import Tracer  # noqa: E402
+from headwater.tracing.tracer import Tracer  # noqa: E402
 
 GATE = 1.3
 OUTLETS = ["The Guardian", "BBC", "Le Monde", "Der Spiegel", "Al Jazeera", "The Times of India", "The Hindu",
@@ -91,7 +91,7 @@ def build(chains: int, depth: int, delay: float) -> tuple[list[FixtureWeb], str]
 
 
 def run(args) -> int:
-    from headwater.attribute import Attributor
+    from headwater.attribution.rules import Attributor
 
     attributor = Attributor()
     settings = FollowSettings(depth=args.depth, max_pages=1 + args.chains * args.depth, time_budget=120,

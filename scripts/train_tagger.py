@@ -32,7 +32,7 @@ except ImportError:
     sys.path.insert(0, str(REPO / "server"))
 import polnear  # noqa: E402
 
-from headwater import tagger as tg  # noqa: E402
+from headwater.attribution import tagger as tg  # noqa: E402
 
 # c1 and c2 chosen on held-out train (--holdout 140; rules + tagger, source / cue F1):
 # without tagger.confirmed's veto, c1 0.1, c2 0.01 -> 0.765 / 0.733; 0.3, 0.05 -> 0.773 / 0.747;
@@ -62,7 +62,7 @@ def _parse(args):
     """One article: the rule attributions and the tagger's token sequences."""
     name, text = args
     global _attributor
-    from headwater import attribute as rules
+    from headwater.attribution import rules
     if _attributor is None:
         _attributor = rules.Attributor(tagger=False)   # the rules alone: their answer is a feature
     sentences, attributions = parsed(_attributor, text)
@@ -81,7 +81,7 @@ def parse_key() -> str:
 
     import headwater
     import spacy
-    from headwater import nlp
+    from headwater.attribution import nlp
 
     root = Path(headwater.__file__).parent
     digest = hashlib.sha1(f"{CACHE_VERSION} {spacy.__version__}".encode())

@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "bench"))
 import polnear  # noqa: E402
 from train_tagger import polnear_dir  # noqa: E402  (this folder is on sys.path when run)
 
-from headwater import tagger as tg  # noqa: E402
+from headwater.attribution import tagger as tg  # noqa: E402
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

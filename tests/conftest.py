@@ -38,7 +38,7 @@ WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-le
 
 @pytest.fixture(scope="session")
 def attributor():
-    from headwater.attribute import Attributor
+    from headwater.attribution.rules import Attributor
 
     return Attributor()
 
@@ -68,7 +68,7 @@ def _clients_send_the_token(monkeypatch):
 @pytest.fixture
 def app(db_path, attributor):
     """The Flask app on a temporary store (the flaskr pattern)."""
-    from headwater.api import create_app
+    from headwater.web.app import create_app
 
     return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
                        "TOKEN": TEST_TOKEN})

@@ -6,6 +6,7 @@ import pytest
 
 from conftest import SEED_URL
 from headwater import store
+from headwater.store import traces
 from webserver import Response
 
 
@@ -81,7 +82,7 @@ def test_unusable_pages_are_logged_as_failed_fetches(client, app, web, route, st
 
 
 def test_a_page_over_the_size_cap(app, web, db_path, attributor):
-    from headwater.api import create_app
+    from headwater.web.app import create_app
     from headwater.settings import FetchSettings
 
     small = create_app({"DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
@@ -94,7 +95,7 @@ def test_a_page_over_the_size_cap(app, web, db_path, attributor):
 
 
 def test_a_timeout(app, web, db_path, attributor):
-    from headwater.api import create_app
+    from headwater.web.app import create_app
     from headwater.settings import FetchSettings
 
     impatient = create_app({"DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
@@ -116,7 +117,7 @@ def test_dns_failure(client, app, monkeypatch):
 
 
 def test_loopback_is_refused_by_default(web, db_path, attributor, monkeypatch):
-    from headwater.api import create_app
+    from headwater.web.app import create_app
 
     monkeypatch.delenv("HEADWATER_ALLOW_PRIVATE", raising=False)
     default = create_app({"DATABASE": db_path, "ATTRIBUTOR": attributor})
@@ -168,7 +169,7 @@ def test_log_is_newest_first_and_paged(client, seed_html):
 
 def test_a_failed_write_leaves_no_partial_trace(client, app, seed_html, monkeypatch):
     """A crash in the middle of writing a trace rolls the whole trace back."""
-    original = store._source_id
+    original = traces._source_id
     calls = {"n": 0}
 
     def failing(db, name, kind):
@@ -177,7 +178,7 @@ def test_a_failed_write_leaves_no_partial_trace(client, app, seed_html, monkeypa
             raise RuntimeError("disk on fire")
         return original(db, name, kind)
 
-    monkeypatch.setattr(store, "_source_id", failing)
+    monkeypatch.setattr(traces, "_source_id", failing)
     response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html})
     assert error_of(response, 500)["code"] == "internal"
     assert "disk on fire" not in response.get_data(as_text=True)
@@ -188,7 +189,7 @@ def test_a_failed_write_leaves_no_partial_trace(client, app, seed_html, monkeypa
 
 def test_an_analysis_that_crashes_after_the_fetch_says_so_in_the_log(client, app, seed_html, monkeypatch):
     """The fetch log never shows "ok" for a page that got no trace."""
-    from headwater.attribute import Attributor
+    from headwater.attribution.rules import Attributor
 
     def crash(self, text, links=(), quotes=()):
         raise RuntimeError("model file truncated")

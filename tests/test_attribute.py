@@ -2,8 +2,8 @@
 
 import pytest
 
-from headwater.attribute import Attributor, normalise
-from headwater.model import Link, Span
+from headwater.attribution.rules import Attributor, normalise
+from headwater.records import Link, Span
 
 
 @pytest.fixture(scope="module")
@@ -413,7 +413,7 @@ def test_the_parsed_sentences_carry_offsets_into_the_text(attributor):
 
 def test_memoised_components_annotate_as_the_models(attributor):
     """nlp.MemoAttributeRuler and nlp.MemoLemmatizer stand in for the model's components."""
-    from headwater.nlp import load_model
+    from headwater.attribution.nlp import load_model
 
     stock = load_model()
     texts = [
@@ -438,7 +438,7 @@ def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
     from threadpoolctl import threadpool_info
 
     from headwater.extract import extract
-    from headwater.nlp import load_model
+    from headwater.attribution.nlp import load_model
 
     ours = load_model()
     assert ours.get_pipe("ner").model.ops.use_blis is False
@@ -475,7 +475,7 @@ def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, pag
 def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
     """The White House is in the outlet gazetteer (typed government) but is not an outlet:
     a chain ends at it as an organization speaking for itself."""
-    from headwater.trace import provenance
+    from headwater.tracing.tracer import provenance
 
     [a] = attributor.attribute("The White House said on Monday that the talks would resume.")
     assert (a.source.name, a.source.kind) == ("White House", "organization")
@@ -578,14 +578,14 @@ def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
 @pytest.mark.parametrize("mention, kind", [("he", "person"), ("I", "person"), ("They", "anonymous"),
                                            ("we", "anonymous"), ("it", "anonymous"), ("Ruth Abara", "person")])
 def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind):
-    from headwater.attribute import guess_kind
+    from headwater.attribution.rules import guess_kind
 
     assert guess_kind(mention) == kind
 
 
 def test_a_capitalised_common_noun_is_no_person(attributor):
     """"Video shows...": capitalised only because it opens the sentence, as the parse says."""
-    from headwater.attribute import guess_kind
+    from headwater.attribution.rules import guess_kind
 
     assert guess_kind("Video", proper=False) == "anonymous" and guess_kind("Petrides", proper=True) == "person"
     text = "Rescue\n\nVideo shows the officer carrying the girl to safety as the crowd cheered."
@@ -653,8 +653,8 @@ def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_
 @pytest.mark.parametrize("mention, traceable", [("you", False), ("'", False), ("\u201d", False),
                                                 ("they", True), ("Video", True)])
 def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
-    from headwater.attribute import _no_one_to_trace
-    from headwater.model import Attribution, Source
+    from headwater.attribution.rules import _no_one_to_trace
+    from headwater.records import Attribution, Source
 
     text = f"{mention} said it"
     a = Attribution(Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from headwater import batch
-from headwater.politeness import SharedHostGate
+from headwater.cli import batch
+from headwater.fetch.politeness import SharedHostGate
 from webserver import Response
 
 TEXTS = [
@@ -201,7 +201,7 @@ def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_pri
 
 
 def test_a_clock_set_back_does_not_stall_the_shared_gate(tmp_path, monkeypatch):
-    from headwater import politeness
+    from headwater.fetch import politeness
 
     gate = SharedHostGate(tmp_path, per_host=1, delay=0.2)
     with gate.slot("news.example"):

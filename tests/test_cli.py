@@ -7,7 +7,8 @@ import sys
 import pytest
 
 from conftest import FIXTURES, SEED_URL
-from headwater import cli, store
+from headwater.cli import main as cli
+from headwater import store
 from webserver import Response
 
 

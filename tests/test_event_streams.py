@@ -14,8 +14,11 @@ from werkzeug.test import EnvironBuilder
 
 from conftest import TEST_TOKEN
 from serverproc import Server
-from headwater import api_graph, follow_store, serve, store
-from headwater.settings import FollowSettings
+from headwater.web import graph_routes as api_graph
+from headwater.store import follows as follow_store
+
+from headwater import store
+from headwater.settings import BLOCKING_THREADS, FollowSettings
 
 
 @pytest.fixture
@@ -160,7 +163,7 @@ def test_a_head_request_takes_no_stream_slot(one_stream_app, seed_html, db_path)
 
 
 def test_the_default_limit_is_half_of_the_servers_threads(streams_app, seed_html, db_path):
-    assert api_graph.EVENT_STREAM_LIMIT == serve.BLOCKING_THREADS // 2 == 4
+    assert api_graph.EVENT_STREAM_LIMIT == BLOCKING_THREADS // 2 == 4
     client = streams_app.test_client()
     trace_id = running_trace(client, seed_html, db_path)
     url = f"/api/traces/{trace_id}/events"

@@ -9,7 +9,7 @@ import pytest
 from prov.model import ProvDocument
 
 from followweb import Web
-from headwater import cli
+from headwater.cli import main as cli
 from headwater.settings import FollowSettings
 
 

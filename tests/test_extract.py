@@ -15,7 +15,7 @@ import pytest
 from conftest import FIXTURES, SHARED
 from headwater.errors import HeadwaterError, NoText
 from headwater.extract import MIN_TEXT_CHARS, extract
-from headwater.model import SOURCE_KINDS, Extracted
+from headwater.records import SOURCE_KINDS, Extracted
 
 SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
 WSJ = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"

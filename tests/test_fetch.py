@@ -15,8 +15,8 @@ from datetime import datetime
 import pytest
 
 from headwater.errors import FetchError, InvalidURL, NotHTML, PageTooLarge
-from headwater.extract import decode_html
-from headwater.fetch import READ_CHUNK, FetchResult, Fetcher, validate_url
+from headwater.fetch.charset import decode_html
+from headwater.fetch.client import READ_CHUNK, FetchResult, Fetcher, validate_url
 from headwater.settings import FetchSettings
 from webserver import Response
 
@@ -87,7 +87,7 @@ def test_log_row_has_the_columns_of_the_fetches_table(web, fetcher):
     web.add("/page", PAGE)
     row = fetcher.fetch(web.url("/page")).to_log()
     assert set(row) == {"url", "final_url", "status", "content_type", "bytes", "sha256",
-                        "duration_ms", "fetched_at", "error_code", "error"}
+                        "duration_ms", "fetched_at", "error_code", "error", "etag", "last_modified"}
     assert row["status"] == 200 and row["error_code"] is None and row["bytes"] == len(PAGE)
 
 

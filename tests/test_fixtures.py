@@ -12,7 +12,7 @@ import pytest
 
 from conftest import FIXTURES
 from headwater import store
-from headwater.trace import Tracer
+from headwater.tracing.tracer import Tracer
 
 CASES = sorted(p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json"))
 

@@ -11,13 +11,14 @@ import time
 import pytest
 
 from followweb import Web
-from headwater import cli, store
-from headwater.fetch import Fetcher
-from headwater.limits import TraceSlots
-from headwater.politeness import HostGate
-from headwater.store import url_key
+from headwater.cli import main as cli
+from headwater import store
+from headwater.fetch.client import Fetcher
+from headwater.web.limits import TraceSlots
+from headwater.fetch.politeness import HostGate
+from headwater.urls import url_key
 from headwater.settings import FollowSettings
-from headwater.trace import Tracer
+from headwater.tracing.tracer import Tracer
 from webserver import Response
 
 SLOW = 6.0      # the slow host answers after this many seconds
@@ -439,10 +440,10 @@ def test_an_older_store_is_upgraded_in_place(tmp_path):
 def test_a_body_link_to_a_government_site_stands_for_an_organization():
     """A link to whitehouse.gov is followed as the White House speaking for itself, the
     kind its attributions get, so the chain has one node for it, not an outlet beside it."""
-    from headwater import upstream
-    from headwater.follow import Doc
-    from headwater.gazetteer import Gazetteer
-    from headwater.model import Link
+    from headwater.tracing import upstream
+    from headwater.tracing.follower import Doc
+    from headwater.attribution.gazetteer import Gazetteer
+    from headwater.records import Link
 
     text = "The statement is online. So is the wire story."
     links = [Link(4, 13, "https://www.whitehouse.gov/briefing-room/statement", "statement"),
@@ -520,8 +521,8 @@ def test_the_servers_traces_crawl_by_one_set_of_manners(follow_app, fweb, db_pat
 
 
 def test_robots_txt_is_read_again_once_its_day_is_over(fweb):
-    from headwater.follow import data_fetcher
-    from headwater.politeness import Robots
+    from headwater.tracing.follower import data_fetcher
+    from headwater.fetch.politeness import Robots
 
     now = [0.0]
     robots = Robots(data_fetcher(Fetcher(allow_private=True)), HostGate(2, 0), ttl=100, clock=lambda: now[0])
@@ -537,8 +538,8 @@ def test_robots_txt_is_read_again_once_its_day_is_over(fweb):
 
 
 def test_a_failing_robots_txt_blocks_the_site_for_minutes_not_a_day(fweb):
-    from headwater.follow import data_fetcher
-    from headwater.politeness import RETRY_SECONDS, Robots
+    from headwater.tracing.follower import data_fetcher
+    from headwater.fetch.politeness import RETRY_SECONDS, Robots
 
     now = [0.0]
     robots = Robots(data_fetcher(Fetcher(allow_private=True)), HostGate(2, 0), clock=lambda: now[0])

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from headwater.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, normalise, parse_tsv
+from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, normalise, parse_tsv
 
 
 @pytest.fixture(scope="module")
@@ -249,7 +249,7 @@ RULER_SENTENCES = [
 @pytest.fixture(scope="module")
 def outlet_ruler_nlp():
     spacy = pytest.importorskip("spacy")
-    from headwater import nlp as _  # noqa: F401  registers the factory
+    from headwater.attribution import nlp as _  # noqa: F401  registers the factory
 
     nlp = spacy.blank("en")
     nlp.add_pipe("headwater_outlet_ruler")

@@ -15,8 +15,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from conftest import SEED_URL, TEST_TOKEN
-from headwater import lookup_cache, store
-from headwater.api import create_app
+from headwater.store import lookup_cache
+from headwater import store
+from headwater.web.app import create_app
 from headwater.settings import ServerSettings
 from serverproc import Server, headwater_command
 

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import SEED_URL
 from followweb import Web
-from headwater import cli, store
+from headwater.cli import main as cli
+from headwater import store
 from headwater.settings import FollowSettings
 
 OTHER_URL = "https://other.example/2015/01/romney-speech"

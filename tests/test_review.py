@@ -1,7 +1,8 @@
 """The review surface: every canned query runs on a real store and answers what its title says."""
 
 from conftest import SEED_URL
-from headwater import review, store
+from headwater.cli import review
+from headwater import store
 
 
 def test_canned_queries_answer_on_a_traced_store(client, app, seed_html, web):

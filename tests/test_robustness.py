@@ -98,7 +98,7 @@ def no_network():
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, attributor, no_network):
-    from headwater.api import create_app
+    from headwater.web.app import create_app
 
     app = create_app({
         "TESTING": True, "DATABASE": str(tmp_path_factory.mktemp("robust") / "provenance.db"),

@@ -13,7 +13,10 @@ from flask.testing import FlaskClient
 
 from conftest import SEED_URL, TEST_TOKEN
 from serverproc import free_port
-from headwater import auth, cli, review, store
+from headwater.web import auth
+from headwater.cli import main as cli
+from headwater.cli import review
+from headwater import store
 
 
 def run_async(coroutine):
@@ -45,7 +48,7 @@ def error_of(response, status):
 @pytest.fixture
 def make_app(db_path, attributor):
     """An app on the temporary store with some config changed."""
-    from headwater.api import create_app
+    from headwater.web.app import create_app
 
     def make(**config):
         return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
@@ -57,7 +60,7 @@ def make_app(db_path, attributor):
 
 
 def test_the_token_is_made_on_first_run_next_to_the_store_and_readable_by_its_owner_only(tmp_path, attributor):
-    from headwater.api import create_app
+    from headwater.web.app import create_app
 
     db = tmp_path / "stores" / "provenance.db"
     app = create_app({"DATABASE": str(db), "ATTRIBUTOR": attributor})
@@ -293,7 +296,7 @@ def test_by_default_the_api_refuses_to_fetch_this_computer(make_app, web, monkey
 
 
 def test_serve_binds_loopback_and_says_how_to_get_the_token(tmp_path, monkeypatch, capsys):
-    from headwater import serve
+    from headwater.web import serve
 
     seen = {}
     monkeypatch.setattr(serve, "run", lambda config, host, port: seen.update(config=config, host=host, port=port))
@@ -308,7 +311,7 @@ def test_serve_binds_loopback_and_says_how_to_get_the_token(tmp_path, monkeypatc
 
 
 def test_serve_on_a_port_in_use_says_so_instead_of_sharing_it(tmp_path, monkeypatch, capsys):
-    from headwater import serve
+    from headwater.web import serve
 
     monkeypatch.setattr(serve, "run", lambda *args: pytest.fail("the server must not start"))
     with socket.socket() as taken:

@@ -9,7 +9,8 @@ import json
 import pytest
 
 from conftest import FIXTURES, SEED_URL, WSJ_URL
-from headwater import cli, store
+from headwater.cli import main as cli
+from headwater import store
 
 
 def assert_seed_trace(trace: dict):

@@ -19,7 +19,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from headwater.errors import ForbiddenAddress, InvalidURL
-from headwater.fetch import Fetcher, forbidden_reason, literal_ip
+from headwater.fetch.client import Fetcher, forbidden_reason, literal_ip
 from headwater.settings import FetchSettings
 from webserver import FixtureWeb, Response
 

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from conftest import SEED_URL
 from headwater import store
+from headwater.urls import domain_of
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def seeded(client, seed_html, db_path):
     ("", None), (None, None), ("https://", None),
 ])
 def test_domain_of(given, domain):
-    assert store.domain_of(given) == domain
+    assert domain_of(given) == domain
 
 
 def test_every_saved_document_gets_its_domain(seeded, db_path):

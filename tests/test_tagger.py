@@ -6,8 +6,8 @@ shipped model is used where it is present.
 
 import pytest
 
-from headwater import tagger as tg
-from headwater.model import Attribution, Source, Span
+from headwater.attribution import tagger as tg
+from headwater.records import Attribution, Source, Span
 
 pycrfsuite = pytest.importorskip("pycrfsuite")
 
@@ -33,7 +33,7 @@ STANCE = "The senator hopes that the tax will be repealed."
 
 @pytest.fixture(scope="module")
 def rules():
-    from headwater.attribute import Attributor
+    from headwater.attribution.rules import Attributor
 
     return Attributor(tagger=False)     # the rules alone: the tests put the tagger beside them
 

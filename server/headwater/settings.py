@@ -7,11 +7,12 @@ by Flask config keys of the same name without the prefix.
 import os
 from dataclasses import dataclass
 
-from . import __version__
+from headwater import __version__
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_DB = "provenance.db"
+BLOCKING_THREADS = 8        # Python threads running the app (web/serve.py): requests served at once
 
 
 def default_db_path() -> str:

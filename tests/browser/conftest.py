@@ -227,7 +227,7 @@ def backend(tmp_path, fweb):
     """`headwater serve` on a free loopback port with a temporary database; following
     uses the fixture web's Wayback and news-index endpoints, never the real ones."""
     try:
-        import headwater.api  # noqa: F401
+        import headwater.web.app  # noqa: F401
     except ImportError as error:
         if REQUIRE:
             pytest.fail(f"the backend does not import: {error}")
