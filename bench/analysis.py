@@ -34,10 +34,8 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, check, emit, median, peak_rss_mb, ratio, say, shared_dir  # noqa: E402
+from headwater.evaluation.benchkit import Row, check, emit, median, peak_rss_mb, ratio, say, shared_dir
 
 BENCH = "analysis"
 QUICK_PAGES = 30

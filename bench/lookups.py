@@ -47,9 +47,8 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402
-from benchkit import Row, check, emit, median, percentile, ratio, say  # noqa: E402
+from headwater.evaluation import synthetic
+from headwater.evaluation.benchkit import Row, check, check_all_clients_served, emit, median, percentile, ratio, say
 
 BENCH = "lookups"
 RATE_LIMIT = 10**9
@@ -343,19 +342,6 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
     if warnings:
         notes.append(f"lookups: the server logged {len(warnings)} warnings, e.g. {warnings[-1].strip()[:160]}")
     return rows, notes
-
-
-def check_all_clients_served(results: dict, clients: int, share: float = 0.75) -> None:
-    """wrk times only the requests answered within the round: a server that served a few
-    connections and left the others waiting would show the latencies of the few. Little's
-    law tells: requests/s x mean latency is the number of clients served at a time, which
-    must be about all of them (less the clients' own time between two requests)."""
-    for name, rounds in results.items():
-        served = min(res["in_flight"] for res in rounds)
-        if served < share * clients:
-            raise RuntimeError(f"{name}: only {served:.1f} of {clients} clients were being served at a time "
-                               "(requests/s x mean latency); the others waited unmeasured, so the latencies "
-                               "would flatter the server")
 
 
 def main(argv=None):

@@ -24,8 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchkit import Row, load_rows, machine, table  # noqa: E402
+from headwater.evaluation.benchkit import Row, load_rows, machine, table
 
 BENCH_DIR = Path(__file__).resolve().parent
 BENCHMARKS = {

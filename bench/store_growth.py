@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic  # noqa: E402
-from benchkit import Row, check, emit, median, ratio, say  # noqa: E402
+from headwater.evaluation import synthetic
+from headwater.evaluation.benchkit import Row, check, emit, median, ratio, say
 
 BENCH = "store"
 TARGET = "<= 2x"

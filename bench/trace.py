@@ -24,15 +24,12 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "server"))
+from headwater.evaluation.localweb import FixtureWeb, Response
 
-from webserver import FixtureWeb, Response  # noqa: E402
-
-from headwater import store  # noqa: E402
-from headwater.fetch.client import Fetcher  # noqa: E402
-from headwater.settings import FollowSettings  # noqa: E402
-from headwater.tracing.tracer import Tracer  # noqa: E402
+from headwater import store
+from headwater.fetch.client import Fetcher
+from headwater.settings import FollowSettings
+from headwater.tracing.tracer import Tracer
 
 GATE = 1.3
 OUTLETS = ["The Guardian", "BBC", "Le Monde", "Der Spiegel", "Al Jazeera", "The Times of India", "The Hindu",

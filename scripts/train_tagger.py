@@ -17,7 +17,6 @@ model), so re-runs only train, and a change to the rules parses again. Training 
 from __future__ import annotations
 
 import argparse
-import os
 import pickle
 import sys
 import time
@@ -25,14 +24,9 @@ from multiprocessing import Pool
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-try:
-    import headwater  # noqa: F401  - the installed package (or $PYTHONPATH's)
-except ImportError:
-    sys.path.insert(0, str(REPO / "server"))
-import polnear  # noqa: E402
-
-from headwater.attribution import tagger as tg  # noqa: E402
+from headwater.attribution import tagger as tg
+from headwater.evaluation import polnear
+from headwater.evaluation.attribution import polnear_dir
 
 # c1 and c2 chosen on held-out train (--holdout 140; rules + tagger, source / cue F1):
 # without tagger.confirmed's veto, c1 0.1, c2 0.01 -> 0.765 / 0.733; 0.3, 0.05 -> 0.773 / 0.747;
@@ -46,11 +40,6 @@ PARAMS = {
     "feature.possible_transitions": True,
 }
 METRICS = (("source", "begin"), ("cue", "begin"), ("content", "overlap"))
-
-
-def polnear_dir() -> Path:
-    shared = os.environ.get("HEADWATER_SHARED") or REPO.parent / "shared"
-    return Path(shared) / "polnear"
 
 
 # -- parsing (cached) ----------------------------------------------------------

@@ -21,11 +21,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "bench"))
-import polnear  # noqa: E402
-from train_tagger import polnear_dir  # noqa: E402  (this folder is on sys.path when run)
-
-from headwater.attribution import tagger as tg  # noqa: E402
+from headwater.attribution import tagger as tg
+from headwater.evaluation import polnear
+from headwater.evaluation.attribution import polnear_dir
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

@@ -1,17 +1,9 @@
-import os
-import sys
-from pathlib import Path
-
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-TESTS = Path(__file__).parent
-FIXTURES = TESTS / "fixtures"
-SHARED = TESTS.parent.parent / "shared"
-sys.path.insert(0, str(TESTS))
-
-from webserver import FixtureWeb, Response  # noqa: E402
+from headwater.evaluation.localweb import FixtureWeb
+from tests.helpers import FIXTURES, TEST_TOKEN
 
 
 @pytest.fixture
@@ -28,14 +20,6 @@ def allow_private(monkeypatch):
     monkeypatch.setenv("HEADWATER_ALLOW_PRIVATE", "1")
 
 
-def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
-WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"
-
-
 @pytest.fixture(scope="session")
 def attributor():
     from headwater.attribution.rules import Attributor
@@ -46,9 +30,6 @@ def attributor():
 @pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "provenance.db")
-
-
-TEST_TOKEN = "test-token-0123456789abcdef"
 
 
 class TokenClient(FlaskClient):

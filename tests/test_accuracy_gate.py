@@ -7,16 +7,9 @@ source (begin), cue (begin) and content (overlap), scored as bench/polnear.py sa
 """
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import attribution  # noqa: E402
-import polnear  # noqa: E402
+from headwater.evaluation import attribution, polnear
 
 POLNEAR = attribution.polnear_dir()
 

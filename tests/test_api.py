@@ -4,10 +4,10 @@ import gzip
 
 import pytest
 
-from conftest import SEED_URL
+from tests.helpers import SEED_URL
 from headwater import store
 from headwater.store import traces
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 
 def error_of(response, status):

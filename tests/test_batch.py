@@ -8,7 +8,7 @@ import pytest
 
 from headwater.cli import batch
 from headwater.fetch.politeness import SharedHostGate
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 TEXTS = [
     "Ali Khoram told the Arabic daily Asharq al-Awsat that the letter had arrived.",
@@ -99,7 +99,7 @@ NAMES = ["Maria Lopez", "Bilal Khan", "Chen Yu", "Dana Levi"]
 @pytest.fixture
 def url_list(web, allow_private):
     """Four fixture pages, each quoting another person, with a malformed URL and a 404 among them."""
-    from conftest import FIXTURES
+    from tests.helpers import FIXTURES
 
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
     urls = [web.add(f"/news/{n}", seed.replace("Mitt Romney", name)) for n, name in enumerate(NAMES)]
@@ -141,7 +141,7 @@ def test_a_batch_on_two_workers_fetches_from_one_host_one_page_at_a_time_a_pause
                                                                                        monkeypatch):
     """The workers share the politeness limits: per host at most HEADWATER_FOLLOW_PER_HOST requests
     at once, HEADWATER_FOLLOW_DELAY seconds apart, counted over the whole batch."""
-    from conftest import FIXTURES
+    from tests.helpers import FIXTURES
 
     monkeypatch.setenv("HEADWATER_FOLLOW_PER_HOST", "1")
     monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "1.0")   # longer than one worker's fetch and analysis of a page
@@ -185,7 +185,7 @@ def test_the_shared_gate_lets_per_host_requests_run_at_once_and_makes_the_next_w
 
 
 def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_private, tmp_path, monkeypatch):
-    from conftest import FIXTURES
+    from tests.helpers import FIXTURES
 
     monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "0")
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")

@@ -1,14 +1,9 @@
-"""The benchmark harness's arithmetic (bench/benchkit.py) and the synthetic store it builds."""
+"""The benchmark harness's arithmetic (headwater.evaluation.benchkit) and the synthetic store it builds."""
 
 import math
-import sys
-from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-
-import benchkit  # noqa: E402
+from headwater.evaluation import benchkit
 
 
 def test_percentile_interpolates_between_ranks_like_numpy():
@@ -51,8 +46,8 @@ def test_table_marks_missed_targets_and_round_trips_through_json(tmp_path, capsy
 
 
 def test_synthetic_store_answers_provenance_lookups_for_every_url_form(tmp_path):
-    import synthetic
     from headwater import store
+    from headwater.evaluation import synthetic
 
     path = tmp_path / "s.db"
     built = synthetic.build_store(path, 30)
@@ -67,10 +62,8 @@ def test_synthetic_store_answers_provenance_lookups_for_every_url_form(tmp_path)
 
 
 def test_lookups_refuses_figures_from_a_server_that_left_clients_waiting():
-    import lookups
-
     fair = {"health": [{"in_flight": 31.2}], "provenance": [{"in_flight": 29.0}, {"in_flight": 30.5}]}
-    lookups.check_all_clients_served(fair, 32)
+    benchkit.check_all_clients_served(fair, 32)
     starved = {"health": [{"in_flight": 31.2}], "provenance": [{"in_flight": 30.0}, {"in_flight": 3.6}]}
     with pytest.raises(RuntimeError, match="only 3.6 of 32 clients"):
-        lookups.check_all_clients_served(starved, 32)
+        benchkit.check_all_clients_served(starved, 32)

@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, SEED_URL
+from tests.helpers import FIXTURES, SEED_URL
 from headwater.cli import main as cli
 from headwater import store
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 
 def run(capsys, *args):

@@ -14,10 +14,10 @@ import time
 
 import pytest
 
-from conftest import FIXTURES
-from followweb import Web
-from serverproc import Server, read_only
-from webserver import FixtureWeb, Response
+from tests.helpers import FIXTURES
+from tests.helpers.followweb import Web
+from tests.helpers.serverproc import Server, read_only
+from headwater.evaluation.localweb import FixtureWeb, Response
 
 IN_FLIGHT = 12   # traces started at once; the server is killed when the first two are stored
 

@@ -12,8 +12,8 @@ import time
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from conftest import TEST_TOKEN
-from serverproc import Server
+from tests.helpers import TEST_TOKEN
+from tests.helpers.serverproc import Server
 from headwater.web import graph_routes as api_graph
 from headwater.store import follows as follow_store
 

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from prov.model import ProvDocument
 
-from followweb import Web
+from tests.helpers.followweb import Web
 from headwater.cli import main as cli
 from headwater.settings import FollowSettings
 

@@ -12,7 +12,7 @@ import re
 import lxml.html
 import pytest
 
-from conftest import FIXTURES, SHARED
+from tests.helpers import FIXTURES, SHARED
 from headwater.errors import HeadwaterError, NoText
 from headwater.extract import MIN_TEXT_CHARS, extract
 from headwater.records import SOURCE_KINDS, Extracted

@@ -18,7 +18,7 @@ from headwater.errors import FetchError, InvalidURL, NotHTML, PageTooLarge
 from headwater.fetch.charset import decode_html
 from headwater.fetch.client import READ_CHUNK, FetchResult, Fetcher, validate_url
 from headwater.settings import FetchSettings
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 PAGE = "<!doctype html><html><head><title>Talks</title></head><body><p>Mr. Khoram told the daily.</p></body></html>"
 QUICK = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=10)

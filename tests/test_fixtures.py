@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import FIXTURES
+from tests.helpers import FIXTURES
 from headwater import store
 from headwater.tracing.tracer import Tracer
 

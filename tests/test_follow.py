@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from followweb import Web
+from tests.helpers.followweb import Web
 from headwater.cli import main as cli
 from headwater import store
 from headwater.fetch.client import Fetcher
@@ -19,7 +19,7 @@ from headwater.fetch.politeness import HostGate
 from headwater.urls import url_key
 from headwater.settings import FollowSettings
 from headwater.tracing.tracer import Tracer
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 SLOW = 6.0      # the slow host answers after this many seconds
 BUDGET = 2.5    # the roundup's wall-clock budget: well under SLOW

@@ -15,9 +15,9 @@ import random
 import threading
 import time
 
-from conftest import FIXTURES
-from serverproc import Server, read_only
-from webserver import FixtureWeb, Response
+from tests.helpers import FIXTURES
+from tests.helpers.serverproc import Server, read_only
+from headwater.evaluation.localweb import FixtureWeb, Response
 
 CLIENTS = 50
 PAGES = 10

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import SEED_URL, TEST_TOKEN
+from tests.helpers import SEED_URL, TEST_TOKEN
 from headwater.store import lookup_cache
 from headwater import store
 from headwater.web.app import create_app
 from headwater.settings import ServerSettings
-from serverproc import Server, headwater_command
+from tests.helpers.serverproc import Server, headwater_command
 
 OTHER = "https://news.example.org/2014/11/another-story"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SEED_URL
-from followweb import Web
+from tests.helpers import SEED_URL
+from tests.helpers.followweb import Web
 from headwater.cli import main as cli
 from headwater import store
 from headwater.settings import FollowSettings

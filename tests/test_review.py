@@ -1,6 +1,6 @@
 """The review surface: every canned query runs on a real store and answers what its title says."""
 
-from conftest import SEED_URL
+from tests.helpers import SEED_URL
 from headwater.cli import review
 from headwater import store
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from conftest import TEST_TOKEN
+from tests.helpers import TEST_TOKEN
 from headwater.settings import FollowSettings, ServerSettings
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"

@@ -1,16 +1,9 @@
 """The benchmark's scorer and brat reader (bench/polnear.py) on small hand-made cases."""
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
-
-BENCH = Path(__file__).resolve().parents[1] / "bench"
-sys.path.insert(0, str(BENCH))
-
-import attribution  # noqa: E402
-import polnear  # noqa: E402
+from headwater.evaluation import attribution, polnear
 
 TEXT = 'The mayor said on Monday that "the bridge will reopen." Aides agreed.'
 #       0123456789012345678901234567890123456789012345678901234567890123456

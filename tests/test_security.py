@@ -11,8 +11,8 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import SEED_URL, TEST_TOKEN
-from serverproc import free_port
+from tests.helpers import SEED_URL, TEST_TOKEN
+from tests.helpers.serverproc import free_port
 from headwater.web import auth
 from headwater.cli import main as cli
 from headwater.cli import review
@@ -27,7 +27,7 @@ def run_async(coroutine):
     thread.join()
     return result["value"]
 from headwater.settings import ServerSettings
-from webserver import Response
+from headwater.evaluation.localweb import Response
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 FIREFOX = "moz-extension://0b6c9f8e-5d1e-4c43-9a55-2f0d6f3b7a11"

@@ -6,9 +6,8 @@ adviser to Javad Zarif (primary source); Mitt Romney is a separate chain.
 
 import json
 
-import pytest
 
-from conftest import FIXTURES, SEED_URL, WSJ_URL
+from tests.helpers import FIXTURES, SEED_URL, WSJ_URL
 from headwater.cli import main as cli
 from headwater import store
 

@@ -21,7 +21,7 @@ from requests.structures import CaseInsensitiveDict
 from headwater.errors import ForbiddenAddress, InvalidURL
 from headwater.fetch.client import Fetcher, forbidden_reason, literal_ip
 from headwater.settings import FetchSettings
-from webserver import FixtureWeb, Response
+from headwater.evaluation.localweb import FixtureWeb
 
 PAGE = "<!doctype html><html><body><p>Reuters reported the deal.</p></body></html>"
 PUBLIC_IP = "93.184.216.34"     # looks public; never connected to (the fake transport answers)

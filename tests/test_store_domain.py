@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from flask.testing import FlaskClient
 
-from conftest import SEED_URL
+from tests.helpers import SEED_URL
 from headwater import store
 from headwater.urls import domain_of
 

@@ -13,10 +13,10 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from webserver import FixtureWeb, Response
+from headwater.evaluation.localweb import FixtureWeb, Response
 
-WEB = Path(__file__).parent / "fixtures" / "web"
-SEED = Path(__file__).parent / "fixtures" / "seed.html"
+WEB = Path(__file__).parents[1] / "fixtures" / "web"
+SEED = Path(__file__).parents[1] / "fixtures" / "seed.html"
 WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"
 SNAPSHOT_TIME = "20141104093000"
 

@@ -22,7 +22,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[3]   # server/headwater/evaluation/ -> the checkout
 
 
 def shared_dir() -> Path:
@@ -157,3 +157,16 @@ def load_rows(json_path: str | Path) -> tuple[list[Row], list[str]]:
 def say(message: str):
     """Progress goes to stderr, so that stdout holds only the table."""
     print(message, file=sys.stderr, flush=True)
+
+
+def check_all_clients_served(results: dict, clients: int, share: float = 0.75) -> None:
+    """wrk times only the requests answered within the round: a server that served a few
+    connections and left the others waiting would show the latencies of the few. Little's
+    law tells: requests/s x mean latency is the number of clients served at a time, which
+    must be about all of them (less the clients' own time between two requests)."""
+    for name, rounds in results.items():
+        served = min(res["in_flight"] for res in rounds)
+        if served < share * clients:
+            raise RuntimeError(f"{name}: only {served:.1f} of {clients} clients were being served at a time "
+                               "(requests/s x mean latency); the others waited unmeasured, so the latencies "
+                               "would flatter the server")

@@ -24,7 +24,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from benchkit import REPO, say
+from headwater.evaluation.benchkit import REPO, say
 
 SEED_HTML = REPO / "tests" / "fixtures" / "seed.html"
 SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
