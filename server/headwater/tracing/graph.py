@@ -29,47 +29,68 @@ class Graph:
     primary_sources: list[dict]  # {"name", "kind", "role", "reason"}
 
 
+class ProvenanceGraph:
+    """Sources as nodes keyed (name, kind), in the order first met, and the hops between them,
+    from the page (PAGE) onward. The one builder of both graphs: a page's (`provenance`) and
+    a multi-hop trace's (upstream.assemble)."""
+
+    def __init__(self, page: dict):
+        self.nodes: dict[tuple, dict] = {PAGE: page}
+        self.adjacency: dict[tuple, list[tuple]] = {}
+        self.order: list[tuple] = []
+        self._ordered: set[tuple] = set()
+
+    def node(self, key: tuple, role=None, url=None, **blank) -> tuple:
+        """The node of a source, made on first sight; a role or URL learnt later fills a gap."""
+        known = self.nodes.setdefault(key, {"name": key[0], "kind": key[1], "role": role, "url": url, **blank})
+        known["role"] = known["role"] or role
+        if url is not None:
+            known["url"] = known["url"] or url
+        if key not in self._ordered:
+            self._ordered.add(key)
+            self.order.append(key)
+        return key
+
+    def link(self, src: tuple, dst: tuple) -> bool:
+        """Add the hop src -> dst; False for a loop or a hop already there."""
+        if src == dst or dst in self.adjacency.get(src, ()):
+            return False
+        self.adjacency.setdefault(src, []).append(dst)
+        return True
+
+    def primaries(self) -> list[tuple]:
+        """The ends of the chains: sources that cite no one further, in the order first met."""
+        return [key for key in self.order if key != PAGE and not self.adjacency.get(key)]
+
+    def path_to(self, key: tuple) -> list[tuple] | None:
+        """The chain from the page to `key`: the longest path, since it tells the most hops."""
+        return longest_path(self.adjacency, PAGE, key)
+
+
 def provenance(page: dict, attributions: list[Attribution]) -> Graph:
     """The provenance graph of one page from its attributions.
 
     An attribution adds the hop carrier -> source, where the carrier is the
     attribution that relays it (nesting) or else the page; a medium adds a hop
-    in between (page -> Journal -> Asharq al-Awsat -> Ali Khoram). The chain to
-    each primary source is the longest path from the page: it tells the most hops.
+    in between (page -> Journal -> Asharq al-Awsat -> Ali Khoram).
     """
-    nodes: dict[tuple, dict] = {PAGE: page}
+    graph = ProvenanceGraph(page)
     edges: list[dict] = []
-    adjacency: dict[tuple, list[tuple]] = {}
-    order: list[tuple] = []
-
-    def node(name: str, kind: str, role=None, url=None) -> tuple:
-        key = (name, kind)
-        known = nodes.setdefault(key, {"name": name, "kind": kind, "role": role, "url": url})
-        known["role"] = known["role"] or role
-        known["url"] = known["url"] or url
-        if key not in order:
-            order.append(key)
-        return key
-
-    def add_edge(src: tuple, dst: tuple, idx: int, relation: str):
-        if src == dst or dst in adjacency.get(src, []):
-            return
-        adjacency.setdefault(src, []).append(dst)
-        edges.append({"from": None if src == PAGE else src, "to": dst, "attribution": idx, "relation": relation})
-
     for a in attributions:
-        node(a.source.name, a.source.kind, a.source.role, a.link)
+        graph.node((a.source.name, a.source.kind), a.source.role, a.link)
     for src, dst, idx, relation in hops_of(attributions, range(len(attributions)), PAGE):
-        add_edge(src, node(*dst), idx, relation)
+        dst = graph.node(dst)
+        if graph.link(src, dst):
+            edges.append({"from": None if src == PAGE else src, "to": dst, "attribution": idx, "relation": relation})
 
-    primaries = [key for key in order if key != PAGE and not adjacency.get(key)]
+    primaries = graph.primaries()
     chains = []
     for key in primaries:
-        path = longest_path(adjacency, PAGE, key)
+        path = graph.path_to(key)
         if path:
-            chains.append([dict(nodes[k]) for k in path])
+            chains.append([dict(graph.nodes[k]) for k in path])
     primary_sources = [
-        {"name": nodes[k]["name"], "kind": k[1], "role": nodes[k]["role"], "reason": PRIMARY_REASONS[k[1]]}
+        {"name": graph.nodes[k]["name"], "kind": k[1], "role": graph.nodes[k]["role"], "reason": PRIMARY_REASONS[k[1]]}
         for k in primaries
     ]
     return Graph(edges, chains, primary_sources)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.records import Attribution
 from headwater.tracing.passages import best, sentence_at
-from headwater.tracing.graph import PAGE, PRIMARY_REASONS, hops_of, longest_path
+from headwater.tracing.graph import PAGE, PRIMARY_REASONS, ProvenanceGraph, hops_of
 
 MAX_PASSAGES = 8
 
@@ -148,25 +148,19 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
 
 def assemble(docs: list, hops: list) -> dict:
     """Chains, primary sources and cycles across all pages read."""
-    nodes: dict[tuple, dict] = {PAGE: {"name": docs[0].title or docs[0].url, "kind": "page", "role": None,
-                                       "url": docs[0].final_url or docs[0].url, "document": 0}}
-    adjacency: dict[tuple, list[tuple]] = {}
+    graph = ProvenanceGraph({"name": docs[0].title or docs[0].url, "kind": "page", "role": None,
+                             "url": docs[0].final_url or docs[0].url, "document": 0})
+    nodes = graph.nodes
     evidence: dict[tuple, dict] = {}
-    order: list[tuple] = []
     owner = {d.idx: (PAGE if d.idx == 0 else d.agent) for d in docs if d.status == "traced" and d.agent}
 
     def node(key: tuple, role=None) -> tuple:
-        known = nodes.setdefault(key, {"name": key[0], "kind": key[1], "role": role, "url": None, "document": None})
-        known["role"] = known["role"] or role
-        if key not in order:
-            order.append(key)
-        return key
+        return graph.node(key, role, document=None)
 
     def edge(src: tuple, dst: tuple, doc, idx: int | None):
         if src == dst:
             return
-        if dst not in adjacency.setdefault(src, []):
-            adjacency[src].append(dst)
+        graph.link(src, dst)
         said = _said(doc, idx)
         # First-hand evidence (the document of `src` itself) beats a report of it from further down.
         if (src, dst) not in evidence or owner.get(doc.idx) == src:
@@ -207,10 +201,10 @@ def assemble(docs: list, hops: list) -> dict:
                 n.update(url=doc.final_url or doc.url, document=doc.idx, archived=doc.archived_dict())
     failed = {d.agent: d for d in docs if d.status != "traced" and d.agent}
 
-    primaries = [k for k in order if k != PAGE and not adjacency.get(k)]
+    primaries = graph.primaries()
     chains = []
     for key in primaries:
-        path = longest_path(adjacency, PAGE, key)
+        path = graph.path_to(key)
         if not path:
             continue
         chain = []
@@ -222,7 +216,7 @@ def assemble(docs: list, hops: list) -> dict:
         chains.append(chain)
     for hop in hops:   # circular sourcing has no end: its chain stops where it comes back, marked
         if hop.status == "circular" and hop.from_doc in owner and hop.to_doc in owner:
-            path = longest_path(adjacency, PAGE, owner[hop.from_doc])
+            path = graph.path_to(owner[hop.from_doc])
             if path:
                 chain = [dict(nodes[k], match=None, evidence=None) for k in path]
                 chain.append(dict(nodes[owner[hop.to_doc]], match=None, evidence=None, circular=True))
