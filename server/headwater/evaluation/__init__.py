@@ -1,0 +1,1 @@
+"""Scoring Headwater against hand-written gold: which sources a page relies on."""
