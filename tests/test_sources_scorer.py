@@ -154,3 +154,10 @@ def test_pooled_table_and_load_gold(tmp_path):
     assert (cells["all sources"].gold, cells["all sources"].gold_hit, cells["all sources"].pred) == (2, 1, 2)
     text = table(cells)
     assert "people+organisations" in text and "MISSED" in text
+
+
+def test_same_page_ignores_query_and_fragment():
+    g = page(gold("@Ilhan", "social", "embed", url="https://twitter.com/Ilhan/status/1196847767764815872"))
+    t = trace(said("Ilhan Omar", "person", link="https://twitter.com/Ilhan/status/1196847767764815872?ref_src=twsrc%5Etfw"))
+    assert score_page(g, t).cells["documents+social"].gold_hit == 1
+    assert score_page(g, trace(said("x", "social", link="https://twitter.com/Ilhan/status/2"))).cells["documents+social"].gold_hit == 0

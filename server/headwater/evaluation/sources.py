@@ -19,7 +19,8 @@ dropped, spaces collapsed.
 
 A predicted source matches a gold source when
   1. its normalised name equals the gold name or one of the gold aliases, or
-  2. one of its links is the gold URL (headwater.urls.url_key on both), or
+  2. one of its links is the gold URL (same_page: equal under headwater.urls.url_key, or
+     the same host and path, the query and fragment left out), or
   3. the gold source is a person with a full name and the predicted name is the gold's last
      name (suffixes Jr, Sr, II, III ignored), or has the gold's first and last names with
      middle names or initials left out or added, or
@@ -55,8 +56,9 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from headwater.urls import domain_of, url_key
+from headwater.urls import domain_of, host_of, url_key
 
 FORMS = ("verb", "link", "credit", "embed")
 FORM_RANK = {form: rank for rank, form in enumerate(FORMS)}  # lower is stronger
@@ -168,12 +170,22 @@ def distinct_predicted(trace: dict) -> list[Predicted]:
     return predicted
 
 
+def same_page(a: str, b: str) -> bool:
+    """Two URLs of one page: equal under headwater.urls.url_key, or the same host and path
+    with the query and fragment left out (https://twitter.com/x/status/1?ref_src=twsrc)."""
+    if url_key(a) == url_key(b):
+        return True
+    sa, sb = urlsplit(a.strip()), urlsplit(b.strip())
+    return bool(sa.hostname) and (host_of(a).removeprefix("www."), sa.path.rstrip("/")) == (
+        host_of(b).removeprefix("www."), sb.path.rstrip("/"))
+
+
 def _match_strength(gold: GoldSource, pred: Predicted) -> int:
     """How a prediction matches a gold source: 4 name/alias, 3 URL, 2 person name, 1 domain, 0 none."""
     name = normalize(pred.name)
     if name and name in {normalize(n) for n in [gold.name, *gold.aliases]}:
         return 4
-    if gold.url and any(url_key(link) == url_key(gold.url) for link in pred.links):
+    if gold.url and any(same_page(link, gold.url) for link in pred.links):
         return 3
     if gold.kind == "person" and name:
         pred_tokens = _name_tokens(pred.name)
