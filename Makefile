@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test train bench bench-attribution bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
+.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ bench-store: $(STAMP)
 
 bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py
+
+# Headwater's source lists on real pages against hand-written gold (bench/gold/sources)
+bench-sources: $(STAMP)
+	$(BIN)/python bench/sources.py
 
 bench-trace: $(STAMP)
 	$(BIN)/python bench/trace.py
