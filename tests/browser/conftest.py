@@ -284,8 +284,9 @@ class Backend:
 
 
 def headwater_command() -> list[str]:
-    exe = Path(sys.executable).with_name("headwater")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "headwater.cli"]
+    """`headwater` of the package this Python imports (not whichever copy the venv's console
+    script was installed from, which may be another checkout)."""
+    return [sys.executable, "-m", "headwater.cli"]
 
 
 def backend_token(db: Path, env: dict) -> str:
