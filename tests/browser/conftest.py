@@ -205,12 +205,14 @@ def firefox(request, tmp_path, firefox_addons):
         'user_pref("datareporting.policy.dataSubmissionEnabled", false);\n'
         'user_pref("toolkit.telemetry.enabled", false);\n',
         encoding="utf-8")
-    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile))
+    # a port of its own: never a Firefox left over on Marionette's default 2828
+    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile), port=free_port())
     try:
         marionette.start_session()
+        marionette.switch_to_window(marionette.window_handles[0])
+        marionette.set_window_rect(width=440, height=760)
         zip_path = firefox_addons["recording" if records_progress(request) else "plain"]
         Addons(marionette).install(str(zip_path), temp=True)
-        marionette.set_window_rect(width=440, height=760)
         yield FirefoxBrowser(marionette, FIREFOX_UUID)
     finally:
         try:

@@ -24,7 +24,8 @@ HELPERS = r"""
 const H = {
   norm: (s) => String(s ?? "").replace(/\s+/g, " ").trim(),
   text: (el) => (el ? H.norm(el.textContent) : null),
-  visible: (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden",
+  // as Playwright judges it: rendered (not inside a closed <details>, not display: none), a box, not visibility: hidden
+  visible: (el) => !!el && el.getClientRects().length > 0 && el.checkVisibility({ visibilityProperty: true }),
   all: (css, text = null, root = document) =>
     [...(root ?? document).querySelectorAll(css)].filter((e) => text === null || H.norm(e.textContent).includes(text)),
   one: (css, text = null, root = document) => H.all(css, text, root)[0] ?? null,
@@ -71,7 +72,9 @@ class Page:
             if last:
                 return last
             if time.monotonic() > deadline:
-                raise PageTimeout(f"{message or body.strip()}: still {last!r} after {timeout} s")
+                shown = self._run("return [location.href, H.norm(document.body?.innerText ?? '').slice(0, 600)];", None)
+                raise PageTimeout(f"{message or body.strip()}: still {last!r} after {timeout} s; "
+                                  f"the page ({shown[0]}) shows: {shown[1]}")
             time.sleep(0.1)
 
     def wait_text(self, css: str, text: str, timeout: float = 10.0) -> str:
@@ -131,6 +134,9 @@ class ChromiumPage(Page):
     def focus(self, expr, arg=None):
         self._element(expr, arg).handle.focus()
 
+    def press(self, key: str):
+        self.page.keyboard.press(key)
+
     def reload(self):
         self.page.reload()
 
@@ -147,12 +153,29 @@ class ChromiumBrowser:
 
     name = "chromium"
     ext: object   # conftest.ExtensionBrowser
+    dark: bool = False
 
     def open(self, path: str, record_progress: bool = False) -> ChromiumPage:
-        return ChromiumPage(self.ext.open(path, record_progress=record_progress))
+        from .browserkit import RECORD_PROGRESS
+
+        page = self.ext.context.new_page()
+        if record_progress:
+            page.add_init_script(RECORD_PROGRESS)
+        if self.dark:
+            page.emulate_media(color_scheme="dark")
+        page.goto(self.ext.url(path))
+        return ChromiumPage(page)
 
     def popup(self, page_url: str, record_progress: bool = False, **params) -> ChromiumPage:
-        return ChromiumPage(self.ext.popup(page_url, record_progress=record_progress, **params))
+        return self.open(f"popup.html?{urlencode({'url': page_url, **params})}", record_progress)
+
+    def prefer_dark(self):
+        """Pages opened from now on see `prefers-color-scheme: dark` (Playwright's media emulation)."""
+        self.dark = True
+
+    def menu_entry_exists(self, menu_id: str):
+        """contextMenus.update() rejects an unknown id."""
+        self.ext.worker.evaluate("(id) => chrome.contextMenus.update(id, {})", menu_id)
 
     def visit(self, url: str) -> ChromiumPage:
         page = self.ext.context.new_page()
@@ -207,6 +230,12 @@ class FirefoxPage(Page):
     def focus(self, expr, arg=None):
         self.eval(f"({expr}).focus();", arg)
 
+    KEYS = {"Tab": "\ue004", "Enter": "\ue007"}   # WebDriver's key codes
+
+    def press(self, key: str):
+        value = self.KEYS.get(key, key)
+        self.m.actions.sequence("key", "keyboard").key_down(value).key_up(value).perform()
+
     def reload(self):
         self.m.refresh()
 
@@ -237,8 +266,20 @@ class FirefoxBrowser:
         return f"moz-extension://{self.uuid}/{path}"
 
     def visit(self, url: str) -> FirefoxPage:
+        from marionette_driver.errors import NoSuchWindowException
+
         m = self.marionette
-        handle = m.open(type="tab", focus=True)["handle"]
+        for attempt in range(5):
+            try:
+                # From a window that is still there: installing the add-on (or closing a tab)
+                # can discard the browsing context Marionette was on.
+                m.switch_to_window(m.window_handles[0])
+                handle = m.open(type="tab", focus=True)["handle"]
+                break
+            except NoSuchWindowException:
+                if attempt == 4:
+                    raise
+                time.sleep(0.2)
         m.switch_to_window(handle)
         m.navigate(url)
         return FirefoxPage(self, handle)
@@ -260,6 +301,14 @@ class FirefoxBrowser:
 
     def set_settings(self, **settings):
         self.console.eval("await browser.storage.local.set(arg);", settings)
+
+    def prefer_dark(self):
+        """Pages see `prefers-color-scheme: dark`: the system theme Firefox reads, set dark."""
+        self.marionette.set_pref("ui.systemUsesDarkTheme", 1)
+
+    def menu_entry_exists(self, menu_id: str):
+        """contextMenus.update() rejects an unknown id."""
+        self.console.eval("await browser.contextMenus.update(arg, {});", menu_id)
 
     def tab_id(self, url: str) -> int:
         return self.console.eval("return (await browser.tabs.query({})).find((t) => t.url === arg)?.id ?? -1;", url)
