@@ -148,6 +148,9 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "firefox: runs the extension in headless Firefox ESR (Marionette)")
     config.addinivalue_line("markers", "records_progress: the popup records what its progress bar shows "
                             "(browserkit.RECORD_PROGRESS)")
+    # marionette-driver's dependencies (mozinfo, mozrunner) use deprecated stdlib parts; not ours to fix
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozinfo")
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozrunner")
 
 
 def pytest_collection_modifyitems(items):
