@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store extension extension-lint clean
+.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store extension extension-lint test-extension test-firefox test-chromium clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -77,3 +77,14 @@ node_modules/.bin/web-ext:
 
 extension-lint: extension node_modules/.bin/web-ext
 	node_modules/.bin/web-ext lint --source-dir build/extension/firefox --warnings-as-errors
+
+# The extension's pure logic (extension/lib/*.js without DOM) under Node's own test runner.
+test-extension:
+	node --test extension/test/
+
+# The extension in one browser only: Firefox ESR (Marionette) or Chromium (Playwright).
+test-firefox: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -m firefox
+
+test-chromium: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -m chromium

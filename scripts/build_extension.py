@@ -31,8 +31,10 @@ GECKO_ID = "headwater@headwater.invalid"
 # Firefox 140 (ESR) is the first to read `data_collection_permissions`; on Android, 142.
 FIREFOX_MIN_VERSION = "140.0"
 FIREFOX_ANDROID_MIN_VERSION = "142.0"
-# What ships: the extension's code, pages, styles and icons; not its README or editor files.
+# What ships: the extension's code, pages, styles and icons; not its README or editor files,
+# nor its tests (extension/test/, run by `node --test`).
 SHIPPED_SUFFIXES = {".js", ".html", ".css", ".png", ".json"}
+NOT_SHIPPED_DIRS = {"test"}
 EPOCH = (2020, 1, 1, 0, 0, 0)
 
 
@@ -40,7 +42,8 @@ def source_files(source: Path = SOURCE) -> list[Path]:
     files = []
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
-        if path.is_file() and path.suffix in SHIPPED_SUFFIXES and not any(p.startswith(".") for p in rel.parts):
+        if (path.is_file() and path.suffix in SHIPPED_SUFFIXES and not any(p.startswith(".") for p in rel.parts)
+                and rel.parts[0] not in NOT_SHIPPED_DIRS):
             files.append(rel)
     return files
 

@@ -53,4 +53,7 @@ new MutationObserver(() => {
 
 
 def progress_seen(page) -> list[dict]:
+    """What RECORD_PROGRESS recorded, from a Playwright page or a drivers.Page."""
+    if hasattr(page, "wait_text"):
+        return page.eval("return window.__progress ?? null;")
     return page.evaluate("() => window.__progress")

@@ -1,16 +1,20 @@
 """Fixtures for the extension's tests in a real browser.
 
 Headless Chromium (Debian's `chromium` package) driven by Playwright for
-Python, with the unpacked extension from extension/ loaded, talking to a real
-Headwater backend started on a free loopback port with a temporary database.
+Python, with the unpacked extension from extension/ loaded (`browser`), and
+headless Firefox (Debian's `firefox-esr`) driven by Marionette
+(`marionette-driver`), with the Firefox build installed as a temporary add-on;
+`any_browser` runs a test in each (tests/browser/drivers.py). They talk to a
+real Headwater backend started on a free loopback port with a temporary database.
 
 Traces that follow their sources upstream (the extension's default) run on the
-multi-hop fixture web of tests/followweb.py, whose pages, Wayback and news-index
+multi-hop fixture web of tests/helpers/followweb.py, whose pages, Wayback and news-index
 endpoints are all on 127.0.0.1; after each test the backend's fetch log is
 checked to hold loopback addresses only.
 
-Without Chromium or Playwright these tests skip, saying how to install them;
-with HEADWATER_REQUIRE_BROWSER=1 (CI) they fail instead.
+Without Chromium and Playwright (or Firefox and marionette-driver) these tests
+skip, saying how to install them; with HEADWATER_REQUIRE_BROWSER=1 (CI) they
+fail instead. `pytest tests/browser -m firefox` runs the Firefox ones alone.
 """
 
 from __future__ import annotations
@@ -38,10 +42,15 @@ CHROMIUM = os.environ.get("HEADWATER_CHROMIUM", "/usr/lib/chromium/chromium")
 REQUIRE = os.environ.get("HEADWATER_REQUIRE_BROWSER") == "1"
 SEED_PATH = "/2014/11/iranian-official-confirms-obama-letter"
 
-sys.path.insert(0, str(HERE))
+from .browserkit import RECORD_PROGRESS, free_port
+from .drivers import ChromiumBrowser, FirefoxBrowser
+from .fake_backend import FakeBackend, seed_page_html
+from .project import build_extension, followweb
 
-from browserkit import RECORD_PROGRESS, free_port  # noqa: E402
-from fake_backend import FakeBackend, seed_page_html  # noqa: E402
+FIREFOX = os.environ.get("HEADWATER_FIREFOX", "/usr/bin/firefox-esr")
+# The add-on's internal UUID, fixed through the profile (extensions.webextensions.uuids),
+# so that its pages are at moz-extension://<uuid>/.
+FIREFOX_UUID = "5e1d2b6a-8f0c-4c3e-9a7d-7e57ed0ca11e"
 
 INSTALL_HINT = (
     "install it with `sudo apt-get install chromium` (Debian/Ubuntu; the tests use /usr/lib/chromium/chromium) "
@@ -134,6 +143,97 @@ def browser(playwright, tmp_path):
         context.close()
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "chromium: runs the extension in headless Chromium (Playwright)")
+    config.addinivalue_line("markers", "firefox: runs the extension in headless Firefox ESR (Marionette)")
+    config.addinivalue_line("markers", "records_progress: the popup records what its progress bar shows "
+                            "(browserkit.RECORD_PROGRESS)")
+    # marionette-driver's dependencies (mozinfo, mozrunner) use deprecated stdlib parts; not ours to fix
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozinfo")
+    config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozrunner")
+
+
+def pytest_collection_modifyitems(items):
+    """`-m firefox` / `-m chromium`: the tests that run in that browser."""
+    for item in items:
+        spec = getattr(item, "callspec", None)
+        name = spec.params.get("any_browser") if spec else None
+        if name in ("chromium", "firefox"):
+            item.add_marker(getattr(pytest.mark, name))
+        elif "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.chromium)
+
+
+@pytest.fixture(scope="session")
+def firefox_addons(tmp_path_factory) -> dict[str, Path]:
+    """The Firefox zip as `make extension` builds it; and, for the tests that record the
+    popup's progress, the same with popup.html loading the recorder (browserkit.RECORD_PROGRESS)
+    before its own script, since Marionette has no init scripts to run it first."""
+    root = tmp_path_factory.mktemp("firefox-build")
+    zips = build_extension.build(root / "dist", root / "build")
+    tree = root / "build" / "firefox"
+    (tree / "test-record-progress.js").write_text(RECORD_PROGRESS, encoding="utf-8")
+    popup = tree / "popup.html"
+    html = popup.read_text(encoding="utf-8")
+    at = html.index("<script")
+    popup.write_text(html[:at] + '<script src="test-record-progress.js"></script>\n  ' + html[at:], encoding="utf-8")
+    recording = root / "dist" / "headwater-firefox-recording.zip"
+    build_extension.write_zip(tree, recording)
+    return {"plain": zips["firefox"], "recording": recording}
+
+
+def records_progress(request) -> bool:
+    return request.node.get_closest_marker("records_progress") is not None
+
+
+@pytest.fixture
+def firefox(request, tmp_path, firefox_addons):
+    try:
+        from marionette_driver.addons import Addons
+        from marionette_driver.marionette import Marionette
+    except ImportError:
+        unavailable("marionette-driver is not installed: `.venv/bin/pip install -e '.[test]'` "
+                    "(or `.venv/bin/pip install marionette-driver`)")
+    if not Path(FIREFOX).exists():
+        unavailable(f"Firefox is not installed at {FIREFOX}: install it with `sudo apt-get install firefox-esr` "
+                    "(Debian/Ubuntu) or point HEADWATER_FIREFOX at a Firefox binary")
+    profile = tmp_path / "firefox-profile"
+    profile.mkdir()
+    uuids = json.dumps({build_extension.GECKO_ID: FIREFOX_UUID})
+    (profile / "user.js").write_text(
+        f'user_pref("extensions.webextensions.uuids", {json.dumps(uuids)});\n'
+        # the network is closed: keep Firefox from trying to reach Mozilla
+        'user_pref("app.update.enabled", false);\n'
+        'user_pref("browser.shell.checkDefaultBrowser", false);\n'
+        'user_pref("datareporting.policy.dataSubmissionEnabled", false);\n'
+        'user_pref("toolkit.telemetry.enabled", false);\n',
+        encoding="utf-8")
+    # a port of its own: never a Firefox left over on Marionette's default 2828
+    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile), port=free_port())
+    try:
+        marionette.start_session()
+        marionette.switch_to_window(marionette.window_handles[0])
+        marionette.set_window_rect(width=440, height=760)
+        zip_path = firefox_addons["recording" if records_progress(request) else "plain"]
+        Addons(marionette).install(str(zip_path), temp=True)
+        yield FirefoxBrowser(marionette, FIREFOX_UUID)
+    finally:
+        try:
+            marionette.delete_session()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+        marionette.cleanup()
+
+
+@pytest.fixture(params=["chromium", "firefox"])
+def any_browser(request):
+    """The extension in Chromium, then in Firefox: the same test, through drivers.py."""
+    if request.param == "chromium":
+        yield ChromiumBrowser(request.getfixturevalue("browser"))
+    else:
+        yield request.getfixturevalue("firefox")
+
+
 @pytest.fixture
 def fake_backend():
     """A stand-in backend (tests/browser/fake_backend.py) for protocol paths the real one does not take."""
@@ -144,11 +244,9 @@ def fake_backend():
 
 @pytest.fixture
 def fweb():
-    """The multi-hop fixture web (tests/followweb.py): the seed blog post linking a WSJ-like page,
+    """The multi-hop fixture web (tests/helpers/followweb.py): the seed blog post linking a WSJ-like page,
     which links an Asharq al-Awsat-like interview of Ali Khoram; the roundup page and its oddities."""
-    from followweb import Web
-
-    web = Web(slow_delay=1.0).start()
+    web = followweb.Web(slow_delay=1.0).start()
     yield web
     web.stop()
 
@@ -191,8 +289,9 @@ class Backend:
 
 
 def headwater_command() -> list[str]:
-    exe = Path(sys.executable).with_name("headwater")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "headwater.cli"]
+    """`headwater` of the package this Python imports (not whichever copy the venv's console
+    script was installed from, which may be another checkout)."""
+    return [sys.executable, "-m", "headwater.cli"]
 
 
 def backend_token(db: Path, env: dict) -> str:

@@ -7,18 +7,17 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from .fake_backend import seed_trace
+from .project import build_extension
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXTENSION = ROOT / "extension"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import build_extension  # noqa: E402
 
 
 def manifest() -> dict:
@@ -114,6 +113,7 @@ def test_build_makes_a_chromium_and_a_firefox_zip(tmp_path):
     assert {"manifest.json", "background.js", "popup.html", "popup.js", "options.html",
             "lib/messages.js", "lib/client.js", "lib/overlay.js", "overlay.css", "icons/icon-128.png"} <= names
     assert "README.md" not in names
+    assert not [n for n in names if n.startswith("test/")], "the node tests do not ship"
     assert chromium == manifest()
     assert chromium["background"] == {"service_worker": "background.js", "type": "module"}
     assert firefox["background"] == {"scripts": ["background.js"], "type": "module"}
@@ -145,3 +145,10 @@ def test_web_ext_lint_passes_on_the_firefox_build(tmp_path):
     report = json.loads(result.stdout[result.stdout.index("{"):])
     assert result.returncode == 0, json.dumps(report, indent=2)
     assert report["summary"] == {"errors": 0, "notices": 0, "warnings": 0}
+
+
+def test_the_node_tests_seed_trace_is_the_fake_backends():
+    """extension/test/seed-trace.json (what evidence.test.mjs groups and underlines) is
+    fake_backend.seed_trace(), the trace the popup tests draw: one fixture, not two."""
+    shipped = json.loads((EXTENSION / "test" / "seed-trace.json").read_text(encoding="utf-8"))
+    assert shipped == seed_trace("http://127.0.0.1/seed")
