@@ -167,6 +167,10 @@ class AnalysisPool:
             while True:
                 if self._closed:
                     raise WorkerFailed("The analysis pool is closed.")
+                for worker in [w for w in self._idle if w.process.poll() is not None]:
+                    self._idle.remove(worker)   # died idle (killed from outside, out of memory): replaced
+                    self._all.discard(worker)
+                    worker.kill()
                 if self._idle:
                     ready = [w for w in self._idle if w.is_ready()]
                     worker = (ready or self._idle)[-1]
