@@ -63,19 +63,17 @@ def live_blog(size: int) -> list[str]:
 
 
 def documents(texts: list[str], size: int, total: int) -> list[str]:
-    """Consecutive texts joined into documents of at least `size` characters, until `total`
-    characters of the run are used (the run wraps round if the corpus is shorter)."""
-    docs, current, used, i = [], [], 0, 0
-    while used < total:
+    """total // size documents, each of consecutive texts joined until it holds at least
+    `size` characters (the run of texts wraps round if the corpus is shorter)."""
+    docs, current, length, i = [], [], 0, 0
+    while len(docs) < max(1, total // size):
         text = texts[i % len(texts)]
         i += 1
         current.append(text)
-        used += len(text)
-        if sum(len(t) for t in current) >= size:
+        length += len(text) + 2
+        if length >= size:
             docs.append("\n\n".join(current))
-            current = []
-    if current:   # the tail, joined to the last document so that each is at least `size`
-        docs[-1:] = ["\n\n".join(docs[-1:] + current)] if docs else ["\n\n".join(current)]
+            current, length = [], 0
     return docs
 
 

@@ -91,11 +91,13 @@ def _alarm(seconds: float):
         raise TooComplex(seconds)
 
     previous = signal.signal(signal.SIGALRM, over_budget)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        signal.setitimer(signal.ITIMER_REAL, seconds)   # one shot: at most one TooComplex
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
 
