@@ -51,7 +51,7 @@ def analysis_workers(server: Server) -> list[psutil.Process]:
 
 
 def assert_all_gone(processes: list[psutil.Process]) -> None:
-    gone, alive = psutil.wait_procs(processes, timeout=CLEANUP_SECONDS)
+    _, alive = psutil.wait_procs(processes, timeout=CLEANUP_SECONDS)
     assert not alive, f"analysis workers left running: {[p.pid for p in alive]}"
 
 
