@@ -101,7 +101,9 @@ class AnalysisSettings:
     The server analyses pages in a pool of `workers` processes, so a long page cannot hold
     up another reader's short one; `headwater trace` analyses in its own process. A page
     whose analysis takes longer than `seconds` is stopped (its worker process killed and
-    replaced) and refused: error "too_complex" (HTTP 422). 0 seconds: no budget.
+    replaced) and refused: error "too_complex" (HTTP 422). 0 seconds: no budget. The CLI
+    keeps it by a timer signal, in its main thread; a server with 0 workers analyses in its
+    request threads, which no signal reaches: it has no budget.
 
     Environment: HEADWATER_ANALYSIS_SECONDS, HEADWATER_ANALYSIS_WORKERS.
     In the app, the Flask config key ANALYSIS_SETTINGS replaces the whole object.
