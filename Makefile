@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store extension extension-lint test-extension test-firefox test-chromium clean
+.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store bench-growth extension extension-lint test-extension test-firefox test-chromium clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench-lookups: $(STAMP)
 
 bench-store: $(STAMP)
 	$(BIN)/python bench/store_growth.py
+
+bench-growth: $(STAMP)
+	$(BIN)/python bench/growth.py
 
 bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py

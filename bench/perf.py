@@ -9,6 +9,7 @@ into the next):
 2. bench/lookups.py       GET /api/provenance under 32 clients, against /api/health
 3. bench/trace.py         trace latency on the multi-hop fixture web (when present)
 4. bench/store_growth.py  size per trace and query times at 10k and 100k traces
+5. bench/growth.py        analysis time per KB of text at 1x, 4x and 16x the median article
 
 and prints their rows as one table, with the machine. Every figure is a ratio
 against a baseline measured in the same run; absolute times are for information.
@@ -32,6 +33,7 @@ BENCHMARKS = {
     "lookups": "lookups.py",
     "trace": "trace.py",
     "store": "store_growth.py",
+    "growth": "growth.py",
 }
 
 

@@ -68,6 +68,23 @@ class NotFound(HeadwaterError):
     exit_code = 5
 
 
+class TooComplex(HeadwaterError):
+    """The page's analysis ran over its time budget (settings.AnalysisSettings.seconds) and
+    was stopped; nothing of it was stored."""
+
+    code = "too_complex"
+    status = 422
+    exit_code = 7
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"The page's analysis ran over its time budget of {seconds:g} seconds and was stopped; "
+            "nothing was stored. The page is too long or too complex to analyse in that time "
+            "(a live blog, a long transcript). The budget is set by HEADWATER_ANALYSIS_SECONDS "
+            "(in the environment of `headwater serve` or `headwater trace`).")
+        self.seconds = seconds
+
+
 class Busy(HeadwaterError):
     """The server has no room for this request now; `Retry-After` says when to ask again."""
 

@@ -94,6 +94,30 @@ class FollowSettings:
 
 
 @dataclass(frozen=True)
+class AnalysisSettings:
+    """Where and for how long a page's analysis (attribution: spaCy and the rules) runs;
+    see tracing/workers.py.
+
+    The server analyses pages in a pool of `workers` processes, so a long page cannot hold
+    up another reader's short one; `headwater trace` analyses in its own process. A page
+    whose analysis takes longer than `seconds` is stopped (its worker process killed and
+    replaced) and refused: error "too_complex" (HTTP 422). 0 seconds: no budget. The CLI
+    keeps it by a timer signal, in its main thread; a server with 0 workers analyses in its
+    request threads, which no signal reaches: it has no budget.
+
+    Environment: HEADWATER_ANALYSIS_SECONDS, HEADWATER_ANALYSIS_WORKERS.
+    In the app, the Flask config key ANALYSIS_SETTINGS replaces the whole object.
+    """
+
+    seconds: float = 60.0                 # budget of one page's analysis, in seconds of wall clock
+    workers: int = 2                      # analysis processes of the server; 0: in the server's own process
+
+    @classmethod
+    def from_env(cls) -> "AnalysisSettings":
+        return _from_env(cls, {"seconds": "HEADWATER_ANALYSIS_SECONDS", "workers": "HEADWATER_ANALYSIS_WORKERS"})
+
+
+@dataclass(frozen=True)
 class ServerSettings:
     """Who may talk to the HTTP API, and how much (see auth.py, security.py, limits.py).
 

@@ -44,7 +44,7 @@ from headwater.fetch.politeness import Manners
 from headwater.urls import host_and_port
 from headwater.settings import FollowSettings
 from headwater.urls import url_key
-from headwater.attribution.nlp import NLP_LOCK
+from headwater.tracing import workers
 
 log = logging.getLogger(__name__)
 
@@ -434,8 +434,12 @@ class Follower:
             if url:
                 self.seen[url_key(url)] = doc.idx
         try:
-            with NLP_LOCK:
-                doc.attributions = self.attributor.attribute_page(extracted, doc.final_url)
+            doc.attributions = workers.attribute(self.attributor, extracted, doc.final_url)
+        except HeadwaterError as error:   # over the analysis budget ("too_complex"): this page only
+            if doc.fetch_id is not None:
+                store.mark_fetch_failed(self.db, doc.fetch_id, error.code, error.message)
+            self._not_read(doc, "failed", {"code": error.code, "message": error.message})
+            return
         except Exception as error:   # one page the analysis fails on must not end the whole follow
             log.exception("Analysis failed on %s", doc.url)
             message = analysis_failed_message(error)

@@ -26,7 +26,7 @@ from headwater.extract import extract
 from headwater.fetch.client import Fetcher, validate_url
 from headwater.fetch.politeness import Manners
 from headwater.urls import host_and_port
-from headwater.attribution.nlp import NLP_LOCK
+from headwater.tracing import workers
 from headwater.tracing.graph import provenance
 from headwater.tracing import passages
 from headwater.tracing.follower import Doc, Follower
@@ -53,7 +53,7 @@ class Tracer:
         self._attributor = attributor
 
     @property
-    def attributor(self) -> Attributor:
+    def attributor(self) -> Attributor:   # or anything with its attribute_page(): the server's workers.AnalysisPool
         if self._attributor is None:  # loading spaCy takes a second: only when first needed
             self._attributor = Attributor()
         return self._attributor
@@ -135,8 +135,7 @@ class Tracer:
         if not page.text.strip():
             raise NoText(f"No article text could be extracted from {url}")
         self.progress("Finding sources")
-        with NLP_LOCK:
-            attributions = self.attributor.attribute_page(page, final_url)
+        attributions = workers.attribute(self.attributor, page, final_url)   # a pool's, or in this process
         page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
                      "url": page.canonical_url or final_url}
         graph = provenance(page_node, attributions)

@@ -29,8 +29,9 @@ from headwater.store.lookup_cache import LookupCache
 from headwater.fetch.politeness import Manners
 from headwater.urls import valid_domain
 from headwater.web.db import close_db, get_db
-from headwater.settings import FetchSettings, ServerSettings, default_db_path
+from headwater.settings import AnalysisSettings, FetchSettings, ServerSettings, default_db_path
 from headwater.tracing.tracer import Tracer
+from headwater.tracing.workers import AnalysisPool
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_BODY_MIB = 12   # a request body: a page's HTML at most, plus room
@@ -43,7 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_MIB * 1024 * 1024,
         ALLOW_PRIVATE=os.environ.get("HEADWATER_ALLOW_PRIVATE") == "1",
         FETCH_SETTINGS=FetchSettings.from_env(),
-        ATTRIBUTOR=None,                       # tests may hand in a ready one
+        ATTRIBUTOR=None,                       # tests may hand in a ready one (analysis in this process)
+        ANALYSIS_SETTINGS=AnalysisSettings.from_env(),   # the pool of analysis processes, its time budget
         TOKEN=None,                            # None: the store's token file (made on first run)
         SERVER_SETTINGS=ServerSettings.from_env(),
         BIND_HOST=None,                        # set by `headwater serve`: also accepted as Host header
@@ -63,6 +65,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["headwater_lock"] = threading.Lock()
     app.extensions["headwater_cache"] = LookupCache(
         app.config["DATABASE"], max_bytes=app.config["SERVER_SETTINGS"].answer_cache_mib * 1024 * 1024)
+    if app.config["ATTRIBUTOR"] is None and app.config["ANALYSIS_SETTINGS"].workers > 0:
+        # Pages are analysed in worker processes (tracing/workers.py), started on first need
+        # and stopped with this process (or by app.extensions["headwater_analysis"].close()).
+        app.config["ATTRIBUTOR"] = app.extensions["headwater_analysis"] = \
+            AnalysisPool.from_settings(app.config["ANALYSIS_SETTINGS"])
     app.url_map.converters["int"] = StoreId
     security.install(app)
     app.register_blueprint(bp)
@@ -84,7 +91,9 @@ bp.teardown_app_request(close_db)
 
 
 def _attributor():
-    """One NLP pipeline per app, loaded on the first trace (it takes a second)."""
+    """The app's analysis: its pool of worker processes (made by create_app), or with
+    ANALYSIS_SETTINGS.workers == 0 one NLP pipeline in this process, loaded on the first
+    trace (it takes a second)."""
     app = current_app
     if app.config["ATTRIBUTOR"] is None:
         with app.extensions["headwater_lock"]:
