@@ -29,33 +29,14 @@ naive approach's pages/s.
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import subprocess
 import sys
 import time
 
-from headwater.evaluation.benchkit import Row, check, emit, median, peak_rss_mb, ratio, say, shared_dir
+from headwater.evaluation.benchkit import Row, check, corpus_pages, emit, median, peak_rss_mb, ratio, say
 
 BENCH = "analysis"
 QUICK_PAGES = 30
-
-
-def corpus_pages(limit: int | None = None) -> list[tuple[str, bytes]]:
-    """(url, html bytes) of the corpus pages, sorted by file name."""
-    corpus = shared_dir() / "corpus"
-    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
-    files = sorted((corpus / "html").glob("*.html.gz"))
-    if not files:
-        raise SystemExit(f"No pages in {corpus / 'html'}: set HEADWATER_SHARED to the folder holding corpus/.")
-    if limit:
-        files = files[:limit]
-    pages = []
-    for f in files:
-        key = f.name.removesuffix(".html.gz")
-        url = (truth.get(key) or {}).get("url")
-        pages.append((url, gzip.decompress(f.read_bytes())))
-    return pages
 
 
 def _clock(fn, *args, **kwargs):

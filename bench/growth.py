@@ -23,13 +23,9 @@ pipeline is loaded once, and the 1x documents analysed once untimed, before any 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from analysis import corpus_pages  # noqa: E402
-from benchkit import Row, check, emit, median, say  # noqa: E402
+from headwater.evaluation.benchkit import Row, check, corpus_pages, emit, median, say
 
 BENCH = "growth"
 SCALES = (1, 4, 16)

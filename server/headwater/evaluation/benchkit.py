@@ -13,6 +13,7 @@ each benchmark in its own process and print one table.
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -28,6 +29,23 @@ REPO = Path(__file__).resolve().parents[3]   # server/headwater/evaluation/ -> t
 def shared_dir() -> Path:
     """The research data: ../shared beside the repo, or $HEADWATER_SHARED."""
     return Path(os.environ.get("HEADWATER_SHARED") or REPO.parent / "shared")
+
+
+def corpus_pages(limit: int | None = None) -> list[tuple[str, bytes]]:
+    """(url, html bytes) of the corpus pages, sorted by file name."""
+    corpus = shared_dir() / "corpus"
+    truth = json.loads((corpus / "ground-truth.json").read_text(encoding="utf-8"))
+    files = sorted((corpus / "html").glob("*.html.gz"))
+    if not files:
+        raise SystemExit(f"No pages in {corpus / 'html'}: set HEADWATER_SHARED to the folder holding corpus/.")
+    if limit:
+        files = files[:limit]
+    pages = []
+    for f in files:
+        key = f.name.removesuffix(".html.gz")
+        url = (truth.get(key) or {}).get("url")
+        pages.append((url, gzip.decompress(f.read_bytes())))
+    return pages
 
 
 # -- statistics -------------------------------------------------------------------
