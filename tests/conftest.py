@@ -38,7 +38,7 @@ WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-le
 
 @pytest.fixture(scope="session")
 def attributor():
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     return Attributor()
 

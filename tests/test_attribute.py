@@ -2,7 +2,8 @@
 
 import pytest
 
-from headwater.attribution.rules import Attributor, normalise
+from headwater.attribution.attributor import Attributor
+from headwater.attribution.text import normalise_keeping_offsets
 from headwater.records import Link, Span
 
 
@@ -17,8 +18,8 @@ def by_source(attributions):
 
 def test_normalise_keeps_offsets():
     text = "the Journal\u00a0reported \u201cyes\u201d and the Journal\u2018s man"
-    assert len(normalise(text)) == len(text)
-    assert normalise(text) == "the Journal reported \"yes\" and the Journal's man"
+    assert len(normalise_keeping_offsets(text)) == len(text)
+    assert normalise_keeping_offsets(text) == "the Journal reported \"yes\" and the Journal's man"
 
 
 def test_verb_cue_with_clausal_content_and_offsets(attributor):
@@ -351,7 +352,7 @@ def test_quotes_in_two_apostrophes_are_quotes(attributor):
     [a] = attributor.attribute(text)
     assert a.source.name == "Tomas Ruiz"
     assert text[a.content.start:a.content.end].strip(" ,'").startswith("Marta Keller told the council")
-    assert len(normalise(text)) == len(text)
+    assert len(normalise_keeping_offsets(text)) == len(text)
 
 
 def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
@@ -407,7 +408,7 @@ def test_the_parsed_sentences_carry_offsets_into_the_text(attributor):
     assert starts == sorted(starts)
     for sentence in reading.sentences:
         assert text[sentence.start:sentence.end] == sentence.span.text.replace(" ", "\u00a0", 1) \
-            or normalise(text[sentence.start:sentence.end]) == sentence.span.text
+            or normalise_keeping_offsets(text[sentence.start:sentence.end]) == sentence.span.text
     assert any("council said" in s.span.text for s in reading.sentences)
 
 
@@ -578,14 +579,14 @@ def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
 @pytest.mark.parametrize("mention, kind", [("he", "person"), ("I", "person"), ("They", "anonymous"),
                                            ("we", "anonymous"), ("it", "anonymous"), ("Ruth Abara", "person")])
 def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind):
-    from headwater.attribution.rules import guess_kind
+    from headwater.attribution.entities import guess_kind
 
     assert guess_kind(mention) == kind
 
 
 def test_a_capitalised_common_noun_is_no_person(attributor):
     """"Video shows...": capitalised only because it opens the sentence, as the parse says."""
-    from headwater.attribution.rules import guess_kind
+    from headwater.attribution.entities import guess_kind
 
     assert guess_kind("Video", proper=False) == "anonymous" and guess_kind("Petrides", proper=True) == "person"
     text = "Rescue\n\nVideo shows the officer carrying the girl to safety as the crowd cheered."
@@ -653,7 +654,7 @@ def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_
 @pytest.mark.parametrize("mention, traceable", [("you", False), ("'", False), ("\u201d", False),
                                                 ("they", True), ("Video", True)])
 def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
-    from headwater.attribution.rules import _no_one_to_trace
+    from headwater.attribution.assembly import no_one_to_trace as _no_one_to_trace
     from headwater.records import Attribution, Source
 
     text = f"{mention} said it"

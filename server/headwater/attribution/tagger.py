@@ -39,14 +39,26 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Protocol
 
-from headwater.attribution import rules as _rules
+from headwater.attribution.entities import guess_kind, without_determiner
+from headwater.attribution.lexicon import (
+    ANONYMOUS_HEADS, DOCUMENT_HEADS, MEDIUM_NOUNS, ORGANIZATION_HEADS, PRONOUN_WORDS, ROLE_HEADS, SPEECH_VERBS,
+    STANCE_VERBS, STATEMENT_NOUNS,
+)
+from headwater.attribution.text import DOUBLE_QUOTES, normalise_keeping_offsets, paragraphs
 from headwater.records import Attribution, Source, Span
 
 ROLES = ("source", "cue", "content")
-# (start, end) of a source mention -> the Source the rules resolve it to, or None.
-Resolver = Callable[[int, int], "Source | None"]
+
+
+class SourceNames(Protocol):
+    """What `merge` asks of the rules: the Source they make of the mention text[start:end]
+    (a pronoun resolved to its person, an alias to its outlet), or None when they cannot
+    read it (`reading.Reading` is one)."""
+
+    def source_at(self, start: int, end: int) -> Source | None: ...
+
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data"
 # Spans whose mean marginal probability is below this are dropped. All 0: on held-out
 # train, raising them traded recall for precision at no gain in F1.
@@ -63,17 +75,16 @@ CLUSTERS_FILE = MODEL_DIR / "word-clusters.tsv"
 CLUSTER_BITS = 24     # the longest cluster prefix a feature reads
 
 _LEXICONS = (
-    ("speech", getattr(_rules, "SPEECH_VERBS", frozenset())),
-    ("stance", getattr(_rules, "STANCE_VERBS", frozenset())),
-    ("stmt", getattr(_rules, "STATEMENT_NOUNS", frozenset()) | getattr(_rules, "MEDIUM_NOUNS", frozenset())),
-    ("anon", getattr(_rules, "ANONYMOUS_HEADS", frozenset())),
-    ("doc", getattr(_rules, "DOCUMENT_HEADS", frozenset())),
-    ("org", getattr(_rules, "ORGANIZATION_HEADS", frozenset())),
-    ("role", getattr(_rules, "ROLE_HEADS", frozenset())),
+    ("speech", SPEECH_VERBS),
+    ("stance", STANCE_VERBS),
+    ("stmt", STATEMENT_NOUNS | MEDIUM_NOUNS),
+    ("anon", ANONYMOUS_HEADS),
+    ("doc", DOCUMENT_HEADS),
+    ("org", ORGANIZATION_HEADS),
+    ("role", ROLE_HEADS),
 )
-_QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
+_QUOTES = frozenset(DOUBLE_QUOTES)
 _SAY_FORMS = frozenset("say says said saying tell tells told telling".split())
-_PRONOUNS = _rules.PRONOUN_WORDS
 
 
 @functools.cache
@@ -167,8 +178,8 @@ def sequences(text: str, sentences: Iterable) -> list[tuple[list[Tok], list[tupl
 def parse_sentences(nlp, text: str) -> list:
     """Parse `text` as the Attributor does (its normalised copy, paragraph by paragraph) and
     return the sentences as (span, start) pairs: for callers that do not have the parse."""
-    norm = _rules.normalise(text)
-    spans = _rules.paragraphs(norm)
+    norm = normalise_keeping_offsets(text)
+    spans = paragraphs(norm)
     out = []
     for (start, _), doc in zip(spans, nlp.pipe(norm[s:e] for s, e in spans)):
         out.extend((sent, start + sent.start_char) for sent in doc.sents)
@@ -273,7 +284,7 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
             f.append("BOS")
         if i == n - 1:
             f.append("EOS")
-        if t.lower in _PRONOUNS:
+        if t.lower in PRONOUN_WORDS:
             f.append("pron=" + t.lower)
         if t.pos in ("VERB", "AUX", "NOUN"):
             f.extend("c=" + c for c in children[i] if c in ("ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent"))
@@ -418,8 +429,8 @@ class Tagger:
         return out
 
     def merge(self, text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-              resolve: Resolver | None = None) -> list[Attribution]:
-        return merge(text, rule_attributions, spans, resolve=resolve)
+              sources: SourceNames | None = None) -> list[Attribution]:
+        return merge(text, rule_attributions, spans, sources=sources)
 
     def confirmed(self, rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
         return confirmed(rule_attributions, spans) if self.available else list(rule_attributions)
@@ -486,7 +497,7 @@ def _worth_claiming(text: str, content: RoleSpan) -> bool:
 
 
 def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-          require_source: bool = True, resolve: Resolver | None = None) -> list[Attribution]:
+          require_source: bool = True, sources: SourceNames | None = None) -> list[Attribution]:
     """The rule attributions (first, in their order, so `relayed_by` indices hold), completed
     by the tagger's spans:
 
@@ -497,14 +508,14 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
       attribution's mention there) and the nearest tagger content in its paragraph.
       Without a source it is dropped when `require_source`, else its source is
       unnamed (kind "anonymous", no mention);
-    - `resolve(start, end)`, when given, names the source of a tagger cue the way the rules
+    - `sources.source_at(start, end)`, when given, names the source of a tagger cue the way the rules
       name theirs ("he" -> the person, "the Journal" -> the outlet); without it, or when it
       returns None, the source is the mention's text and a guessed kind;
     - a tagger content still unclaimed ("..." he said. "More ...") becomes a further
       attribution of the nearest cue in its paragraph, with that cue's source.
     """
     cues = [s for s in spans if s.role == "cue"]
-    sources = [s for s in spans if s.role == "source"]
+    source_spans = [s for s in spans if s.role == "source"]
     contents = [s for s in spans if s.role == "content"]
     out: list[Attribution] = []
     for a in rule_attributions:
@@ -514,7 +525,7 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         wider = next((s for s in cues if s.start <= c[0] and c[1] <= s.end and (s.start, s.end) != c
                       and not any(_overlaps((s.start, s.end), t) for t in taken)), None)
         # The rules leave an infinitive's "to" out on purpose ("the first official to
-        # confirm": attribute._cue_span), so a wider cue that only adds it is not taken.
+        # confirm": cues.Cues._cue_span), so a wider cue that only adds it is not taken.
         if wider is not None and wider.start < c[0] and text[wider.start:c[0]].strip().lower() != "to":
             # Only leftwards ("has also said"): what follows the verb ("at a
             # board meeting on Wednesday") is circumstance, not cue, to a reader.
@@ -532,7 +543,7 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         c = (cue.start, cue.end)
         if any(_overlaps(c, r) for r in rule_cues) or _NOT_AN_ATTRIBUTION.match(text, cue.start):
             continue
-        in_sentence = [(s.start, s.end, s.probability) for s in sources
+        in_sentence = [(s.start, s.end, s.probability) for s in source_spans
                        if cue.sentence[0] <= s.start < cue.sentence[1] and not _overlaps((s.start, s.end), c)]
         in_sentence += [(s, e, 0.5) for s, e in rule_sources
                         if cue.sentence[0] <= s < cue.sentence[1] and not _overlaps((s, e), c)]
@@ -545,8 +556,8 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
             content = None
         if source is not None:
             mention = Span.of(text, source[0], source[1])
-            src = (resolve(source[0], source[1]) if resolve else None) or \
-                Source(_rules.without_determiner(mention.text), _rules.guess_kind(mention.text), mention=mention)
+            src = (sources.source_at(source[0], source[1]) if sources is not None else None) or \
+                Source(without_determiner(mention.text), guess_kind(mention.text), mention=mention)
         else:
             src = Source("", "anonymous")
         probs = [cue.probability] + ([source[2]] if source else []) + ([content.probability] if content else [])
