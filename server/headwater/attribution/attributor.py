@@ -50,7 +50,7 @@ import os
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from headwater.attribution.assembly import nested, no_one_to_trace
+from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.reading import CueWords, Reading, worth_parsing
@@ -88,7 +88,8 @@ class Attributor:
         spans = [s for s in spans if s.sentence not in headlines]     # as the rules skip them
         found = self.tagger.confirmed(found, spans)       # a rule cue the CRFs reject is dropped
         merged = self.tagger.merge(text, found, spans, sources=reading)
-        added = (nested(a, found) for a in merged[len(found):])
+        rule_contents = RuleContents(found)
+        added = (nested(a, found, rule_contents) for a in merged[len(found):])
         return merged[:len(found)] + [a for a in added if a is not None and not no_one_to_trace(a)]
 
     def attribute_page(self, page: Extracted, url: str) -> list[Attribution]:

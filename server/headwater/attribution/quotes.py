@@ -58,7 +58,7 @@ def uncued_quotes(layout: Layout, sentences: Sentences, found: list[Found]) -> l
     """Quotes with no cue of their own, of four words or more, inherit the speaker of the
     quote before them when nothing much stands between."""
     contents = [f.content for f in found if f.content]
-    covering = Covering((s, e, 0) for s, e in contents)
+    covering = Covering((s, e, i) for i, (s, e) in enumerate(contents))
     content_starts = sorted(s for s, _ in contents)
     extra: list[Found] = []
     # Their contents are direct quotes, which do not overlap: in the order of their ends too.

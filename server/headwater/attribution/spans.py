@@ -6,7 +6,6 @@ offset as the reading goes (the antecedents of pronouns)."""
 from __future__ import annotations
 
 import bisect
-import heapq
 from typing import Callable, Generic, Iterable, TypeVar
 
 T = TypeVar("T")
@@ -41,30 +40,37 @@ class Spans:
 
 
 class Covering:
-    """For spans that may overlap or nest, each with a rank: the lowest-ranked span holding
-    an offset. Built by one sweep over the span bounds (a heap of the open spans), so a
-    lookup is a bisection over the pieces the bounds cut the text into."""
+    """Spans that may overlap or nest, each with a rank: the spans holding an offset, best
+    (lowest) rank first. One sweep over the span bounds cuts the text into pieces, each
+    with the spans open over it, so a lookup is a bisection. Sized by the pieces times
+    how deeply the spans nest (a few: contents inside contents), not by the page squared."""
 
-    def __init__(self, spans: Iterable[tuple[int, int, int]]):
-        """`spans`: (start, end, rank); an empty span holds nothing."""
-        spans = sorted((s, e, r) for s, e, r in spans if s < e)
+    def __init__(self, spans: Iterable[tuple[int, int, object]]):
+        """`spans`: (start, end, rank), the ranks comparable; an empty span holds nothing."""
+        spans = sorted(((s, e, r) for s, e, r in spans if s < e), key=lambda x: x[0])
         bounds = sorted({b for s, e, _ in spans for b in (s, e)})
         self._starts: list[int] = []
-        self._ranks: list[int | None] = []
-        heap: list[tuple[int, int]] = []     # (rank, end) of the spans open at the sweep
+        self._open: list[tuple] = []
+        open_spans: list[tuple[object, int]] = []     # (rank, end), sorted by rank
         k = 0
         for at in bounds:
+            if any(end <= at for _, end in open_spans):
+                open_spans = [o for o in open_spans if o[1] > at]
             while k < len(spans) and spans[k][0] <= at:
-                heapq.heappush(heap, (spans[k][2], spans[k][1]))
+                bisect.insort(open_spans, (spans[k][2], spans[k][1]), key=lambda o: o[0])
                 k += 1
-            while heap and heap[0][1] <= at:
-                heapq.heappop(heap)     # a span that ended (ranks below it are checked as they surface)
             self._starts.append(at)
-            self._ranks.append(heap[0][0] if heap else None)
+            self._open.append(tuple(rank for rank, _ in open_spans))
 
-    def rank_at(self, offset: int) -> int | None:
+    def ranks_at(self, offset: int) -> tuple:
+        """The ranks of the spans holding `offset`, best first."""
         i = bisect.bisect_right(self._starts, offset) - 1
-        return self._ranks[i] if i >= 0 else None
+        return self._open[i] if i >= 0 else ()
+
+    def rank_at(self, offset: int):
+        """The best rank holding `offset`, or None."""
+        ranks = self.ranks_at(offset)
+        return ranks[0] if ranks else None
 
 
 class Log(Generic[T]):
@@ -99,3 +105,34 @@ class Log(Generic[T]):
             if accept(self._settled[j]):
                 return self._settled[j]
         return None
+
+
+class Taken:
+    """Spans taken so far: does a span overlap any of them? Two sorted lists, of starts and
+    of ends: of n spans, those overlapping (a, b) are those starting before b less those
+    ending at or before a (which all start before b too)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._empty: dict[int, int] = {}     # empty spans by offset: the count misses them for an empty (a, a)
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: tuple[int, int]):
+        start, end = span
+        for values, value in ((self._starts, start), (self._ends, end)):
+            if not values or values[-1] <= value:
+                values.append(value)         # spans mostly come in text order
+            else:
+                bisect.insort(values, value)
+        if start == end:
+            self._empty[start] = self._empty.get(start, 0) + 1
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        """Whether a taken span (s, e) overlaps it: s < b and a < e."""
+        a, b = span
+        count = bisect.bisect_left(self._starts, b) - bisect.bisect_right(self._ends, a)
+        if a == b:
+            count += self._empty.get(a, 0)
+        return count > 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from headwater.attribution.spans import Spans
+from headwater.attribution.spans import Covering, Spans
 
 # -- typographic marks -----------------------------------------------------------
 
@@ -119,6 +119,7 @@ class Layout:
         self.quotes = Spans(quotes)
         self.quote_ends = [e for _, e in quotes]       # in order too: the quotes do not overlap
         self.block_quotes = sorted(block_quotes)
+        self._blocks = Covering((s, e, i) for i, (s, e) in enumerate(self.block_quotes))
         self._quote_by_end = {q[1]: q for q in quotes}
         self._quote_set = set(quotes)
 
@@ -135,4 +136,4 @@ class Layout:
         return self._quote_by_end.get(end)
 
     def in_block(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.block_quotes)
+        return self._blocks.rank_at(offset) is not None
