@@ -1,7 +1,11 @@
 """The attribution core on short texts in our own wording, one construction at a time."""
 
+import os
+import sys
+
 import pytest
 
+from headwater.attribution import attributor as attributor_module
 from headwater.attribution.attributor import Attributor
 from headwater.attribution.text import normalise_keeping_offsets
 from headwater.records import Link, Span
@@ -661,3 +665,71 @@ def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
     a = Attribution(Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),
                     cue=Span.of(text, len(mention) + 1, len(mention) + 5))
     assert _no_one_to_trace(a) is not traceable
+
+
+# -- cost that grows with the page, not with its square (issue 20) ---------------------
+
+def _page(paragraphs: int) -> tuple[str, list]:
+    """A page of `paragraphs` paragraphs, reported speech and quotes taking turns, with a
+    link to a story every fourth paragraph."""
+    kinds = ("The minister said on Tuesday that the talks would resume next week, according to officials.",
+             '"It was fine," said Bob Smith. "We will be back," he added.',
+             "The report, which Reuters first published, found that the port lost money, she said.")
+    text, links = "", []
+    for i in range(paragraphs):
+        paragraph = kinds[i % len(kinds)]
+        if i % 4 == 0:
+            links.append(Link(len(text) + 4, len(text) + 12, f"https://www.reuters.com/story-{i}", paragraph[4:12]))
+        text += paragraph + "\n\n"
+    return text, links
+
+
+def _lines_run(attributor, paragraphs: int) -> int:
+    """How many lines of headwater.attribution's Python run to attribute a generated page:
+    a count of the work done, the same on any machine (spaCy's parse is compiled, not counted)."""
+    text, links = _page(paragraphs)
+    package = os.path.dirname(attributor_module.__file__)
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(package) else None
+
+    attributor.attribute("Warm up, she said.")   # lazy loads out of the count
+    sys.settrace(calls)
+    try:
+        found = attributor.attribute(text, links)
+    finally:
+        sys.settrace(None)
+    assert len(found) >= paragraphs      # every paragraph attributed: the work is real
+    return count
+
+
+def test_attribution_work_grows_linearly_with_the_page(attributor):
+    """Four times the paragraphs, about four times the work (measured in lines run, not in
+    seconds). A lookup that scans the whole page once per paragraph, sentence, span or
+    attribution (tagger.bio over every rule span, merge or nesting all against all, a
+    sentence found by a pass over all sentences) makes it about sixteen."""
+    small, large = _lines_run(attributor, 20), _lines_run(attributor, 160)
+    print(small, large, large / small)
+    assert large / small < 9.0, (small, large)
+
+
+def test_each_paragraph_is_labelled_with_its_own_rule_spans_only(attributor, monkeypatch):
+    """tagger.bio gets the spans that reach into its paragraph, not every span of the page."""
+    from headwater.attribution import tagger as tg
+
+    if attributor.tagger is None:
+        pytest.skip("no tagger model")
+    calls = []
+    real = tg.bio
+    monkeypatch.setattr(tg, "bio", lambda tokens, spans: calls.append(len(list(spans))) or real(tokens, spans))
+    text, links = _page(60)
+    attributor.attribute(text, links)
+    assert len(calls) == 3 * 60           # one per paragraph and role
+    assert max(calls) <= 4, calls          # a paragraph's own spans
