@@ -242,6 +242,7 @@ class Gazetteer:
         self._phrases: list[tuple[tuple[str, ...], str, tuple[int, ...]]] | None = None
         self._lookup_plain = functools.lru_cache(maxsize=65536)(self._lookup_plain_uncached)
         self._mentioned = functools.lru_cache(maxsize=16)(self._mentioned_uncached)
+        self._naming_counts = functools.lru_cache(maxsize=16)(self._naming_counts_uncached)
 
     # -- construction ---------------------------------------------------------------
 
@@ -374,8 +375,22 @@ class Gazetteer:
                     found.append((m.start(), outlet))
         return tuple(sorted(found, key=lambda x: x[0]))
 
+    def _naming_counts_uncached(self, context: str) -> dict[Outlet, tuple[int, int]]:
+        """Per outlet `_mentioned` in the context: (times named, index of its first naming)."""
+        counts: dict[Outlet, tuple[int, int]] = {}
+        for i, (_, o) in enumerate(self._mentioned(context)):
+            n, first = counts.get(o, (0, i))
+            counts[o] = (n + 1, first)
+        return counts
+
     def _resolve(self, aliases: tuple[_Alias, ...], context: str, at: int | None) -> Outlet | None:
         owners = {r.outlet for r in aliases}
+        if at is None:
+            # The most named, the earliest named among them: counted once per context, not
+            # per lookup (a page naming "the Post" in every paragraph looks it up as often).
+            counts = self._naming_counts(context)
+            named = [(-counts[o][0], counts[o][1], o) for o in owners if o in counts]
+            return min(named, key=lambda x: x[:2])[2] if named else None
         seen = [(pos, o) for pos, o in self._mentioned(context) if o in owners]
         if not seen:
             return None
