@@ -716,7 +716,6 @@ def test_attribution_work_grows_linearly_with_the_page(attributor):
     attribution (tagger.bio over every rule span, merge or nesting all against all, a
     sentence found by a pass over all sentences) makes it about sixteen."""
     small, large = _lines_run(attributor, 20), _lines_run(attributor, 160)
-    print(small, large, large / small)
     assert large / small < 9.0, (small, large)
 
 
