@@ -335,8 +335,7 @@ class Entities:
         named by its words, with the kind `guess_kind` reads from them and the parse.
         `speakers`: the rules' attributions, for "I", "we" and "it"."""
         dateline = DATELINE.match(self.norm, start, end)
-        if dateline and self.layout.paragraphs.at(start) is not None \
-                and self.layout.paragraphs.at(start)[0] == start:   # "SIOUX FALLS, S.D. – People ..."
+        if dateline and (self.layout.paragraph_at(start) or (None,))[0] == start:   # "SIOUX FALLS, S.D. – People ..."
             start = dateline.end()
         sentence = self.sentences.at(start)
         if sentence is None:

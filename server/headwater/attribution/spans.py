@@ -1,7 +1,8 @@
 """Offset lookups over spans of the text that cost a bisection, not a scan of the page:
 `Spans` for disjoint spans in text order (paragraphs, sentences, direct quotes), `Covering`
-for spans that may overlap (the contents of attributions), `Log` for things seen at an
-offset as the reading goes (the antecedents of pronouns)."""
+for spans that may overlap (the contents of attributions), `Taken` for whether a span
+overlaps any taken so far, `Log` for things seen at an offset as the reading goes (the
+antecedents of pronouns)."""
 
 from __future__ import annotations
 

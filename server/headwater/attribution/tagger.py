@@ -12,7 +12,7 @@ the rules and what they miss.
     if tagger.available:
         spans = tagger.predict(text, sentences, rule_attributions)
         kept = tagger.confirmed(rule_attributions, spans)     # the rules' answers it vetoes go
-        attributions = tagger.merge(text, kept, spans)
+        attributions = tagger.merge(text, kept, spans, sources=reading)   # reading.source_at names sources
 
 `sentences` are the parsed sentences of the text as ``(span, start)`` pairs: a spaCy
 ``Span`` and the absolute character offset in `text` of its first character. The
