@@ -48,7 +48,7 @@ def _clock(fn, *args, **kwargs):
 def measure(pages, repeats: int) -> dict:
     import trafilatura
 
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
     from headwater.errors import NoText
     from headwater.extract import TRAFILATURA_OPTIONS, extract
     from headwater.attribution.nlp import load_model
@@ -119,7 +119,7 @@ def _memory_child_main(mode: str, limit: int | None):
         for url, html in pages:
             trafilatura.extract(html, url=url, **TRAFILATURA_OPTIONS)
     else:
-        from headwater.attribution.rules import Attributor
+        from headwater.attribution.attributor import Attributor
         from headwater.errors import NoText
         from headwater.extract import extract
 

@@ -88,7 +88,7 @@ def build(chains: int, depth: int, delay: float) -> tuple[list[FixtureWeb], str]
 
 
 def run(args) -> int:
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     attributor = Attributor()
     settings = FollowSettings(depth=args.depth, max_pages=1 + args.chains * args.depth, time_budget=120,

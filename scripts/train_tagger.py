@@ -51,7 +51,7 @@ def _parse(args):
     """One article: the rule attributions and the tagger's token sequences."""
     name, text = args
     global _attributor
-    from headwater.attribution import rules
+    from headwater.attribution import attributor as rules
     if _attributor is None:
         _attributor = rules.Attributor(tagger=False)   # the rules alone: their answer is a feature
     sentences, attributions = parsed(_attributor, text)

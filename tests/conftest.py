@@ -22,7 +22,7 @@ def allow_private(monkeypatch):
 
 @pytest.fixture(scope="session")
 def attributor():
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     return Attributor()
 

@@ -189,7 +189,7 @@ def test_a_failed_write_leaves_no_partial_trace(client, app, seed_html, monkeypa
 
 def test_an_analysis_that_crashes_after_the_fetch_says_so_in_the_log(client, app, seed_html, monkeypatch):
     """The fetch log never shows "ok" for a page that got no trace."""
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     def crash(self, text, links=(), quotes=()):
         raise RuntimeError("model file truncated")

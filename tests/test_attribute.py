@@ -1,8 +1,13 @@
 """The attribution core on short texts in our own wording, one construction at a time."""
 
+import os
+import sys
+
 import pytest
 
-from headwater.attribution.rules import Attributor, normalise
+from headwater.attribution import attributor as attributor_module
+from headwater.attribution.attributor import Attributor
+from headwater.attribution.text import normalise_keeping_offsets
 from headwater.records import Link, Span
 
 
@@ -17,8 +22,8 @@ def by_source(attributions):
 
 def test_normalise_keeps_offsets():
     text = "the Journal\u00a0reported \u201cyes\u201d and the Journal\u2018s man"
-    assert len(normalise(text)) == len(text)
-    assert normalise(text) == "the Journal reported \"yes\" and the Journal's man"
+    assert len(normalise_keeping_offsets(text)) == len(text)
+    assert normalise_keeping_offsets(text) == "the Journal reported \"yes\" and the Journal's man"
 
 
 def test_verb_cue_with_clausal_content_and_offsets(attributor):
@@ -351,7 +356,7 @@ def test_quotes_in_two_apostrophes_are_quotes(attributor):
     [a] = attributor.attribute(text)
     assert a.source.name == "Tomas Ruiz"
     assert text[a.content.start:a.content.end].strip(" ,'").startswith("Marta Keller told the council")
-    assert len(normalise(text)) == len(text)
+    assert len(normalise_keeping_offsets(text)) == len(text)
 
 
 def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
@@ -407,7 +412,7 @@ def test_the_parsed_sentences_carry_offsets_into_the_text(attributor):
     assert starts == sorted(starts)
     for sentence in reading.sentences:
         assert text[sentence.start:sentence.end] == sentence.span.text.replace(" ", "\u00a0", 1) \
-            or normalise(text[sentence.start:sentence.end]) == sentence.span.text
+            or normalise_keeping_offsets(text[sentence.start:sentence.end]) == sentence.span.text
     assert any("council said" in s.span.text for s in reading.sentences)
 
 
@@ -578,14 +583,14 @@ def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
 @pytest.mark.parametrize("mention, kind", [("he", "person"), ("I", "person"), ("They", "anonymous"),
                                            ("we", "anonymous"), ("it", "anonymous"), ("Ruth Abara", "person")])
 def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind):
-    from headwater.attribution.rules import guess_kind
+    from headwater.attribution.entities import guess_kind
 
     assert guess_kind(mention) == kind
 
 
 def test_a_capitalised_common_noun_is_no_person(attributor):
     """"Video shows...": capitalised only because it opens the sentence, as the parse says."""
-    from headwater.attribution.rules import guess_kind
+    from headwater.attribution.entities import guess_kind
 
     assert guess_kind("Video", proper=False) == "anonymous" and guess_kind("Petrides", proper=True) == "person"
     text = "Rescue\n\nVideo shows the officer carrying the girl to safety as the crowd cheered."
@@ -653,10 +658,77 @@ def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_
 @pytest.mark.parametrize("mention, traceable", [("you", False), ("'", False), ("\u201d", False),
                                                 ("they", True), ("Video", True)])
 def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
-    from headwater.attribution.rules import _no_one_to_trace
+    from headwater.attribution.assembly import no_one_to_trace as _no_one_to_trace
     from headwater.records import Attribution, Source
 
     text = f"{mention} said it"
     a = Attribution(Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),
                     cue=Span.of(text, len(mention) + 1, len(mention) + 5))
     assert _no_one_to_trace(a) is not traceable
+
+
+# -- cost that grows with the page, not with its square (issue 20) ---------------------
+
+def _page(paragraphs: int) -> tuple[str, list]:
+    """A page of `paragraphs` paragraphs, reported speech and quotes taking turns, with a
+    link to a story every fourth paragraph."""
+    kinds = ("The minister said on Tuesday that the talks would resume next week, according to officials.",
+             '"It was fine," said Bob Smith. "We will be back," he added.',
+             "The report, which Reuters first published, found that the port lost money, she said.")
+    text, links = "", []
+    for i in range(paragraphs):
+        paragraph = kinds[i % len(kinds)]
+        if i % 4 == 0:
+            links.append(Link(len(text) + 4, len(text) + 12, f"https://www.reuters.com/story-{i}", paragraph[4:12]))
+        text += paragraph + "\n\n"
+    return text, links
+
+
+def _lines_run(attributor, paragraphs: int) -> int:
+    """How many lines of headwater.attribution's Python run to attribute a generated page:
+    a count of the work done, the same on any machine (spaCy's parse is compiled, not counted)."""
+    text, links = _page(paragraphs)
+    package = os.path.dirname(attributor_module.__file__)
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def calls(frame, event, arg):
+        return local if frame.f_code.co_filename.startswith(package) else None
+
+    attributor.attribute("Warm up, she said.")   # lazy loads out of the count
+    sys.settrace(calls)
+    try:
+        found = attributor.attribute(text, links)
+    finally:
+        sys.settrace(None)
+    assert len(found) >= paragraphs      # every paragraph attributed: the work is real
+    return count
+
+
+def test_attribution_work_grows_linearly_with_the_page(attributor):
+    """Four times the paragraphs, about four times the work (measured in lines run, not in
+    seconds). A lookup that scans the whole page once per paragraph, sentence, span or
+    attribution (tagger.bio over every rule span, merge or nesting all against all, a
+    sentence found by a pass over all sentences) makes it about sixteen."""
+    small, large = _lines_run(attributor, 20), _lines_run(attributor, 160)
+    assert large / small < 9.0, (small, large)
+
+
+def test_each_paragraph_is_labelled_with_its_own_rule_spans_only(attributor, monkeypatch):
+    """tagger.bio gets the spans that reach into its paragraph, not every span of the page."""
+    from headwater.attribution import tagger as tg
+
+    if attributor.tagger is None:
+        pytest.skip("no tagger model")
+    calls = []
+    real = tg.bio
+    monkeypatch.setattr(tg, "bio", lambda tokens, spans: calls.append(len(list(spans))) or real(tokens, spans))
+    text, links = _page(60)
+    attributor.attribute(text, links)
+    assert len(calls) == 3 * 60           # one per paragraph and role
+    assert max(calls) <= 4, calls          # a paragraph's own spans

@@ -4,7 +4,8 @@ from collections import Counter
 
 import pytest
 
-from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, normalise, parse_tsv
+from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, parse_tsv
+from headwater.attribution.gazetteer import lookup_key as normalise
 
 
 @pytest.fixture(scope="module")

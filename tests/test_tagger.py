@@ -33,7 +33,7 @@ STANCE = "The senator hopes that the tax will be repealed."
 
 @pytest.fixture(scope="module")
 def rules():
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     return Attributor(tagger=False)     # the rules alone: the tests put the tagger beside them
 

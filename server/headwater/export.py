@@ -19,9 +19,10 @@ import re
 import networkx as nx
 from prov.model import PROV_LABEL, PROV_LOCATION, PROV_TYPE, ProvDocument
 
+from headwater.attribution.text import QUOTE_MARKS
+
 NS = "https://headwater.invalid/ns#"   # our own terms (verdict, cue, passages); .invalid: never dereferenced
 FORMATS = ("prov", "graphml", "dot")
-_QUOTES = "\"“”‘’'«»"
 
 
 def _slug(text: str) -> str:
@@ -100,7 +101,7 @@ def to_prov(trace: dict) -> ProvDocument:
             words = words_of(source["name"], source["kind"])
             content = (a.get("content") or {}).get("text") or ""
             extra = {"hw:cue": a["cue"]["text"], "hw:passage": content} if content else {"hw:cue": a["cue"]["text"]}
-            if content.lstrip()[:1] in _QUOTES:
+            if content.lstrip()[:1] in QUOTE_MARKS:
                 doc.wasQuotedFrom(page, words, other_attributes=extra)
             else:
                 doc.wasDerivedFrom(page, words, other_attributes=extra)

@@ -32,6 +32,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz, process
 
+from headwater.attribution.text import NAME_MARKS, NAME_MARKS_SAME_LENGTH
 from headwater.urls import host_of, registrable_domain
 
 TYPES = ("wire", "newspaper", "broadcaster", "magazine", "digital", "government", "social", "press_release")
@@ -58,16 +59,6 @@ FUZZY_MIN_LENGTH = 8     # characters of the normalised mention, leading "the" r
 FUZZY_MIN_SCORE = 90     # rapidfuzz.fuzz.ratio
 TRANSPOSITION_MIN_LENGTH = 6  # two swapped neighbours are tolerated from this length on
 DATA_FILE = "outlets.tsv"
-
-_QUOTES = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\u2002": " ", "\u2003": " ",
-    "\u200b": "", "\u00ad": "",
-})
-
-_SAME_LENGTH = str.maketrans({k: v for k, v in _QUOTES.items() if isinstance(v, str) and len(v) == 1})
 
 # Words that may stand before a name without being part of it: "Iran's semi-official Fars news agency".
 _FUNCTION_WORDS = frozenset(
@@ -97,7 +88,7 @@ _POSSESSIVE = re.compile(r"'s?$")
 
 def _clean(text: str) -> str:
     """Unicode compatibility form, straight quotes, plain spaces, accents off; case kept."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = unicodedata.normalize("NFKC", text).translate(NAME_MARKS)
     text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     return " ".join(text.split()).strip(" \t\"'.,;:!?()[]{}<>")
 
@@ -114,7 +105,7 @@ def _drop_the(key: str) -> str:
     return key[4:] if key[:4].lower() == "the " else key
 
 
-def normalise(text: str) -> str:
+def lookup_key(text: str) -> str:
     """The lookup key of a name or mention: lower case, no punctuation, no leading "the", no possessive."""
     cleaned = _POSSESSIVE.sub("", _clean(text))
     return _drop_the(_words(cleaned).casefold())
@@ -245,12 +236,13 @@ class Gazetteer:
                     (texts_cs if r.case_sensitive else texts_ci).add(r.text)
         self._owner_ci = _alternation(texts_ci | {d for o in owners for d in o.domains}, re.IGNORECASE)
         self._owner_cs = _alternation(texts_cs, 0)
-        self._owner_keys = {normalise(r.text): r.outlet for _, records in entries for r in records
+        self._owner_keys = {lookup_key(r.text): r.outlet for _, records in entries for r in records
                             if r.outlet in owners and not r.contextual and r.key not in contextual}
-        self._owner_keys.update({normalise(d): o for o in owners for d in o.domains})
+        self._owner_keys.update({lookup_key(d): o for o in owners for d in o.domains})
         self._phrases: list[tuple[tuple[str, ...], str, tuple[int, ...]]] | None = None
         self._lookup_plain = functools.lru_cache(maxsize=65536)(self._lookup_plain_uncached)
         self._mentioned = functools.lru_cache(maxsize=16)(self._mentioned_uncached)
+        self._naming_counts = functools.lru_cache(maxsize=16)(self._naming_counts_uncached)
 
     # -- construction ---------------------------------------------------------------
 
@@ -372,19 +364,33 @@ class Gazetteer:
 
     def _mentioned_uncached(self, context: str) -> tuple[tuple[int, Outlet], ...]:
         """(offset, outlet) of every full naming, in the context, of an outlet that owns a context-dependent alias."""
-        text = context.translate(_SAME_LENGTH)  # offsets stay those of the context
+        text = context.translate(NAME_MARKS_SAME_LENGTH)  # offsets stay those of the context
         found = []
         for pattern in (self._owner_ci, self._owner_cs):
             if pattern is None:
                 continue
             for m in pattern.finditer(text):
-                outlet = self._owner_keys.get(normalise(m.group()))
+                outlet = self._owner_keys.get(lookup_key(m.group()))
                 if outlet is not None:
                     found.append((m.start(), outlet))
         return tuple(sorted(found, key=lambda x: x[0]))
 
+    def _naming_counts_uncached(self, context: str) -> dict[Outlet, tuple[int, int]]:
+        """Per outlet `_mentioned` in the context: (times named, index of its first naming)."""
+        counts: dict[Outlet, tuple[int, int]] = {}
+        for i, (_, o) in enumerate(self._mentioned(context)):
+            n, first = counts.get(o, (0, i))
+            counts[o] = (n + 1, first)
+        return counts
+
     def _resolve(self, aliases: tuple[_Alias, ...], context: str, at: int | None) -> Outlet | None:
         owners = {r.outlet for r in aliases}
+        if at is None:
+            # The most named, the earliest named among them: counted once per context, not
+            # per lookup (a page naming "the Post" in every paragraph looks it up as often).
+            counts = self._naming_counts(context)
+            named = [(-counts[o][0], counts[o][1], o) for o in owners if o in counts]
+            return min(named, key=lambda x: x[:2])[2] if named else None
         seen = [(pos, o) for pos, o in self._mentioned(context) if o in owners]
         if not seen:
             return None

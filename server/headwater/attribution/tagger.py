@@ -12,7 +12,7 @@ the rules and what they miss.
     if tagger.available:
         spans = tagger.predict(text, sentences, rule_attributions)
         kept = tagger.confirmed(rule_attributions, spans)     # the rules' answers it vetoes go
-        attributions = tagger.merge(text, kept, spans)
+        attributions = tagger.merge(text, kept, spans, sources=reading)   # reading.source_at names sources
 
 `sentences` are the parsed sentences of the text as ``(span, start)`` pairs: a spaCy
 ``Span`` and the absolute character offset in `text` of its first character. The
@@ -34,19 +34,33 @@ keeps every rule attribution and `merge` returns them unchanged.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Iterable, NamedTuple, Protocol
 
-from headwater.attribution import rules as _rules
+from headwater.attribution.entities import guess_kind, without_determiner
+from headwater.attribution.lexicon import (
+    ANONYMOUS_HEADS, DOCUMENT_HEADS, MEDIUM_NOUNS, ORGANIZATION_HEADS, PRONOUN_WORDS, ROLE_HEADS, SPEECH_VERBS,
+    STANCE_VERBS, STATEMENT_NOUNS,
+)
+from headwater.attribution.spans import Covering, Taken
+from headwater.attribution.text import DOUBLE_QUOTES, normalise_keeping_offsets, paragraphs
 from headwater.records import Attribution, Source, Span
 
 ROLES = ("source", "cue", "content")
-# (start, end) of a source mention -> the Source the rules resolve it to, or None.
-Resolver = Callable[[int, int], "Source | None"]
+
+
+class SourceNames(Protocol):
+    """What `merge` asks of the rules: the Source they make of the mention text[start:end]
+    (a pronoun resolved to its person, an alias to its outlet), or None when they cannot
+    read it (`reading.Reading` is one)."""
+
+    def source_at(self, start: int, end: int) -> Source | None: ...
+
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data"
 # Spans whose mean marginal probability is below this are dropped. All 0: on held-out
 # train, raising them traded recall for precision at no gain in F1.
@@ -63,17 +77,16 @@ CLUSTERS_FILE = MODEL_DIR / "word-clusters.tsv"
 CLUSTER_BITS = 24     # the longest cluster prefix a feature reads
 
 _LEXICONS = (
-    ("speech", getattr(_rules, "SPEECH_VERBS", frozenset())),
-    ("stance", getattr(_rules, "STANCE_VERBS", frozenset())),
-    ("stmt", getattr(_rules, "STATEMENT_NOUNS", frozenset()) | getattr(_rules, "MEDIUM_NOUNS", frozenset())),
-    ("anon", getattr(_rules, "ANONYMOUS_HEADS", frozenset())),
-    ("doc", getattr(_rules, "DOCUMENT_HEADS", frozenset())),
-    ("org", getattr(_rules, "ORGANIZATION_HEADS", frozenset())),
-    ("role", getattr(_rules, "ROLE_HEADS", frozenset())),
+    ("speech", SPEECH_VERBS),
+    ("stance", STANCE_VERBS),
+    ("stmt", STATEMENT_NOUNS | MEDIUM_NOUNS),
+    ("anon", ANONYMOUS_HEADS),
+    ("doc", DOCUMENT_HEADS),
+    ("org", ORGANIZATION_HEADS),
+    ("role", ROLE_HEADS),
 )
-_QUOTES = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb')
+_QUOTES = frozenset(DOUBLE_QUOTES)
 _SAY_FORMS = frozenset("say says said saying tell tells told telling".split())
-_PRONOUNS = _rules.PRONOUN_WORDS
 
 
 @functools.cache
@@ -167,8 +180,8 @@ def sequences(text: str, sentences: Iterable) -> list[tuple[list[Tok], list[tupl
 def parse_sentences(nlp, text: str) -> list:
     """Parse `text` as the Attributor does (its normalised copy, paragraph by paragraph) and
     return the sentences as (span, start) pairs: for callers that do not have the parse."""
-    norm = _rules.normalise(text)
-    spans = _rules.paragraphs(norm)
+    norm = normalise_keeping_offsets(text)
+    spans = paragraphs(norm)
     out = []
     for (start, _), doc in zip(spans, nlp.pipe(norm[s:e] for s, e in spans)):
         out.extend((sent, start + sent.start_char) for sent in doc.sents)
@@ -195,10 +208,25 @@ def bio(tokens: list[Tok], spans: Iterable[tuple[int, int]]) -> list[str]:
 
 def rule_spans(attributions: Iterable[Attribution]) -> dict[str, list[tuple[int, int]]]:
     out: dict[str, list[tuple[int, int]]] = {role: [] for role in ROLES}
+    seen: dict[str, set[tuple[int, int]]] = {role: set() for role in ROLES}
     for a in attributions:
         for role, span in (("source", a.source.mention if a.source else None), ("cue", a.cue), ("content", a.content)):
-            if span is not None and (span.start, span.end) not in out[role]:
+            if span is not None and (span.start, span.end) not in seen[role]:
+                seen[role].add((span.start, span.end))
                 out[role].append((span.start, span.end))
+    return out
+
+
+def spans_by_sequence(seqs, spans: Iterable[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """For each sequence (in text order, not overlapping), the spans that reach into it, in
+    `bio`'s order: so that labelling a paragraph reads its own spans, not the page's."""
+    ends = [tokens[-1].end for tokens, _ in seqs]
+    out: list[list[tuple[int, int]]] = [[] for _ in seqs]
+    for s, e in sorted(set(spans)):
+        k = bisect.bisect_right(ends, s)       # the first sequence ending after s
+        while k < len(seqs) and seqs[k][0][0].start < e:
+            out[k].append((s, e))
+            k += 1
     return out
 
 
@@ -273,7 +301,7 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
             f.append("BOS")
         if i == n - 1:
             f.append("EOS")
-        if t.lower in _PRONOUNS:
+        if t.lower in PRONOUN_WORDS:
             f.append("pron=" + t.lower)
         if t.pos in ("VERB", "AUX", "NOUN"):
             f.extend("c=" + c for c in children[i] if c in ("ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent"))
@@ -312,9 +340,11 @@ def sequence_features(text: str, sentences: Iterable, rule_attributions: Iterabl
 
 def with_features(text: str, seqs, rule_attributions: Iterable[Attribution]):
     """`sequences`' (tokens, bounds) pairs, each with its features: (tokens, bounds, features)."""
+    seqs = list(seqs)
     spans = rule_spans(rule_attributions)
-    return [(tokens, bounds, features(text, tokens, {role: bio(tokens, spans[role]) for role in ROLES}))
-            for tokens, bounds in seqs]
+    by_sequence = {role: spans_by_sequence(seqs, spans[role]) for role in ROLES}
+    return [(tokens, bounds, features(text, tokens, {role: bio(tokens, by_sequence[role][k]) for role in ROLES}))
+            for k, (tokens, bounds) in enumerate(seqs)]
 
 
 # -- decoding ------------------------------------------------------------------
@@ -418,8 +448,8 @@ class Tagger:
         return out
 
     def merge(self, text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-              resolve: Resolver | None = None) -> list[Attribution]:
-        return merge(text, rule_attributions, spans, resolve=resolve)
+              sources: SourceNames | None = None) -> list[Attribution]:
+        return merge(text, rule_attributions, spans, sources=sources)
 
     def confirmed(self, rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
         return confirmed(rule_attributions, spans) if self.available else list(rule_attributions)
@@ -430,6 +460,21 @@ class Tagger:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
+
+
+class _ByStart:
+    """Items by an offset of theirs: those with lo <= offset < hi, in the items' own order
+    (so a `min` over them breaks ties as a pass over the list would)."""
+
+    def __init__(self, items: list, start):
+        order = sorted(range(len(items)), key=lambda i: start(items[i]))
+        self._items = items
+        self._order = order
+        self._starts = [start(items[i]) for i in order]
+
+    def between(self, lo: int, hi: int) -> list:
+        found = self._order[bisect.bisect_left(self._starts, lo):bisect.bisect_left(self._starts, hi)]
+        return [self._items[i] for i in sorted(found)]
 
 
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -451,7 +496,7 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
     "told" (the rules' most certain reading; keeping them costs 0.001 F1), and one the
     page's layout makes ('" ― Name', "NAME:"), whose cue has no word for the CRFs to weigh.
     """
-    cues = [(s.start, s.end) for s in spans if s.role == "cue"]
+    cues = Taken((s.start, s.end) for s in spans if s.role == "cue")
     relays = {a.relayed_by for a in rule_attributions}
 
     def needed(i: int, a: Attribution) -> bool:
@@ -461,7 +506,7 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
                 or (a.content is not None and a.content.text[:1] in _QUOTES)
                 or (a.cue.text.lower().split() or [""])[-1] in _SAY_FORMS
                 or not any(ch.isalpha() for ch in a.cue.text)     # signed by the layout: '" ― Name', 'NAME:'
-                or any(_overlaps((a.cue.start, a.cue.end), c) for c in cues))
+                or cues.overlaps((a.cue.start, a.cue.end)))
 
     keep = [needed(i, a) for i, a in enumerate(rule_attributions)]
     # A carrier relays, so it is kept: only the indices move.
@@ -486,7 +531,7 @@ def _worth_claiming(text: str, content: RoleSpan) -> bool:
 
 
 def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-          require_source: bool = True, resolve: Resolver | None = None) -> list[Attribution]:
+          require_source: bool = True, sources: SourceNames | None = None) -> list[Attribution]:
     """The rule attributions (first, in their order, so `relayed_by` indices hold), completed
     by the tagger's spans:
 
@@ -497,56 +542,66 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
       attribution's mention there) and the nearest tagger content in its paragraph.
       Without a source it is dropped when `require_source`, else its source is
       unnamed (kind "anonymous", no mention);
-    - `resolve(start, end)`, when given, names the source of a tagger cue the way the rules
+    - `sources.source_at(start, end)`, when given, names the source of a tagger cue the way the rules
       name theirs ("he" -> the person, "the Journal" -> the outlet); without it, or when it
       returns None, the source is the mention's text and a guessed kind;
     - a tagger content still unclaimed ("..." he said. "More ...") becomes a further
       attribution of the nearest cue in its paragraph, with that cue's source.
     """
     cues = [s for s in spans if s.role == "cue"]
-    sources = [s for s in spans if s.role == "source"]
+    source_spans = [s for s in spans if s.role == "source"]
     contents = [s for s in spans if s.role == "content"]
+    # Indexes, so that each lookup below costs a bisection, not a pass over the page.
+    cues_holding = Covering((s.start, s.end, i) for i, s in enumerate(cues))
+    contents_by_paragraph: dict[tuple[int, int], list[int]] = {}
+    for i, s in enumerate(contents):
+        contents_by_paragraph.setdefault(s.paragraph, []).append(i)
+    paragraphs = Covering((p[0], p[1], p) for p in contents_by_paragraph)
     out: list[Attribution] = []
     for a in rule_attributions:
         c = (a.cue.start, a.cue.end)
         # ...but not over the medium ("said in an interview with CNN"): the medium has its own field.
         taken = [(x.start, x.end) for x in (a.via.mention if a.via else None, a.source.mention, a.content) if x]
-        wider = next((s for s in cues if s.start <= c[0] and c[1] <= s.end and (s.start, s.end) != c
+        wider = next((s for s in (cues[i] for i in cues_holding.ranks_at(c[0]))
+                      if c[1] <= s.end and (s.start, s.end) != c
                       and not any(_overlaps((s.start, s.end), t) for t in taken)), None)
         # The rules leave an infinitive's "to" out on purpose ("the first official to
-        # confirm": attribute._cue_span), so a wider cue that only adds it is not taken.
+        # confirm": cues.Cues._cue_span), so a wider cue that only adds it is not taken.
         if wider is not None and wider.start < c[0] and text[wider.start:c[0]].strip().lower() != "to":
             # Only leftwards ("has also said"): what follows the verb ("at a
             # board meeting on Wednesday") is circumstance, not cue, to a reader.
             c = (wider.start, c[1])
             a = replace(a, cue=Span.of(text, *c))
         if a.content is None:
-            near = [s for s in contents if s.paragraph[0] <= c[0] < s.paragraph[1] and _gap(c, (s.start, s.end)) <= 50]
+            in_paragraph = sorted(i for p in paragraphs.ranks_at(c[0]) for i in contents_by_paragraph[p])
+            near = [s for s in (contents[i] for i in in_paragraph) if _gap(c, (s.start, s.end)) <= 50]
             best = min(near, key=lambda s: _gap(c, (s.start, s.end)), default=None)
             if best is not None:
                 a = replace(a, content=Span.of(text, best.start, best.end))
         out.append(a)
-    rule_cues = [(a.cue.start, a.cue.end) for a in out]
-    rule_sources = [(a.source.mention.start, a.source.mention.end) for a in out if a.source and a.source.mention]
+    rule_cues = Taken((a.cue.start, a.cue.end) for a in out)
+    rule_sources = _ByStart([(a.source.mention.start, a.source.mention.end) for a in out if a.source and a.source.mention],
+                            start=lambda s: s[0])
+    tagger_sources = _ByStart(source_spans, start=lambda s: s.start)
+    contents_by_start = _ByStart(contents, start=lambda s: s.start)
     for cue in sorted(cues, key=lambda s: s.start):
         c = (cue.start, cue.end)
-        if any(_overlaps(c, r) for r in rule_cues) or _NOT_AN_ATTRIBUTION.match(text, cue.start):
+        if rule_cues.overlaps(c) or _NOT_AN_ATTRIBUTION.match(text, cue.start):
             continue
-        in_sentence = [(s.start, s.end, s.probability) for s in sources
-                       if cue.sentence[0] <= s.start < cue.sentence[1] and not _overlaps((s.start, s.end), c)]
-        in_sentence += [(s, e, 0.5) for s, e in rule_sources
-                        if cue.sentence[0] <= s < cue.sentence[1] and not _overlaps((s, e), c)]
+        in_sentence = [(s.start, s.end, s.probability) for s in tagger_sources.between(*cue.sentence)
+                       if not _overlaps((s.start, s.end), c)]
+        in_sentence += [(s, e, 0.5) for s, e in rule_sources.between(*cue.sentence) if not _overlaps((s, e), c)]
         source = min(in_sentence, key=lambda s: (_gap(c, s[:2]), s[0] > c[0]), default=None)
         if source is None and require_source:
             continue
-        near = [s for s in contents if cue.paragraph[0] <= s.start < cue.paragraph[1] and (s.start, s.end) != c]
+        near = [s for s in contents_by_start.between(*cue.paragraph) if (s.start, s.end) != c]
         content = min(near, key=lambda s: (_gap(c, (s.start, s.end)), s.start < c[0]), default=None)
         if content is not None and _gap(c, (content.start, content.end)) > 200:
             content = None
         if source is not None:
             mention = Span.of(text, source[0], source[1])
-            src = (resolve(source[0], source[1]) if resolve else None) or \
-                Source(_rules.without_determiner(mention.text), _rules.guess_kind(mention.text), mention=mention)
+            src = (sources.source_at(source[0], source[1]) if sources is not None else None) or \
+                Source(without_determiner(mention.text), guess_kind(mention.text), mention=mention)
         else:
             src = Source("", "anonymous")
         probs = [cue.probability] + ([source[2]] if source else []) + ([content.probability] if content else [])
@@ -555,19 +610,23 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
             content=Span.of(text, content.start, content.end) if content else None,
             confidence=0.5 * min(probs),
         ))
-        rule_cues.append(c)
-    claimed = [(a.content.start, a.content.end) for a in out if a.content]
+        rule_cues.add(c)
+    claimed = Taken((a.content.start, a.content.end) for a in out if a.content)
+    # The owners a content may go to: the attributions so far. Those added below copy one
+    # of them, cue and all, and come after it, so the earlier one is always the nearest.
+    owners_by_cue = _ByStart(list(out), start=lambda a: a.cue.start)
+    owners_by_cue_end = _ByStart(list(out), start=lambda a: a.cue.end)
     for s in contents:
-        if any(_overlaps((s.start, s.end), h) for h in claimed) or not _worth_claiming(text, s):
+        if claimed.overlaps((s.start, s.end)) or not _worth_claiming(text, s):
             continue
-        owners = [a for a in out if s.paragraph[0] <= a.cue.start < s.paragraph[1]]
+        owners = owners_by_cue.between(*s.paragraph)
         if not owners and ORPHAN_REACH:
             # a quote running on from an earlier paragraph: the last cue before it
-            owners = [a for a in out if s.start - ORPHAN_REACH <= a.cue.end <= s.start]
+            owners = owners_by_cue_end.between(s.start - ORPHAN_REACH, s.start + 1)
         owner = min(owners, key=lambda a: _gap((a.cue.start, a.cue.end), (s.start, s.end)), default=None)
         if owner is None:
             continue
         out.append(replace(owner, content=Span.of(text, s.start, s.end), link=None,
                            confidence=min(owner.confidence, 0.5 * s.probability)))
-        claimed.append((s.start, s.end))
+        claimed.add((s.start, s.end))
     return out

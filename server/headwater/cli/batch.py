@@ -142,7 +142,7 @@ _attributor = None
 
 def _load_pipeline():
     global _attributor
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     _attributor = Attributor()
 
@@ -203,7 +203,7 @@ _follow = None
 
 def _open_tracer(db_path: str, follow=None, hosts_folder: str | None = None):
     global _tracer, _follow
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
     from headwater.fetch.client import Fetcher
     from headwater.tracing.follower import data_fetcher
     from headwater.fetch.politeness import Manners, SharedHostGate

@@ -20,7 +20,7 @@ import sqlite_utils
 from headwater.store import follows
 
 from headwater import store
-from headwater.attribution.rules import Attributor
+from headwater.attribution.attributor import Attributor
 from headwater.errors import FetchError, HeadwaterError, NoText, analysis_failed_message
 from headwater.extract import extract
 from headwater.fetch.client import Fetcher, validate_url

@@ -98,7 +98,7 @@ def _attributor():
     if app.config["ATTRIBUTOR"] is None:
         with app.extensions["headwater_lock"]:
             if app.config["ATTRIBUTOR"] is None:
-                from headwater.attribution.rules import Attributor
+                from headwater.attribution.attributor import Attributor
 
                 app.config["ATTRIBUTOR"] = Attributor()
     return app.config["ATTRIBUTOR"]
