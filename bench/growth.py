@@ -87,7 +87,7 @@ def documents(run: list[str], size: int) -> list[str]:
 
 
 def measure(groups: int, repeats: int) -> dict:
-    from headwater.attribution.rules import Attributor
+    from headwater.attribution.attributor import Attributor
 
     say("growth: extracting the corpus articles")
     texts = article_texts()

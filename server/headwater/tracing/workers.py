@@ -298,7 +298,7 @@ def serve(conn, parent_pid: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops us
     _exit_with(parent_pid)
     try:
-        from headwater.attribution.rules import Attributor
+        from headwater.attribution.attributor import Attributor
 
         attributor = Attributor()
     except BaseException as error:   # a missing model: the parent reports it
