@@ -13,8 +13,8 @@ import threading
 import psutil
 import pytest
 
-from conftest import FIXTURES, SEED_URL, TEST_TOKEN
-from serverproc import Server, read_only
+from tests.helpers import FIXTURES, SEED_URL, TEST_TOKEN
+from tests.helpers.serverproc import Server, read_only
 
 from headwater.errors import TooComplex
 from headwater.extract import extract
