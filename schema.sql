@@ -84,6 +84,8 @@ CREATE TABLE IF NOT EXISTS attributions (
     relayed_by INTEGER,             -- idx of the attribution that carries this one
     link TEXT,
     confidence REAL NOT NULL,
+    form TEXT NOT NULL DEFAULT 'verb',      -- verb | link | credit | embed (records.FORMS)
+    own_site INTEGER NOT NULL DEFAULT 0,    -- 1: a link to the page's own outlet's reporting
     UNIQUE (trace_id, idx)
 );
 CREATE INDEX IF NOT EXISTS attributions_source ON attributions (source_id);

@@ -480,7 +480,7 @@ def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, pag
 def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
     """The White House is in the outlet gazetteer (typed government) but is not an outlet:
     a chain ends at it as an organization speaking for itself."""
-    from headwater.tracing.tracer import provenance
+    from headwater.tracing.graph import provenance
 
     [a] = attributor.attribute("The White House said on Monday that the talks would resume.")
     assert (a.source.name, a.source.kind) == ("White House", "organization")

@@ -133,3 +133,29 @@ def test_an_older_store_gets_the_column_filled_in_and_indexed(tmp_path):
     store.open_db(old).close()   # opening it again changes nothing
     assert sqlite3.connect(old).execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL OR page_key IS NULL"
                                         ).fetchone()[0] == 0
+
+
+def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
+    """A store written before attributions had a form: opened again, its attributions read back
+    as found by a verb and not of the page's own site, and new traces store their form."""
+    import shutil
+
+    from headwater.tracing.tracer import Tracer
+
+    first = tmp_path / "first.db"
+    db = store.open_db(first)
+    trace_id = Tracer(db).trace(SEED_URL, html=seed_html)["id"]
+    db.close()
+    conn = sqlite3.connect(first)
+    conn.execute("ALTER TABLE attributions DROP COLUMN form")
+    conn.execute("ALTER TABLE attributions DROP COLUMN own_site")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_attribution_form'")
+    conn.commit()
+    conn.close()
+    old = tmp_path / "old.db"
+    shutil.copy(first, old)   # another file: the store prepares it as new
+
+    db = store.open_db(old)
+    attributions = store.load_trace(db, trace_id)["attributions"]
+    assert attributions and {(a["form"], a["own_site"]) for a in attributions} == {("verb", False)}
+    assert {"form", "own_site"} <= set(db["attributions"].columns_dict)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-SOURCE_KINDS = ("person", "outlet", "organization", "anonymous", "document")
+SOURCE_KINDS = ("person", "outlet", "organization", "anonymous", "document", "social")
+# How an article cites a source: said/told/according to; a hyperlink alone; a wire credit or
+# dateline ("(Reuters) —", "via X", "h/t X"); an embedded post or a block quote signed by its author.
+FORMS = ("verb", "link", "credit", "embed")
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Attribution:
     relayed_by: int | None = None     # index of the attribution that carries this one
     link: str | None = None
     confidence: float = 0.5
+    form: str = "verb"                # one of FORMS
+    own_site: bool = False            # a link to earlier reporting of the page's own outlet
 
     def to_dict(self) -> dict:
         source = {
@@ -78,6 +83,8 @@ class Attribution:
             "relayed_by": self.relayed_by,
             "link": self.link,
             "confidence": round(self.confidence, 3),
+            "form": self.form,
+            "own_site": self.own_site,
         }
 
 

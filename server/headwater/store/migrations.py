@@ -70,6 +70,19 @@ def m003_document_page_key(db: sqlite_utils.Database):
     db.conn.executemany("UPDATE documents SET page_key = ? WHERE id = ?", [(url_key(url), i) for i, url in rows])
 
 
+@_migration
+def m004_attribution_form(db: sqlite_utils.Database):
+    """attributions.form and own_site (issue 17): how each source is cited. Older rows were all
+    found by a verb, none by a link alone."""
+    if not db["attributions"].exists():
+        return
+    columns = db["attributions"].columns_dict
+    if "form" not in columns:
+        db.execute("ALTER TABLE attributions ADD COLUMN form TEXT NOT NULL DEFAULT 'verb'")
+    if "own_site" not in columns:
+        db.execute("ALTER TABLE attributions ADD COLUMN own_site INTEGER NOT NULL DEFAULT 0")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     if Migrations is not None:
         migrations = Migrations("headwater")

@@ -47,6 +47,7 @@ def save_trace(db: sqlite_utils.Database, trace: dict, *, fetch_id: int | None, 
                 "content_text": content.get("text"),
                 "via_source_id": _source_id(db, a["via"]["name"], a["via"]["kind"]) if a["via"] else None,
                 "relayed_by": a["relayed_by"], "link": a["link"], "confidence": a["confidence"],
+                "form": a.get("form", "verb"), "own_site": bool(a.get("own_site")),
             })
         db["attributions"].insert_all(rows)
         db["edges"].insert_all([
@@ -108,6 +109,7 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> dict | None:
             "content": span("content"),
             "via": {"name": a["via_name"], "kind": a["via_kind"]} if a["via_name"] else None,
             "relayed_by": a["relayed_by"], "link": a["link"], "confidence": a["confidence"],
+            "form": a["form"], "own_site": bool(a["own_site"]),
         })
     trace["attributions"] = attributions
     chains: dict[int, list] = {}
