@@ -99,12 +99,14 @@ class Summary:
 
 def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig | None = None,
                limit: int | None = None, say: Callable[[str], None] | None = None,
-               progress: CorpusProgress | bool = False) -> Summary:
-    """Analyse every page of `inputs` into OUT's datasets; partitions already in OUT are skipped."""
+               progress: CorpusProgress | bool = False, parts: list[Partition] | None = None) -> Summary:
+    """Analyse every page of `inputs` into OUT's datasets; partitions already in OUT are skipped.
+    `parts`: the partitions of `inputs`, when the caller has them already."""
     started = time.monotonic()
     say = say or (lambda message: None)
     config = config or RunConfig.from_env()
-    parts, _ = partitions(inputs, limit=limit)
+    if parts is None:
+        parts, _ = partitions(inputs, limit=limit)
     out = Path(out)
     output.prepare(out)
     done = output.done_partitions(out)
