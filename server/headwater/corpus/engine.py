@@ -17,6 +17,7 @@ every page is in the output once. `headwater trace --from` (trace_list.py) and
 
 from __future__ import annotations
 
+import atexit
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -33,23 +34,28 @@ from headwater.corpus.tasks import RunConfig, run_partition
 TASK_RETRIES = 1   # a task that raised (not one whose worker died: the scheduler re-runs those) is tried again once
 
 
+_local_clusters: dict[int, object] = {}   # worker count -> a LocalCluster this process keeps for its next runs
+
+
 @contextmanager
 def cluster(workers: int | None = None, scheduler: str | None = None, *, load_pipeline: bool = True,
             say: Callable[[str], None] | None = None):
     """A Client: to the scheduler at `scheduler`, else to a LocalCluster of `workers` processes
-    (default: one per core), closed on exit. The pipeline is loaded in every worker."""
-    from distributed import Client, LocalCluster
+    (default: one per core). The pipeline is loaded in every worker, once.
 
-    local = None
+    A local cluster is kept for the rest of the process (closed when it exits) and used again by
+    the next run that asks for as many workers: a process that runs several batches (a
+    notebook, the tests) starts its workers and loads their models once. The tasks get
+    their settings from the client (tasks.RunConfig), not from the workers' environment."""
+    from distributed import Client
+
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
         except (OSError, TimeoutError, ValueError) as error:
             raise UsageError(f"Cannot reach the dask scheduler at {scheduler}: {error}") from None
     else:
-        local = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                             dashboard_address=":0", silence_logs=logging.ERROR)
-        client = Client(local)
+        client = Client(_local_cluster(workers or default_workers()))
     try:
         if say:
             say(f"headwater: dask dashboard at {client.dashboard_link}")
@@ -58,8 +64,29 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, load_pi
         yield client
     finally:
         client.close()
-        if local is not None:
+
+
+def _local_cluster(workers: int):
+    from distributed import LocalCluster
+
+    local = _local_clusters.get(workers)
+    if local is not None and local.status.name == "running":
+        return local
+    local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                         silence_logs=logging.ERROR)
+    if not _local_clusters:
+        atexit.register(close_local_clusters)
+    _local_clusters[workers] = local
+    return local
+
+
+def close_local_clusters() -> None:
+    while _local_clusters:
+        _, local = _local_clusters.popitem()
+        try:
             local.close()
+        except Exception:   # at exit: nothing to report to
+            pass
 
 
 def submit(client, fn, part: Partition, *args):

@@ -38,7 +38,8 @@ class PipelinePlugin(WorkerPlugin):
     name = PLUGIN_NAME
 
     def setup(self, worker):
-        worker.headwater_attributor = load_attributor()
+        if getattr(worker, "headwater_attributor", None) is None:   # registered again by a later run: kept
+            worker.headwater_attributor = load_attributor()
 
 
 def worker_attributor() -> Attributor:
