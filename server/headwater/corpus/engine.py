@@ -31,6 +31,7 @@ from headwater.corpus.pipeline import PipelinePlugin
 from headwater.corpus.progress import CorpusProgress, default_workers
 from headwater.corpus.tasks import RunConfig, run_partition
 
+CONNECT_TIMEOUT = "10s"   # to reach a --scheduler
 TASK_RETRIES = 1   # a task that raised (not one whose worker died: the scheduler re-runs those) is tried again once
 
 
@@ -51,7 +52,7 @@ def cluster(workers: int | None = None, scheduler: str | None = None, *, load_pi
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
         except (OSError, TimeoutError, ValueError) as error:
             raise UsageError(f"Cannot reach the dask scheduler at {scheduler}: {error}") from None
     else:
@@ -158,6 +159,7 @@ def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig 
         summary.errors += counts["errors"]
         if progress:
             progress.add(counts["pages"])
+    output.prepare(out)   # what a killed worker left half-written (its task was run again elsewhere)
     write_outlet_graph(out)
     summary.seconds = time.monotonic() - started
     return summary

@@ -154,9 +154,10 @@ def partitions(inputs: list[str], *, limit: int | None = None) -> tuple[list[Par
     return parts, lists
 
 
-def url_partitions(urls: list[str], source: str, size: int = URLS_PER_PARTITION) -> list[Partition]:
+def url_partitions(urls: list[str], source: str, size: int | None = None) -> list[Partition]:
     """URLs grouped by host (host and port: the politeness unit), hosts packed into partitions of
-    about `size` URLs; a host is never split between two partitions."""
+    about `size` URLs (URLS_PER_PARTITION); a host is never split between two partitions."""
+    size = size or URLS_PER_PARTITION
     by_host: dict[str, list[str]] = {}
     for url in urls:
         try:
