@@ -440,3 +440,23 @@ def test_an_unreachable_scheduler_is_a_message(capsys, tmp_path, monkeypatch):
     code, out, err = run(capsys, "corpus", "run", tmp_path / "a.html", "--out", tmp_path / "out",
                          "--scheduler", "tcp://127.0.0.1:1")
     assert code == 1 and "Cannot reach the dask scheduler at tcp://127.0.0.1:1" in err and "Traceback" not in err
+
+
+def test_with_follow_each_page_is_traced_upstream_to_its_primary_sources(client, tmp_path):
+    from followweb import Web
+    from headwater.settings import FollowSettings
+
+    fweb = Web(slow_delay=0.1).start()
+    try:
+        listing = tmp_path / "urls.txt"
+        listing.write_text(fweb.seed + "\n")
+        follow = FollowSettings(politeness_delay=0, wayback_api=fweb.wayback_api, news_index_api=fweb.news_index_api)
+        out = tmp_path / "out"
+        summary = engine.run_corpus(client, [str(listing)], out, config=config(follow=follow))
+    finally:
+        fweb.stop()
+    assert summary.pages == 1
+    page = rows(out, "pages")[0]
+    assert page["upstream_pages"] >= 3   # the blog, the Journal, Asharq al-Awsat
+    assert "Ali Khoram" in page["primary_sources"] and "The Wall Street Journal" not in page["primary_sources"]
+    assert page["n_attributions"] == len([a for a in rows(out, "attributions") if a["page_id"] == page["page_id"]])
