@@ -460,3 +460,16 @@ def test_with_follow_each_page_is_traced_upstream_to_its_primary_sources(client,
     assert page["upstream_pages"] >= 3   # the blog, the Journal, Asharq al-Awsat
     assert "Ali Khoram" in page["primary_sources"] and "The Wall Street Journal" not in page["primary_sources"]
     assert page["n_attributions"] == len([a for a in rows(out, "attributions") if a["page_id"] == page["page_id"]])
+
+
+def test_the_progress_line_counts_pages_reported_mid_partition_once():
+    from headwater.corpus.progress import CorpusProgress
+
+    stream = io.StringIO()
+    progress = CorpusProgress(2, stream=stream, every=0)
+    progress.partial("a", 5)          # a worker's report while partition a runs
+    assert "corpus 0/2 partitions, 5 pages" in stream.getvalue()
+    progress.add(7, "a")              # a is done: its final count replaces the report
+    progress.partial("a", 3)          # a late report changes nothing
+    progress.add(1, "b")
+    assert stream.getvalue().splitlines()[-1].startswith("corpus 2/2 partitions, 8 pages, ")

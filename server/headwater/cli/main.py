@@ -240,6 +240,10 @@ def cmd_corpus_run(args) -> int:
     parts, _ = partitions(args.inputs, limit=args.limit)   # bad inputs are a message before any cluster starts
     if not parts:
         raise HeadwaterError("Nothing to read in the inputs (no WARC records, .html files or URLs).", code="usage")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise HeadwaterError(f"Cannot write to --out {args.out}: {error.strerror or error}.", code="usage") from None
     config = RunConfig.from_env(follow_options.settings_from(args))
     with cluster(workers=args.workers, scheduler=args.scheduler, say=_say) as client:
         summary = run_corpus(client, args.inputs, args.out, config=config, parts=parts, say=_say,

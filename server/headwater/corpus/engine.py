@@ -20,6 +20,7 @@ from __future__ import annotations
 import atexit
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -144,7 +145,23 @@ def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig 
         say(f"headwater: skipping {summary.skipped} of {len(parts)} partitions already written in {out}.")
     if progress is True:
         progress = CorpusProgress(len(todo))
-    futures = {submit(client, run_partition, part, config, str(out)): part for part in todo}
+    topic = None
+    if progress:
+        topic = f"headwater-progress-{uuid.uuid4().hex[:12]}"
+        client.subscribe_topic(topic, lambda event: progress.partial(event[1]["partition"], event[1]["pages"]))
+    try:
+        _run(client, todo, config, out, topic, summary, progress, say)
+    finally:
+        if topic:
+            client.unsubscribe_topic(topic)
+    output.prepare(out)   # what a killed worker left half-written (its task was run again elsewhere)
+    write_outlet_graph(out)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _run(client, todo, config, out, topic, summary, progress, say) -> None:
+    futures = {submit(client, run_partition, part, config, str(out), topic): part for part in todo}
     for part, counts, error in as_done(client, futures):
         if error is not None:
             summary.failed.append(part.id)
@@ -152,17 +169,13 @@ def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig 
             _record_failure(out, part, error)
             say(f"headwater: partition {part.label} failed: {type(error).__name__}: {error}")
             if progress:
-                progress.add(0)
+                progress.add(0, part.id)
             continue
         summary.pages += counts["pages"]
         summary.attributions += counts["attributions"]
         summary.errors += counts["errors"]
         if progress:
-            progress.add(counts["pages"])
-    output.prepare(out)   # what a killed worker left half-written (its task was run again elsewhere)
-    write_outlet_graph(out)
-    summary.seconds = time.monotonic() - started
-    return summary
+            progress.add(counts["pages"], part.id)
 
 
 def _record_failure(out: Path, part: Partition, error: BaseException) -> None:

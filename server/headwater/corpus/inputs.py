@@ -148,7 +148,7 @@ def partitions(inputs: list[str], *, limit: int | None = None) -> tuple[list[Par
             urls += listed
             lists.append(name)
     url_parts = url_partitions(list(dict.fromkeys(urls)), ", ".join(lists))
-    parts = warcs_and_dirs + url_parts
+    parts = list({part.id: part for part in warcs_and_dirs + url_parts}.values())   # an input given twice: once
     if limit is not None:
         parts = _limited(parts, limit)
     return parts, lists

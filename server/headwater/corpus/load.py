@@ -41,8 +41,14 @@ def load(out: str | Path, db_path: str | Path) -> dict[str, int]:
     import sqlite_utils
     import pyarrow.dataset as ds
 
+    import sqlite3
+
     out = check_output(out)
-    db = sqlite_utils.Database(str(db_path))
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(str(db_path)))
+        db.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error as error:
+        raise UsageError(f"Cannot open {db_path} as an SQLite file: {error}.") from None
     counts = {}
     for name, pk in TABLES.items():
         table = db[f"corpus_{name}"]

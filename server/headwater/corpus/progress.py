@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -71,11 +72,18 @@ class Progress:
 
 
 class CorpusProgress(Progress):
-    """Partitions done out of the total, with the pages they held, pages/s and the time left."""
+    """Partitions done out of the total, the pages analysed so far (the workers report them while a
+    partition runs: `partial`), pages/s and the time left."""
 
     def __init__(self, total: int, stream: TextIO | None = None, every: float = 2.0, show: bool = True):
-        self.pages = 0
+        self.partitions: dict[str, int] = {}   # partition -> pages so far (final once it is done)
+        self.finished: set[str] = set()
+        self.lock = threading.Lock()
         super().__init__(total, "corpus", "partitions", stream=stream, every=every, show=show)
+
+    @property
+    def pages(self) -> int:
+        return sum(self.partitions.values())
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
@@ -85,6 +93,21 @@ class CorpusProgress(Progress):
             text += f", ~{(self.total - self.done) * elapsed / self.done:.0f} s left"
         return text
 
-    def add(self, pages: int):
-        self.pages += pages
-        self.step()
+    def partial(self, partition: str, pages: int):
+        """A worker's report from a partition still running (called from the client's event thread)."""
+        with self.lock:
+            if partition in self.finished:   # a late report: the final count is in
+                return
+            self.partitions[partition] = pages
+            now = time.monotonic()
+            if now - self.last >= self.every and self.done < self.total:
+                self.last = now
+                self._draw()
+
+    def add(self, pages: int, partition: str | None = None):
+        """A partition done, with its pages (replacing what its reports said)."""
+        with self.lock:
+            partition = partition or f"#{len(self.partitions)}"
+            self.finished.add(partition)
+            self.partitions[partition] = pages
+            self.step()

@@ -40,15 +40,22 @@ class RunConfig:
                    settings.respect_robots)
 
 
-def run_partition(part: Partition, config: RunConfig, out: str) -> dict:
-    """Analyse one partition into OUT; the counts of what it wrote."""
-    started = time.monotonic()
+REPORT_EVERY = 2.0   # seconds between two progress reports of a running partition
+
+
+def run_partition(part: Partition, config: RunConfig, out: str, topic: str | None = None) -> dict:
+    """Analyse one partition into OUT; the counts of what it wrote. `topic`: the client's progress
+    topic, told the pages analysed so far every REPORT_EVERY seconds."""
+    started = last = time.monotonic()
     writer = output.PartitionWriter(out, part.id)
     analyser = _Analyser(part, config, writer)
     try:
         items = _fetched(part, config) if part.kind == "urls" else records(part, config.fetch.max_bytes)
         for item in items:
             analyser.take(item)
+            if topic and time.monotonic() - last >= REPORT_EVERY:
+                last = time.monotonic()
+                _report(topic, part.id, writer.counts["pages"])
         counts = writer.commit()
     except BaseException:
         writer.abort()
@@ -57,6 +64,15 @@ def run_partition(part: Partition, config: RunConfig, out: str) -> dict:
     analyser.close()
     return {"partition": part.id, "pages": counts["pages"], "attributions": counts["attributions"],
             "errors": counts["errors"], "seconds": time.monotonic() - started, "pid": os.getpid()}
+
+
+def _report(topic: str, partition: str, pages: int) -> None:
+    from distributed import get_worker
+
+    try:
+        get_worker().log_event(topic, {"partition": partition, "pages": pages})
+    except ValueError:   # not on a worker
+        pass
 
 
 class _Analyser:
