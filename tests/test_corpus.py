@@ -467,8 +467,8 @@ def test_the_progress_line_counts_pages_reported_mid_partition_once():
 
     stream = io.StringIO()
     progress = CorpusProgress(2, stream=stream, every=0)
-    progress.partial("a", 5)          # a worker's report while partition a runs
-    assert "corpus 0/2 partitions, 5 pages" in stream.getvalue()
+    progress.partial("a", 5, 0.5)     # a worker's report while partition a runs: half through it
+    assert "corpus 0/2 partitions, 5 pages" in stream.getvalue() and " s left" in stream.getvalue()
     progress.add(7, "a")              # a is done: its final count replaces the report
     progress.partial("a", 3)          # a late report changes nothing
     progress.add(1, "b")

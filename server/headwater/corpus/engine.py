@@ -74,8 +74,10 @@ def _local_cluster(workers: int):
     local = _local_clusters.get(workers)
     if local is not None and local.status.name == "running":
         return local
+    # Workers' own logs stay quiet (a worker's failure reaches the client through its task; a worker
+    # closing while the scheduler closes logs a traceback that would only alarm a user).
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                         silence_logs=logging.ERROR)
+                         silence_logs=logging.CRITICAL)
     if not _local_clusters:
         atexit.register(close_local_clusters)
     _local_clusters[workers] = local
@@ -83,6 +85,8 @@ def _local_cluster(workers: int):
 
 
 def close_local_clusters() -> None:
+    """Close the local clusters this process kept (the CLI does at the end of a command; else at exit)."""
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)   # shutting down: no news is good news
     while _local_clusters:
         _, local = _local_clusters.popitem()
         try:
@@ -148,7 +152,8 @@ def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig 
     topic = None
     if progress:
         topic = f"headwater-progress-{uuid.uuid4().hex[:12]}"
-        client.subscribe_topic(topic, lambda event: progress.partial(event[1]["partition"], event[1]["pages"]))
+        client.subscribe_topic(topic, lambda event: progress.partial(event[1]["partition"], event[1]["pages"],
+                                                                    event[1].get("fraction", 0.0)))
     try:
         _run(client, todo, config, out, topic, summary, progress, say)
     finally:

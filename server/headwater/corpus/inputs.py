@@ -32,7 +32,7 @@ from headwater.urls import host_and_port
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
-FILES_PER_PARTITION = 200    # saved pages in one partition
+FILES_PER_PARTITION = 50     # saved pages in one partition (a few partitions per worker, even in a small folder)
 URLS_PER_PARTITION = 200     # URLs in one partition, unless a single host has more (a host is never split)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -220,11 +220,14 @@ def count_warc_records(path: str, upto: int) -> int:
 # -- the records of a partition ------------------------------------------------------
 
 
-def records(part: Partition, max_bytes: int) -> Iterator[Page | Problem]:
+def records(part: Partition, max_bytes: int, where: dict | None = None) -> Iterator[Page | Problem]:
+    """The partition's records; `where["fraction"]` tells how far through it the reading is."""
+    where = where if where is not None else {}
     if part.kind == "warc":
-        yield from warc_records(part.input, max_bytes, part.limit)
+        yield from warc_records(part.input, max_bytes, part.limit, where)
     elif part.kind == "files":
-        for name in part.items:
+        for index, name in enumerate(part.items):
+            where["fraction"] = (index + 1) / len(part.items)
             yield file_record(part.input, name, max_bytes)
     else:
         raise ValueError(f"no records to read in a {part.kind} partition")
@@ -262,7 +265,8 @@ def _is_html_type(content_type: str | None) -> bool:
     return bool(content_type) and content_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
-def warc_records(path: str, max_bytes: int, limit: int | None = None) -> Iterator[Page | Problem]:
+def warc_records(path: str, max_bytes: int, limit: int | None = None,
+                 where: dict | None = None) -> Iterator[Page | Problem]:
     """Every page-like record of a WARC file, streamed; problems in place of the records that are not
     pages; a file cut short or damaged ends with a `truncated` problem after the good records."""
     from warcio.archiveiterator import ArchiveIterator
@@ -285,6 +289,8 @@ def warc_records(path: str, max_bytes: int, limit: int | None = None) -> Iterato
                 if limit is not None and seen >= limit:
                     return
                 seen += 1
+                if where is not None:
+                    where["fraction"] = (seen / limit) if limit else (stream.tell() / size if size else 1.0)
                 item = _warc_record(record, path, resolved, offset, max_bytes)
                 if isinstance(item, Page) and getattr(record.raw_stream, "limit", 0):
                     item = Problem(path, f"offset {offset}", "truncated",

@@ -78,6 +78,7 @@ class CorpusProgress(Progress):
     def __init__(self, total: int, stream: TextIO | None = None, every: float = 2.0, show: bool = True):
         self.partitions: dict[str, int] = {}   # partition -> pages so far (final once it is done)
         self.finished: set[str] = set()
+        self.fractions: dict[str, float] = {}  # partition still running -> how far through it (0..1)
         self.lock = threading.Lock()
         super().__init__(total, "corpus", "partitions", stream=stream, every=every, show=show)
 
@@ -89,16 +90,18 @@ class CorpusProgress(Progress):
         elapsed = max(time.monotonic() - self.started, 1e-9)
         text = (f"{self.label} {self.done}/{self.total} {self.unit}, {self.pages} pages, "
                 f"{self.pages / elapsed:.1f} pages/s")
-        if 0 < self.done < self.total:
-            text += f", ~{(self.total - self.done) * elapsed / self.done:.0f} s left"
+        through = self.done + sum(self.fractions.values())   # partitions' worth of work done
+        if 0 < through and self.done < self.total:
+            text += f", ~{(self.total - through) * elapsed / through:.0f} s left"
         return text
 
-    def partial(self, partition: str, pages: int):
+    def partial(self, partition: str, pages: int, fraction: float = 0.0):
         """A worker's report from a partition still running (called from the client's event thread)."""
         with self.lock:
             if partition in self.finished:   # a late report: the final count is in
                 return
             self.partitions[partition] = pages
+            self.fractions[partition] = fraction
             now = time.monotonic()
             if now - self.last >= self.every and self.done < self.total:
                 self.last = now
@@ -109,5 +112,6 @@ class CorpusProgress(Progress):
         with self.lock:
             partition = partition or f"#{len(self.partitions)}"
             self.finished.add(partition)
+            self.fractions.pop(partition, None)
             self.partitions[partition] = pages
             self.step()

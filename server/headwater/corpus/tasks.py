@@ -50,12 +50,14 @@ def run_partition(part: Partition, config: RunConfig, out: str, topic: str | Non
     writer = output.PartitionWriter(out, part.id)
     analyser = _Analyser(part, config, writer)
     try:
-        items = _fetched(part, config) if part.kind == "urls" else records(part, config.fetch.max_bytes)
+        where = {"fraction": 0.0}
+        items = (_fetched(part, config, where) if part.kind == "urls"
+                 else records(part, config.fetch.max_bytes, where))
         for item in items:
             analyser.take(item)
             if topic and time.monotonic() - last >= REPORT_EVERY:
                 last = time.monotonic()
-                _report(topic, part.id, writer.counts["pages"])
+                _report(topic, part.id, writer.counts["pages"], where["fraction"])
         counts = writer.commit()
     except BaseException:
         writer.abort()
@@ -66,11 +68,11 @@ def run_partition(part: Partition, config: RunConfig, out: str, topic: str | Non
             "errors": counts["errors"], "seconds": time.monotonic() - started, "pid": os.getpid()}
 
 
-def _report(topic: str, partition: str, pages: int) -> None:
+def _report(topic: str, partition: str, pages: int, fraction: float) -> None:
     from distributed import get_worker
 
     try:
-        get_worker().log_event(topic, {"partition": partition, "pages": pages})
+        get_worker().log_event(topic, {"partition": partition, "pages": pages, "fraction": min(1.0, fraction)})
     except ValueError:   # not on a worker
         pass
 
@@ -231,7 +233,7 @@ def _page_outlet(gazetteer, final_url: str | None, site: str | None) -> str | No
 # -- URL lists: fetched politely, one host at a time -------------------------------------
 
 
-def _fetched(part: Partition, config: RunConfig):
+def _fetched(part: Partition, config: RunConfig, where: dict):
     """The partition's URLs fetched in order, each host's requests one at a time and
     `politeness_delay` apart (a host's URLs are all in this partition), robots.txt obeyed."""
     from headwater.fetch.client import Fetcher
@@ -243,7 +245,8 @@ def _fetched(part: Partition, config: RunConfig):
     robots = Robots(data_fetcher(fetcher), gate) if config.respect_robots else None
     source = part.input or "URL list"
     try:
-        for url in part.items:
+        for index, url in enumerate(part.items):
+            where["fraction"] = (index + 1) / len(part.items)
             try:
                 fetcher.validate_url(url)
             except HeadwaterError as error:
