@@ -181,6 +181,18 @@ def test_a_mixed_corpus_gives_every_good_page_and_says_why_each_other_record_is_
     assert {a["form"] for a in rows(out, "attributions")} == {"verb"}
 
 
+def test_a_folder_of_warc_files_and_pages_reads_both(tmp_path):
+    folder = tmp_path / "archive"
+    (folder / "crawl").mkdir(parents=True)
+    Warc(folder / "crawl" / "a.warc.gz").response("https://www.reuters.com/a", article("Reuters said so.")).save()
+    (folder / "b.html").write_text(SEED)
+    parts, _ = inputs.partitions([str(folder)])
+    assert sorted((p.kind, p.input, p.items) for p in parts) == [
+        ("files", str(folder), ("b.html",)), ("warc", str(folder / "crawl" / "a.warc.gz"), ())]
+    again, _ = inputs.partitions([str(folder), str(folder / "crawl" / "a.warc.gz")])
+    assert [p.id for p in again] == [p.id for p in parts]   # a WARC named twice is read once
+
+
 def test_a_pages_rows_are_what_trace_html_gives_for_it(client, archive, tmp_path, attributor):
     from headwater import store
     from headwater.tracing.tracer import Tracer

@@ -3,7 +3,7 @@
     partitions(["crawl.warc.gz", "saved/", "urls.txt"]) -> [Partition, ...]
 
 An INPUT is a WARC file (.warc, .warc.gz), a directory of saved pages (.html,
-.htm, .html.gz, .htm.gz, found recursively) or a list of URLs (one a line, blank
+.htm, .html.gz, .htm.gz, found recursively; WARC files in it are read too) or a list of URLs (one a line, blank
 lines and # comments skipped: `read_url_list`, as `headwater trace --from` reads).
 A partition is one WARC file, a chunk of a directory's files, or a group of hosts
 from the URL lists: every URL of a host is in one partition, so one worker fetches
@@ -133,8 +133,10 @@ def partitions(inputs: list[str], *, limit: int | None = None) -> tuple[list[Par
         if kind == "warc":
             warcs_and_dirs.append(Partition("warc", _hash("warc", str(path.resolve())), str(path)))
         elif kind == "dir":
-            files = sorted(str(p.relative_to(path)) for p in path.rglob("*")
-                           if p.is_file() and p.name.lower().endswith(HTML_SUFFIXES))
+            found = sorted(p for p in path.rglob("*") if p.is_file())
+            for warc in (p for p in found if p.name.lower().endswith(WARC_SUFFIXES)):   # a folder of WARC files
+                warcs_and_dirs.append(Partition("warc", _hash("warc", str(warc.resolve())), str(warc)))
+            files = [str(p.relative_to(path)) for p in found if p.name.lower().endswith(HTML_SUFFIXES)]
             for start in range(0, len(files), FILES_PER_PARTITION):
                 chunk = tuple(files[start:start + FILES_PER_PARTITION])
                 warcs_and_dirs.append(Partition("files", _hash("files", str(path.resolve()), *chunk), str(path), chunk))
