@@ -1,12 +1,12 @@
 """The analysis of one page, as `headwater trace --html` does it, and one model per worker.
 
-This is the one place the corpus code imports the attribution step: re-point
-`Attributor` here if it moves.
+This is the one place the corpus code imports the attribution step (Attributor,
+its lock, the outlet gazetteer): re-point them here if they move.
 
 `analyse(attributor, html, url)` is trace's own analysis (tracer.Tracer._analyse)
 without the store: extract -> Attributor.attribute_page -> the provenance graph
 (tracing.graph.provenance). `PipelinePlugin` is the dask WorkerPlugin that loads
-the pipeline once in each worker process (`worker_pipeline()` hands it to a task).
+the pipeline once in each worker process (`worker_attributor()` hands it to a task).
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ import os
 
 from distributed import WorkerPlugin, get_worker
 
+# The attribution step, imported here only (re-point these three lines if it moves):
+from headwater.attribution.gazetteer import Gazetteer  # noqa: F401  (the outlets, for tasks.py)
 from headwater.attribution.nlp import NLP_LOCK
-from headwater.attribution.rules import Attributor   # the one import of the attribution step
+from headwater.attribution.rules import Attributor
 from headwater.errors import NoText
 from headwater.extract import extract
 from headwater.tracing.graph import provenance

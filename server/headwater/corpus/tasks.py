@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from headwater.corpus import output
 from headwater.corpus.inputs import Page, Partition, Problem, page_id, records
-from headwater.corpus.pipeline import analyse, worker_attributor
+from headwater.corpus.pipeline import Gazetteer, analyse, worker_attributor
 from headwater.errors import HeadwaterError, NoText
 from headwater.settings import FetchSettings, FollowSettings
 from headwater.urls import host_and_port, host_of
@@ -79,8 +79,6 @@ def _report(topic: str, partition: str, pages: int, fraction: float) -> None:
 
 class _Analyser:
     def __init__(self, part: Partition, config: RunConfig, writer: output.PartitionWriter):
-        from headwater.attribution.gazetteer import Gazetteer
-
         self.part, self.config, self.writer = part, config, writer
         self.attributor = worker_attributor()
         self.gazetteer = Gazetteer.default()
