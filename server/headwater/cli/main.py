@@ -57,8 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="trace every URL in FILE (one a line; blank lines and # comments skipped, "
                             "a repeated URL traced once; - for stdin)")
     trace.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="with --from: processes tracing at once (default and 0: every core); they share "
-                            "the per-host politeness limits (HEADWATER_FOLLOW_PER_HOST, HEADWATER_FOLLOW_DELAY)")
+                       help="with --from: worker processes of the local dask cluster (default and 0: every "
+                            "core); a host's URLs are traced by one worker, HEADWATER_FOLLOW_DELAY seconds apart")
     trace.add_argument("--json", action="store_true",
                        help="print the trace as JSON (the API's contract); with --from, one JSON line per URL")
     trace.add_argument("--db", default=None, help=db_help)
