@@ -2,6 +2,9 @@
 
     headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
     headwater trace --from FILE [--workers N] [--json] [--db PATH] [--follow ...]
+    headwater corpus run INPUT... --out DIR [--workers N | --scheduler ADDRESS] [--follow ...] [--limit N]
+    headwater corpus load DIR --db FILE
+    headwater corpus stats DIR
     headwater export ID [--format prov|graphml|dot] [--db PATH]
     headwater analyze FILE... --jsonl [--workers N]
     headwater log [--limit N] [--db PATH]
@@ -54,13 +57,41 @@ def _parser() -> argparse.ArgumentParser:
                        help="trace every URL in FILE (one a line; blank lines and # comments skipped, "
                             "a repeated URL traced once; - for stdin)")
     trace.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="with --from: processes tracing at once (default and 0: every core); they share "
-                            "the per-host politeness limits (HEADWATER_FOLLOW_PER_HOST, HEADWATER_FOLLOW_DELAY)")
+                       help="with --from: worker processes of the local dask cluster (default and 0: every "
+                            "core); a host's URLs are traced by one worker, HEADWATER_FOLLOW_DELAY seconds apart")
     trace.add_argument("--json", action="store_true",
                        help="print the trace as JSON (the API's contract); with --from, one JSON line per URL")
     trace.add_argument("--db", default=None, help=db_help)
     follow_options.add_arguments(trace)
     trace.set_defaults(run=cmd_trace)
+
+    corpus = commands.add_parser("corpus", help="trace a whole news archive (WARC, saved pages, URL lists) on dask")
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
+    run = corpus_commands.add_parser(
+        "run", help="analyse every page of the inputs into Parquet datasets under --out",
+        description="INPUT is any mix of WARC files (.warc, .warc.gz), directories of saved pages "
+                    "(.html, .html.gz) and lists of URLs (one a line, as trace --from reads them).")
+    run.add_argument("inputs", nargs="+", metavar="INPUT")
+    run.add_argument("--out", required=True, type=Path, metavar="DIR",
+                     help="the output folder (Parquet datasets); a rerun skips the partitions already in it")
+    run.add_argument("--workers", type=int, default=None, metavar="N",
+                     help="worker processes of the local cluster (default: one per core)")
+    run.add_argument("--scheduler", metavar="ADDRESS",
+                     help="run on the dask cluster whose scheduler is at ADDRESS (tcp://host:8786) "
+                          "instead of a local one")
+    run.add_argument("--limit", type=int, default=None, metavar="N", help="the first N records of the inputs only")
+    follow_options.add_arguments(run)
+    run.set_defaults(run=cmd_corpus_run)
+    load = corpus_commands.add_parser("load", help="load a corpus run's output into SQLite "
+                                                   "(then: headwater review --db FILE)")
+    load.add_argument("out", type=Path, metavar="DIR")
+    load.add_argument("--db", required=True, metavar="FILE", help="the SQLite file to load into")
+    load.set_defaults(run=cmd_corpus_load)
+    corpus_stats = corpus_commands.add_parser("stats", help="what a corpus run found: most-cited outlets, "
+                                                            "outlets citing each other, anonymous sources, errors")
+    corpus_stats.add_argument("out", type=Path, metavar="DIR")
+    corpus_stats.add_argument("--top", type=int, default=10, metavar="N", help="rows per list (default 10)")
+    corpus_stats.set_defaults(run=cmd_corpus_stats)
 
     export = commands.add_parser("export", help="export a stored trace as PROV-JSON, GraphML or DOT")
     export.add_argument("trace_id", type=int, metavar="ID")
@@ -145,8 +176,9 @@ SOME_FAILED = 6   # exit code of a `trace --from` batch in which some URLs faile
 
 
 def _trace_list(args) -> int:
-    """`headwater trace --from FILE`: every URL in FILE, on `--workers` processes, into one store."""
-    from headwater.cli.batch import Progress, trace_urls
+    """`headwater trace --from FILE`: every URL in FILE, on the corpus engine's local cluster, into one store."""
+    from headwater.corpus.progress import Progress
+    from headwater.corpus.trace_list import trace_urls
 
     if args.url or args.url_option or args.html:
         raise HeadwaterError("--from FILE takes the URLs from FILE: give no URL or --html with it.", code="usage")
@@ -180,16 +212,68 @@ def _trace_list(args) -> int:
 
 def read_url_list(name: str) -> list[str]:
     """The URLs of a list file (or stdin for "-"): one a line, blank lines and # comments skipped."""
+    from headwater.corpus.inputs import read_url_list as read
+
+    return read(name)
+
+
+# -- headwater corpus ------------------------------------------------------------------------
+
+
+def cmd_corpus_run(args) -> int:
+    from headwater.corpus.engine import cluster, run_corpus
+    from headwater.corpus.inputs import partitions
+    from headwater.corpus.tasks import RunConfig
+
+    if args.workers is not None and args.workers < 1:
+        raise HeadwaterError("--workers takes a number of worker processes, 1 or more.", code="usage")
+    if args.workers is not None and args.scheduler:
+        raise HeadwaterError("--workers sizes the local cluster; with --scheduler the cluster has its own workers.",
+                             code="usage")
+    if args.limit is not None and args.limit < 1:
+        raise HeadwaterError("--limit takes a number of records, 1 or more.", code="usage")
+    if args.out.exists() and not args.out.is_dir():
+        raise HeadwaterError(f"--out {args.out} is a file: give a folder for the output.", code="usage")
+    if any(name == "-" for name in args.inputs):
+        raise HeadwaterError("corpus run reads its inputs from files: save the URL list to a file first.",
+                             code="usage")
+    parts, _ = partitions(args.inputs, limit=args.limit)   # bad inputs are a message before any cluster starts
+    if not parts:
+        raise HeadwaterError("Nothing to read in the inputs (no WARC records, .html files or URLs).", code="usage")
     try:
-        if name == "-":
-            lines = sys.stdin.read().splitlines()
-        else:
-            lines = Path(name).read_text(encoding="utf-8-sig").splitlines()
+        args.out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise HeadwaterError(f"Cannot read {name}: {error.strerror}.", code="usage") from None
-    except UnicodeDecodeError:
-        raise HeadwaterError(f"Cannot read {name}: not UTF-8 text.", code="usage") from None
-    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+        raise HeadwaterError(f"Cannot write to --out {args.out}: {error.strerror or error}.", code="usage") from None
+    config = RunConfig.from_env(follow_options.settings_from(args))
+    with cluster(workers=args.workers, scheduler=args.scheduler, say=_say) as client:
+        summary = run_corpus(client, args.inputs, args.out, config=config, parts=parts, say=_say,
+                             progress=True)
+    if summary.skipped and not summary.partitions:
+        _say(f"headwater: every partition was already written in {args.out}: nothing to do.")
+    print(summary.line(), flush=True)
+    if summary.failed:
+        _say(f"headwater: {_count(len(summary.failed), 'partition')} failed (see the errors dataset); "
+             "run again with the same --out to retry them.")
+        return SOME_FAILED
+    return 0
+
+
+def cmd_corpus_load(args) -> int:
+    from headwater.corpus.load import load
+
+    counts = load(args.out, args.db)
+    print(f"Loaded {args.out} into {args.db}: " + ", ".join(f"{n} {name}" for name, n in counts.items())
+          + f" (tables corpus_*). Browse it: headwater review --db {args.db}")
+    return 0
+
+
+def cmd_corpus_stats(args) -> int:
+    from headwater.corpus.stats import format_stats, stats
+
+    if args.top < 1:
+        raise HeadwaterError("--top takes a number of rows, 1 or more.", code="usage")
+    print(format_stats(stats(args.out, top=args.top)))
+    return 0
 
 
 def format_trace(trace: dict) -> str:

@@ -1,0 +1,86 @@
+"""The analysis of one page, as `headwater trace --html` does it, and one model per worker.
+
+This is the one place the corpus code imports the attribution step (Attributor,
+its lock, the outlet gazetteer): re-point them here if they move.
+
+`analyse(attributor, html, url)` is trace's own analysis (tracer.Tracer._analyse)
+without the store: extract -> Attributor.attribute_page -> the provenance graph
+(tracing.graph.provenance). `PipelinePlugin` is the dask WorkerPlugin that loads
+the pipeline once in each worker process (`worker_attributor()` hands it to a task).
+"""
+
+from __future__ import annotations
+
+import os
+
+from distributed import WorkerPlugin, get_worker
+
+# The attribution step, imported here only (re-point these three lines if it moves):
+from headwater.attribution.gazetteer import Gazetteer  # noqa: F401  (the outlets, for tasks.py)
+from headwater.attribution.nlp import NLP_LOCK
+from headwater.attribution.attributor import Attributor
+from headwater.errors import NoText
+from headwater.extract import extract
+from headwater.tracing.graph import provenance
+
+PLUGIN_NAME = "headwater-pipeline"
+
+LOADS: list[int] = []   # pids that loaded the pipeline in this process (tests count them)
+
+
+def load_attributor() -> Attributor:
+    attributor = Attributor()
+    LOADS.append(os.getpid())
+    return attributor
+
+
+class PipelinePlugin(WorkerPlugin):
+    """Load the attribution pipeline once per worker process, before its first task."""
+
+    name = PLUGIN_NAME
+
+    def setup(self, worker):
+        if getattr(worker, "headwater_attributor", None) is None:   # registered again by a later run: kept
+            worker.headwater_attributor = load_attributor()
+
+
+def worker_attributor() -> Attributor:
+    """This worker's pipeline (loaded by PipelinePlugin; loaded here if the plugin has not run)."""
+    try:
+        worker = get_worker()
+    except ValueError:   # not in a worker: the caller's own process
+        worker = None
+    if worker is None:
+        global _local
+        if _local is None:
+            _local = load_attributor()
+        return _local
+    if getattr(worker, "headwater_attributor", None) is None:
+        worker.headwater_attributor = load_attributor()
+    return worker.headwater_attributor
+
+
+_local: Attributor | None = None
+
+
+def analyse(attributor: Attributor, html: str | bytes, url: str | None) -> dict:
+    """One page's analysis: the keys of a trace (README contract) that the corpus keeps.
+
+    Raises NoText as trace does for a page without article text."""
+    page = extract(html, url)
+    if not page.text.strip():
+        raise NoText(f"No article text could be extracted from {url or 'the page'}")
+    final_url = url or page.canonical_url or ""
+    with NLP_LOCK:
+        attributions = attributor.attribute_page(page, final_url)
+    page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
+                 "url": page.canonical_url or final_url}
+    graph = provenance(page_node, attributions)
+    return {
+        "final_url": final_url or None, "canonical_url": page.canonical_url, "title": page.title,
+        "site": page.site, "author": page.author, "published": page.published,
+        "attributions": [a.to_dict() for a in attributions],
+        "edges": [{"from": e["from"], "to": e["to"], "attribution": e["attribution"], "relation": e["relation"]}
+                  for e in graph.edges],
+        "primary_sources": graph.primary_sources,
+    }
