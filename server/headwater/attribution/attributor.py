@@ -53,6 +53,7 @@ from urllib.parse import urlsplit
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
+from headwater.attribution.nlp import pipeline
 from headwater.attribution.reading import CueWords, Reading, worth_parsing
 from headwater.attribution.syntax import is_headline
 from headwater.attribution.tagger import Tagger
@@ -66,8 +67,6 @@ class Attributor:
         """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
         unless HEADWATER_RULES_ONLY=1, False means rules only."""
         if nlp is None:
-            from headwater.attribution.nlp import pipeline   # spaCy's model loads only when no pipeline is given
-
             nlp = pipeline()
         if tagger is None and os.environ.get("HEADWATER_RULES_ONLY") != "1":
             tagger = Tagger.default()
