@@ -19,12 +19,12 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import FIXTURES
+from tests.helpers import FIXTURES
 from headwater.cli import main as cli
 from headwater.corpus import engine, inputs, output, pipeline
 from headwater.corpus.tasks import RunConfig
 from headwater.settings import FetchSettings
-from webserver import FixtureWeb, Response
+from headwater.evaluation.localweb import FixtureWeb, Response
 
 MAX_BYTES = 50_000   # the size cap of these runs (HEADWATER_MAX_BYTES)
 SEED = (FIXTURES / "seed.html").read_text(encoding="utf-8")
