@@ -102,7 +102,7 @@ def run(args) -> int:
             db = store.open_db(str(Path(tmp) / "bench.db"))
             tracer = Tracer(db, fetcher=Fetcher(allow_private=True), attributor=attributor)
             started = time.monotonic()
-            trace = tracer.trace(url, follow=settings)
+            trace = tracer.trace(url, follow=settings).to_dict()
             wall = time.monotonic() - started
             db.close()
         for server in servers:

@@ -102,7 +102,7 @@ def _stored(db_path):
     from headwater import store
 
     db = store.open_db(db_path)
-    traces = {row["url"]: store.load_trace(db, row["id"]) for row in db.query("SELECT id, url FROM traces")}
+    traces = {row["url"]: store.load_trace(db, row["id"]).to_dict() for row in db.query("SELECT id, url FROM traces")}
     failed = [row["url"] for row in db.query("SELECT url FROM fetches WHERE error_code IS NOT NULL ORDER BY id")]
     return db, traces, failed
 

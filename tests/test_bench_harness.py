@@ -56,7 +56,7 @@ def test_synthetic_store_answers_provenance_lookups_for_every_url_form(tmp_path)
     for i in (0, 17, 29):
         for form in synthetic.urls(i).values():
             assert store.latest_trace_id(db, form) == i + 1
-    trace = store.load_trace(db, 18)
+    trace = store.load_trace(db, 18).to_dict()
     assert trace["attributions"] and trace["chains"]
     assert built["bytes"] > 30 * len(trace["text"])
 

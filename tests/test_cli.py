@@ -138,7 +138,7 @@ def test_trace_from_a_list_on_two_workers(capsys, db_path, url_list):
     stored = {row["url"]: row["id"] for row in db.query("SELECT id, url FROM traces")}
     assert stored == {url: int(number.lstrip("#")) for number, url, _ in lines}
     for number, _, sources in lines:
-        attributions = store.load_trace(db, int(number.lstrip("#")))["attributions"]
+        attributions = store.load_trace(db, int(number.lstrip("#"))).to_dict()["attributions"]
         assert sources == f"{len({(a['source']['name'], a['source']['kind']) for a in attributions})} sources"
     assert db["documents"].count == 3
 

@@ -202,7 +202,7 @@ def test_a_pages_rows_are_what_trace_html_gives_for_it(client, archive, tmp_path
     engine.run_corpus(client, [str(warc)], out, config=config())
     url = "https://www.reuters.com/world/talks-1"
     html = article("The Wall Street Journal reported on Monday that the talks would continue.", "2024-05-01")
-    trace = Tracer(store.open_db(":memory:"), attributor=attributor).trace(url, html=html)
+    trace = Tracer(store.open_db(":memory:"), attributor=attributor).trace(url, html=html).to_dict()
     page = next(p for p in rows(out, "pages") if p["url"] == url)
     mine = sorted((a for a in rows(out, "attributions") if a["page_id"] == page["page_id"]), key=lambda a: a["idx"])
     expected = [(a["source"]["name"], a["source"]["kind"], a["source"]["role"], a["cue"]["text"], a["cue"]["start"],

@@ -42,7 +42,7 @@ def traces(attributor, tmp_path_factory):
         expected = json.loads((FIXTURES / f"{case}.expected.json").read_text(encoding="utf-8"))
         html = (FIXTURES / f"{case}.html").read_bytes()
         url = expected.get("url") or f"https://fixtures.example/{case}"
-        result[case] = (expected, tracer.trace(url, html=html))
+        result[case] = (expected, tracer.trace(url, html=html).to_dict())
     return result
 
 

@@ -55,7 +55,7 @@ def document_text(db, trace_id: int, idx: int) -> str:
 
 
 def test_the_seed_reaches_ali_khoram_through_three_documents(tracer, fweb):
-    trace = tracer.trace(fweb.seed, follow=settings_for(fweb))
+    trace = tracer.trace(fweb.seed, follow=settings_for(fweb)).to_dict()
     follow = trace["follow"]
     assert follow["state"] == "done"
 
@@ -87,11 +87,11 @@ def test_the_seed_reaches_ali_khoram_through_three_documents(tracer, fweb):
 
 
 def test_the_single_page_result_is_unchanged_and_the_follow_is_stored(tracer, fweb):
-    trace = tracer.trace(fweb.seed, follow=settings_for(fweb))
-    plain = Tracer(tracer.db, fetcher=tracer.fetcher, attributor=tracer.attributor).trace(fweb.seed)
+    trace = tracer.trace(fweb.seed, follow=settings_for(fweb)).to_dict()
+    plain = Tracer(tracer.db, fetcher=tracer.fetcher, attributor=tracer.attributor).trace(fweb.seed).to_dict()
     assert "follow" not in plain
     assert plain["chains"] == trace["chains"] and plain["attributions"] == trace["attributions"]
-    again = store.load_trace(tracer.db, trace["id"])
+    again = store.load_trace(tracer.db, trace["id"]).to_dict()
     assert again["follow"]["chains"] == trace["follow"]["chains"]
     assert again["follow"]["hops"] == trace["follow"]["hops"]
     verdicts = dict(tracer.db.execute(
@@ -100,7 +100,7 @@ def test_the_single_page_result_is_unchanged_and_the_follow_is_stored(tracer, fw
 
 
 def test_depth_limit(tracer, fweb):
-    follow = tracer.trace(fweb.seed, follow=settings_for(fweb, depth=1))["follow"]
+    follow = tracer.trace(fweb.seed, follow=settings_for(fweb, depth=1)).to_dict()["follow"]
     assert not fweb.requested(fweb.asharq)
     assert {"url": fweb.asharq, "reason": "depth limit of 1 reached"} in follow["stopped"]
     asharq = chain_to(follow, "Ali Khoram")[2]
@@ -116,7 +116,7 @@ def roundup(tmp_path_factory, attributor):
     db = store.open_db(str(tmp_path_factory.mktemp("roundup") / "provenance.db"))
     started = time.monotonic()
     trace = Tracer(db, fetcher=Fetcher(allow_private=True), attributor=attributor).trace(
-        web.roundup, follow=settings_for(web, time_budget=BUDGET))
+        web.roundup, follow=settings_for(web, time_budget=BUDGET)).to_dict()
     elapsed = time.monotonic() - started
     yield web, trace, elapsed
     web.stop()
@@ -211,7 +211,7 @@ def test_no_page_is_fetched_twice(roundup):
 
 
 def test_page_budget(tracer, fweb):
-    follow = tracer.trace(fweb.roundup, follow=settings_for(fweb, max_pages=3, time_budget=BUDGET))["follow"]
+    follow = tracer.trace(fweb.roundup, follow=settings_for(fweb, max_pages=3, time_budget=BUDGET)).to_dict()["follow"]
     assert len(follow["documents"]) == 3
     assert sum("page budget of 3 pages" in s["reason"] for s in follow["stopped"]) >= 4
 
@@ -253,7 +253,7 @@ def test_loopback_is_refused_when_not_allowed(db_path, attributor, fweb, seed_ht
     tracer = Tracer(store.open_db(db_path), attributor=attributor)   # the default fetcher
     html = seed_html.replace("https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934",
                              fweb.wsj)
-    follow = tracer.trace("https://www.example-blog.com/post", html=html, follow=settings_for(fweb))["follow"]
+    follow = tracer.trace("https://www.example-blog.com/post", html=html, follow=settings_for(fweb)).to_dict()["follow"]
     assert fweb.main.requests == []
     assert doc_at(follow, fweb.wsj)["error"]["code"] in ("invalid_url", "forbidden_address")  # port, then address
 
@@ -263,12 +263,12 @@ def test_loopback_is_refused_when_not_allowed(db_path, attributor, fweb, seed_ht
 
 def test_a_claim_trace_follows_only_what_the_sentence_rests_on(tracer, fweb):
     romney = "I was frankly stunned that the president of the United States would write a letter of that nature"
-    follow = tracer.trace(fweb.seed, claim=romney, follow=settings_for(fweb))["follow"]
+    follow = tracer.trace(fweb.seed, claim=romney, follow=settings_for(fweb)).to_dict()["follow"]
     assert len(follow["documents"]) == 1 and not fweb.requested(fweb.wsj)
     assert [[hop["name"] for hop in chain[1:]] for chain in follow["chains"]] == [["Mitt Romney"]]
 
     khoram = "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama’s outreach could aid the nuclear diplomacy"
-    trace = tracer.trace(fweb.seed, claim=khoram, follow=settings_for(fweb))
+    trace = tracer.trace(fweb.seed, claim=khoram, follow=settings_for(fweb)).to_dict()
     follow = trace["follow"]
     assert trace["text"][follow["claim"]["start"]:follow["claim"]["end"]].startswith("Mr. Khoram told")
     assert [d["url"] for d in follow["documents"][1:]] == [fweb.wsj, fweb.asharq]
@@ -280,9 +280,9 @@ def test_a_claim_trace_follows_only_what_the_sentence_rests_on(tracer, fweb):
 
 
 def test_a_recent_page_is_reused_from_the_store(tracer, fweb):
-    tracer.trace(fweb.seed, follow=settings_for(fweb))
+    tracer.trace(fweb.seed, follow=settings_for(fweb)).to_dict()
     before = len(fweb.main.requests)
-    follow = tracer.trace(fweb.seed, follow=settings_for(fweb))["follow"]
+    follow = tracer.trace(fweb.seed, follow=settings_for(fweb)).to_dict()["follow"]
     wsj = doc_at(follow, fweb.wsj)
     assert wsj["from_cache"] is True and wsj["status"] == "traced"
     asked = [path for _, path, _ in fweb.main.requests[before:]]
@@ -302,14 +302,14 @@ def test_conditional_get_and_a_changed_page(tracer, fweb):
 
     fweb.main.routes["/wsj/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"] = wsj
     settings = settings_for(fweb, cache_ttl=0)
-    first = tracer.trace(fweb.seed, follow=settings)["follow"]
-    second = tracer.trace(fweb.seed, follow=settings)["follow"]
+    first = tracer.trace(fweb.seed, follow=settings).to_dict()["follow"]
+    second = tracer.trace(fweb.seed, follow=settings).to_dict()["follow"]
     assert seen == [None, '"v1"']
     assert doc_at(second, fweb.wsj)["status"] == "traced" and doc_at(second, fweb.wsj)["changed"] is None
     assert doc_at(second, fweb.wsj)["sha256"] == doc_at(first, fweb.wsj)["sha256"]
 
     version.update(body=version["body"].replace("declined to discuss", "refused to discuss"), etag='"v2"')
-    third = tracer.trace(fweb.seed, follow=settings)["follow"]
+    third = tracer.trace(fweb.seed, follow=settings).to_dict()["follow"]
     changed = doc_at(third, fweb.wsj)
     assert changed["changed"]["previous_sha256"] == doc_at(first, fweb.wsj)["sha256"] != changed["sha256"]
     kept = tracer.db.execute("SELECT COUNT(*) FROM page_versions WHERE sha256 IN (?, ?)",
@@ -471,7 +471,7 @@ def test_a_page_the_analysis_fails_on_fails_alone_and_says_so_in_the_log(db_path
     # Fail on the Asharq interview only, by wording no other page of the fixture web has.
     tracer = Tracer(db, fetcher=Fetcher(allow_private=True),
                     attributor=FailsOnText(attributor, "intended to reply in writing"))
-    trace = tracer.trace(fweb.seed, follow=settings_for(fweb))
+    trace = tracer.trace(fweb.seed, follow=settings_for(fweb)).to_dict()
     follow = trace["follow"]
     assert follow["state"] == "done"                       # the follow went on past the failed page
     # The chain still reaches Khoram, as the Journal reports him, but not through the interview's text.

@@ -64,7 +64,7 @@ def test_a_cached_answer_is_the_answer_the_store_gives(traced, app, db_path, att
         assert response.mimetype == "application/json"
         assert response.get_data() == expected.get_data()
     db = store.open_db(db_path)
-    assert first.get_json() == json.loads(json.dumps(store.load_trace(db, trace["id"])))
+    assert first.get_json() == json.loads(json.dumps(store.load_trace(db, trace["id"]).to_dict()))
     db.close()
     # the headers every answer carries are there on a cached one too
     assert second.headers["Cache-Control"] == "no-store" and second.headers["X-Frame-Options"] == "DENY"
@@ -107,7 +107,7 @@ def test_a_newer_trace_saved_by_another_process_is_served(traced, db_path):
     assert provenance(client).get_json()["id"] == trace["id"]
     in_another_process(db_path, f"""
 import json
-trace = store.load_trace(db, {trace['id']})
+trace = store.load_trace(db, {trace['id']}).to_dict()
 trace["title"] = "Updated elsewhere"
 print(store.save_trace(db, trace, fetch_id=None, edges=[]))
 """)
@@ -154,12 +154,12 @@ def test_the_cache_is_bounded_and_still_right_when_it_drops_answers(tmp_path, tr
     db = store.open_db(db_path)
 
     def render(i):
-        return json.dumps(store.load_trace(db, i)).encode()
+        return json.dumps(store.load_trace(db, i).to_dict()).encode()
 
     for _ in range(2):
         for i in ids:
             assert json.loads(cache.answer(i, lambda: render(i)))["id"] == i
-            url = store.load_trace(db, i)["url"]
+            url = store.load_trace(db, i).to_dict()["url"]
             assert cache.trace_id(url, lambda: store.latest_trace_id(db, url)) == i
     stats = cache.stats()
     assert stats["answers"] <= 2 and stats["bytes"] <= cache.max_bytes and stats["urls"] <= 3

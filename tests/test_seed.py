@@ -70,7 +70,7 @@ def test_seed_through_the_cli(db_path, capsys):
     trace = json.loads(capsys.readouterr().out)
     assert_seed_trace(trace)
     # and the stored trace reads back the same
-    assert store.load_trace(store.open_db(db_path), trace["id"])["chains"] == trace["chains"]
+    assert store.load_trace(store.open_db(db_path), trace["id"]).to_dict()["chains"] == trace["chains"]
 
 
 def test_seed_readable_output(db_path, capsys):

@@ -144,7 +144,7 @@ def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
 
     first = tmp_path / "first.db"
     db = store.open_db(first)
-    trace_id = Tracer(db).trace(SEED_URL, html=seed_html)["id"]
+    trace_id = Tracer(db).trace(SEED_URL, html=seed_html).to_dict()["id"]
     db.close()
     conn = sqlite3.connect(first)
     conn.execute("ALTER TABLE attributions DROP COLUMN form")
@@ -156,6 +156,6 @@ def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
     shutil.copy(first, old)   # another file: the store prepares it as new
 
     db = store.open_db(old)
-    attributions = store.load_trace(db, trace_id)["attributions"]
+    attributions = store.load_trace(db, trace_id).to_dict()["attributions"]
     assert attributions and {(a["form"], a["own_site"]) for a in attributions} == {("verb", False)}
     assert {"form", "own_site"} <= set(db["attributions"].columns_dict)

@@ -87,6 +87,64 @@ class Attribution:
             "own_site": self.own_site,
         }
 
+    @classmethod
+    def from_dict(cls, d: dict) -> Attribution:
+        """The attribution of a stored trace (to_dict's output, read back)."""
+        s = d["source"]
+        return cls(
+            source=Source(s["name"], s["kind"], s.get("role"), _span(s.get("mention")), s.get("reporter")),
+            cue=_span(d["cue"]),
+            content=_span(d.get("content")),
+            via=Via(d["via"]["name"], d["via"]["kind"]) if d.get("via") else None,
+            relayed_by=d.get("relayed_by"),
+            link=d.get("link"),
+            confidence=d.get("confidence", 0.5),
+            form=d.get("form") or "verb",
+            own_site=bool(d.get("own_site")),
+        )
+
+
+def _span(d: dict | None) -> Span | None:
+    return Span(d["start"], d["end"], d["text"]) if d else None
+
+
+@dataclass
+class Trace:
+    """One traced page and its provenance: what the tracer makes, the store keeps, and the
+    shells give as JSON (`to_dict`, the README's contract)."""
+
+    url: str
+    final_url: str | None
+    canonical_url: str | None
+    title: str | None
+    site: str | None
+    author: str | None
+    published: str | None
+    fetched_at: str | None
+    sha256: str | None
+    text: str
+    attributions: list[Attribution]
+    chains: list[list[dict]]          # page first, primary source last: {"name", "kind", "role", "url"}
+    primary_sources: list[dict]       # {"name", "kind", "role", "reason"}
+    claim: str | None = None
+    created_at: str | None = None
+    duration_ms: int | None = None
+    id: int | None = None             # set when the store has it
+    follow: dict | None = None        # the pages followed upstream (tracing.follower), when it went upstream
+
+    def to_dict(self) -> dict:
+        trace = {
+            "id": self.id, "url": self.url, "final_url": self.final_url, "canonical_url": self.canonical_url,
+            "title": self.title, "site": self.site, "author": self.author, "published": self.published,
+            "fetched_at": self.fetched_at, "sha256": self.sha256, "text": self.text,
+            "attributions": [a.to_dict() for a in self.attributions],
+            "chains": self.chains, "primary_sources": self.primary_sources,
+            "claim": self.claim, "created_at": self.created_at, "duration_ms": self.duration_ms,
+        }
+        if self.follow is not None:
+            trace["follow"] = self.follow
+        return trace
+
 
 @dataclass
 class Extracted:

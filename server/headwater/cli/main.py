@@ -163,7 +163,7 @@ def cmd_trace(args) -> int:
     bar = follow_options.ProgressBar() if follow else None
     progress = bar.message if bar else (None if args.json else _say)
     tracer = Tracer(db, progress=progress, events=bar.event if bar else None)
-    trace = tracer.trace(url, html=html, follow=follow)
+    trace = tracer.trace(url, html=html, follow=follow).to_dict()
     if args.json:
         print(json.dumps(trace, ensure_ascii=False, indent=2))
     else:
@@ -318,7 +318,7 @@ def cmd_export(args) -> int:
     trace = store.load_trace(store.open_db(_db_path(args)), args.trace_id)
     if trace is None:
         raise NotFound(f"No trace with id {args.trace_id} in {_db_path(args)}.")
-    print(export(trace, args.format)[0], end="")
+    print(export(trace.to_dict(), args.format)[0], end="")
     return 0
 
 

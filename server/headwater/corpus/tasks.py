@@ -112,7 +112,7 @@ class _Analyser:
         if not item.url or not item.url.lower().startswith(("http://", "https://")):
             return None
         tracer = self._follow_tracer()
-        trace = tracer.trace(item.final_url or item.url, html=_html(item), follow=self.config.follow)
+        trace = tracer.trace(item.final_url or item.url, html=_html(item), follow=self.config.follow).to_dict()
         follow = trace.get("follow") or {}
         return {"upstream_pages": sum(d["status"] == "traced" for d in follow.get("documents", [])),
                 "primary_sources": [p["name"] for p in follow.get("primary_sources", [])]}

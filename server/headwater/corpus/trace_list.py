@@ -75,7 +75,7 @@ def trace_url(tracer, url: str, follow) -> TraceResult:
     from headwater.errors import HeadwaterError
 
     try:
-        trace = tracer.trace(url, follow=follow)
+        trace = tracer.trace(url, follow=follow).to_dict()
     except HeadwaterError as error:   # bad URL, fetch failed, no text: logged as a failed fetch, no trace rows
         return TraceResult(url, error_code=error.code, error=error.message)
     except Exception as error:  # one bad page must not end a batch of thousands

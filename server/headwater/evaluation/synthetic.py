@@ -57,7 +57,7 @@ def template() -> dict[str, list[dict]]:
     from headwater.tracing.tracer import Tracer
 
     db = store.open_db(":memory:")
-    trace = Tracer(db).trace(SEED_URL, html=SEED_HTML.read_bytes())
+    trace = Tracer(db).trace(SEED_URL, html=SEED_HTML.read_bytes()).to_dict()
     tid = trace["id"]
     rows = {
         "traces": list(db.query("SELECT * FROM traces WHERE id = ?", [tid])),

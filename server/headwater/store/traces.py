@@ -11,6 +11,7 @@ import sqlite_utils
 
 from headwater.store import follows
 from headwater.store.database import now
+from headwater.records import Attribution, Trace
 from headwater.urls import domain_of, url_key
 
 def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
@@ -18,8 +19,9 @@ def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
     return db.execute("SELECT id FROM sources WHERE name = ? AND kind = ?", [name, kind]).fetchone()[0]
 
 
-def save_trace(db: sqlite_utils.Database, trace: dict, *, fetch_id: int | None, edges: list[dict]) -> int:
-    """Write a whole trace atomically and return its id (also set on `trace["id"]`)."""
+def save_trace(db: sqlite_utils.Database, record: Trace, *, fetch_id: int | None, edges: list[dict]) -> int:
+    """Write a whole trace atomically and return its id (also set on `record.id`)."""
+    trace = record.to_dict()   # the rows hold the JSON contract's fields
     with db.atomic():  # one transaction: commit on success, roll back on any error
         document_id = db["documents"].insert({
             "url": trace["url"], "final_url": trace["final_url"], "canonical_url": trace["canonical_url"],
@@ -69,11 +71,11 @@ def save_trace(db: sqlite_utils.Database, trace: dict, *, fetch_id: int | None, 
              "reason": p["reason"]}
             for p in trace["primary_sources"]
         ])
-    trace["id"] = trace_id
+    record.id = trace_id
     return trace_id
 
 
-def load_trace(db: sqlite_utils.Database, trace_id: int) -> dict | None:
+def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
     """A stored trace in the JSON contract's shape, rebuilt from its tables."""
     row = db.execute(
         """SELECT traces.id, traces.url, traces.created_at, traces.claim, traces.duration_ms,
@@ -125,10 +127,9 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> dict | None:
         [trace_id],
     ))
 
-    follow = follows.load(db, trace_id)
-    if follow is not None:
-        trace["follow"] = follow
-    return trace
+    trace["follow"] = follows.load(db, trace_id)
+    trace["attributions"] = [Attribution.from_dict(a) for a in trace["attributions"]]
+    return Trace(**trace)
 
 
 def latest_trace_id(db: sqlite_utils.Database, url: str) -> int | None:

@@ -31,6 +31,7 @@ from headwater.tracing.graph import provenance
 from headwater.tracing import passages
 from headwater.tracing.follower import Doc, Follower
 from headwater.attribution.gazetteer import Gazetteer
+from headwater.records import Trace
 from headwater.settings import FollowSettings
 
 class Tracer:
@@ -59,7 +60,7 @@ class Tracer:
         return self._attributor
 
     def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None,
-              follow: FollowSettings | bool | None = None, background: bool = False, slot=None) -> dict:
+              follow: FollowSettings | bool | None = None, background: bool = False, slot=None) -> Trace:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input.
 
         follow: also follow its sources upstream (True: FollowSettings.from_env()); with
@@ -106,7 +107,7 @@ class Tracer:
             raise
         if follow:
             settings = follow if isinstance(follow, FollowSettings) else FollowSettings.from_env()
-            trace["follow"] = self._follow(trace, page, attributions, settings, claim, background, slot)
+            trace.follow = self._follow(trace, page, attributions, settings, claim, background, slot)
         return trace
 
     def _obey_robots(self, url: str) -> None:
@@ -139,50 +140,47 @@ class Tracer:
         page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
                      "url": page.canonical_url or final_url}
         graph = provenance(page_node, attributions)
-        trace = {
-            "id": None, "url": url, "final_url": final_url, "canonical_url": page.canonical_url,
-            "title": page.title, "site": page.site, "author": page.author, "published": page.published,
-            "fetched_at": fetched_at, "sha256": sha256, "text": page.text,
-            "attributions": [a.to_dict() for a in attributions],
-            "chains": graph.chains, "primary_sources": graph.primary_sources,
-            "claim": claim, "created_at": store.now(),
-            "duration_ms": int((time.monotonic() - started) * 1000),
-        }
+        trace = Trace(
+            url=url, final_url=final_url, canonical_url=page.canonical_url, title=page.title, site=page.site,
+            author=page.author, published=page.published, fetched_at=fetched_at, sha256=sha256, text=page.text,
+            attributions=attributions, chains=graph.chains, primary_sources=graph.primary_sources,
+            claim=claim, created_at=store.now(), duration_ms=int((time.monotonic() - started) * 1000),
+        )
         self.progress("Recording the provenance")
         store.save_trace(self.db, trace, fetch_id=fetch_id, edges=graph.edges)
         return trace, page, attributions
 
     # -- following the sources upstream ----------------------------------------------------
 
-    def _follow(self, trace: dict, page, attributions, settings: FollowSettings, claim, background, slot) -> dict:
+    def _follow(self, trace: Trace, page, attributions, settings: FollowSettings, claim, background, slot) -> dict:
 
         claim_span = None
         if claim:   # where the reader's sentence is in the page (tolerating small differences)
             found = passages.find(claim, 0, len(claim), page.text)
             claim_span = (found.cited.start, found.cited.end) if found.cited else None
         gazetteer = Gazetteer.default()
-        outlet = gazetteer.by_domain(trace["final_url"]) or (gazetteer.lookup(page.site) if page.site else None)
-        root = Doc(0, trace["url"], 0, None, "root", final_url=trace["final_url"], canonical_url=page.canonical_url,
+        outlet = gazetteer.by_domain(trace.final_url) or (gazetteer.lookup(page.site) if page.site else None)
+        root = Doc(0, trace.url, 0, None, "root", final_url=trace.final_url, canonical_url=page.canonical_url,
                    title=page.title, site=page.site, author=page.author, published=page.published,
-                   outlet=outlet.name if outlet else None, sha256=trace["sha256"], text=page.text,
-                   links=page.links, attributions=attributions, document_id=self._document_id(trace["id"]))
-        follows.start(self.db, trace["id"], settings, claim_span)
+                   outlet=outlet.name if outlet else None, sha256=trace.sha256, text=page.text,
+                   links=page.links, attributions=attributions, document_id=self._document_id(trace.id))
+        follows.start(self.db, trace.id, settings, claim_span)
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
         if background and path:   # a file store: the thread gets its own connection
-            thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace['id']}",
-                                      args=(path, trace["id"], root, settings, claim_span, bool(claim), slot),
+            thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace.id}",
+                                      args=(path, trace.id, root, settings, claim_span, bool(claim), slot),
                                       daemon=True)
             try:
                 thread.start()
             except RuntimeError as error:   # no thread to be had (the system's limit): failed now, not "running" till a restart
                 message = f"The follow could not start in the background: {error}"
-                follows.fail(self.db, trace["id"], message)
-                self.events(follows.add_event(self.db, trace["id"], "failed", {"error": message}))
-                return follows.load(self.db, trace["id"])
+                follows.fail(self.db, trace.id, message)
+                self.events(follows.add_event(self.db, trace.id, "failed", {"error": message}))
+                return follows.load(self.db, trace.id)
             if slot:   # only once the thread runs (release() is idempotent, so it may already have)
                 slot.hand_over()
-            return follows.load(self.db, trace["id"])
-        return self._run_follow(self.db, trace["id"], root, settings, claim_span, bool(claim))
+            return follows.load(self.db, trace.id)
+        return self._run_follow(self.db, trace.id, root, settings, claim_span, bool(claim))
 
     def _document_id(self, trace_id: int) -> int:
         return self.db.execute("SELECT document_id FROM traces WHERE id = ?", [trace_id]).fetchone()[0]

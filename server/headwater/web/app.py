@@ -145,7 +145,7 @@ def create_trace():
     url, html, claim = (_valid_text(v) for v in (url, html, claim))
     options = graph_routes.follow_options(body)
     with security.trace_slot() as slot:   # a follow in the background keeps the slot until it ends
-        trace = _tracer().trace(url, html=html, claim=claim, **options, slot=slot)
+        trace = _tracer().trace(url, html=html, claim=claim, **options, slot=slot).to_dict()
     return jsonify(trace), graph_routes.created_status(trace)
 
 
@@ -216,7 +216,7 @@ def _cache() -> LookupCache:
 
 def _render_trace(trace_id: int) -> bytes | None:
     trace = store.load_trace(get_db(), trace_id)
-    return None if trace is None else current_app.json.response(trace).get_data()
+    return None if trace is None else current_app.json.response(trace.to_dict()).get_data()
 
 
 def _json_body(body: bytes) -> Response:

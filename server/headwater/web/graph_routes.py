@@ -175,7 +175,7 @@ def prov(trace_id: int):
         fmt = "prov"
     if fmt not in export.FORMATS:
         raise HeadwaterError(f"format must be one of {', '.join(export.FORMATS)}.", code="bad_request")
-    body, mimetype = export.export(trace, fmt)
+    body, mimetype = export.export(trace.to_dict(), fmt)
     extension = {"prov": "prov.json", "graphml": "graphml", "dot": "dot"}[fmt]
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'inline; filename="trace-{trace_id}.{extension}"'})
