@@ -24,6 +24,7 @@ from headwater.cli import main as cli
 from headwater.corpus import engine, inputs, output, pipeline
 from headwater.corpus.tasks import RunConfig
 from headwater.settings import FetchSettings
+from headwater.tracing import workers
 from headwater.evaluation.localweb import FixtureWeb, Response
 
 MAX_BYTES = 50_000   # the size cap of these runs (HEADWATER_MAX_BYTES)
@@ -485,3 +486,30 @@ def test_the_progress_line_counts_pages_reported_mid_partition_once():
     progress.partial("a", 3)          # a late report changes nothing
     progress.add(1, "b")
     assert stream.getvalue().splitlines()[-1].startswith("corpus 2/2 partitions, 8 pages, ")
+
+
+def test_a_record_over_the_analysis_budget_is_an_error_and_the_partition_goes_on(archive, tmp_path, monkeypatch):
+    """The server's budget holds in corpus mode: with a budget no analysis can meet, each page is
+    an error of reason too_complex (its analysis process replaced), and the records that are no
+    pages still say why; the partition is written whole."""
+    from headwater.corpus.tasks import run_partition
+
+    monkeypatch.setenv("HEADWATER_ANALYSIS_SECONDS", "0.01")
+    monkeypatch.setattr(pipeline, "_local", None)   # this process's pipeline, made under the budget
+    parts, _ = inputs.partitions([str(archive[0])])
+    out = tmp_path / "out"
+    output.prepare(out)
+    try:
+        for part in parts:
+            run_partition(part, config(), str(out))
+        assert isinstance(pipeline._local, workers.AnalysisPool)
+    finally:
+        if pipeline._local is not None:
+            pipeline._local.close()
+    errors = {(row["url"], row["reason"]) for row in rows(out, "errors")}
+    assert ("https://www.reuters.com/world/talks-1", "too_complex") in errors
+    assert ("https://www.wsj.com/articles/talks-2", "too_complex") in errors
+    assert ("https://www.reuters.com/logo.png", "not_html") in errors
+    assert rows(out, "pages") == []
+    message = next(row["message"] for row in rows(out, "errors") if row["reason"] == "too_complex")
+    assert "0.01 seconds" in message and "HEADWATER_ANALYSIS_SECONDS" in message

@@ -7,6 +7,11 @@ its lock, the outlet gazetteer): re-point them here if they move.
 without the store: extract -> Attributor.attribute_page -> the provenance graph
 (tracing.graph.provenance). `PipelinePlugin` is the dask WorkerPlugin that loads
 the pipeline once in each worker process (`worker_attributor()` hands it to a task).
+
+With a time budget (HEADWATER_ANALYSIS_SECONDS, as the server has), a worker's pipeline is
+an AnalysisPool of one process: a page over the budget is stopped (its process killed and
+started again), lands in `errors` as `too_complex`, and the run goes on. A dask task runs
+in a thread, where no timer signal can stop an analysis in the worker's own process.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from distributed import WorkerPlugin, get_worker
 
 # The attribution step, imported here only (re-point these three lines if it moves):
 from headwater.attribution.gazetteer import Gazetteer  # noqa: F401  (the outlets, for tasks.py)
-from headwater.attribution.nlp import NLP_LOCK
 from headwater.attribution.attributor import Attributor
 from headwater.errors import NoText
 from headwater.extract import extract
+from headwater.settings import AnalysisSettings
+from headwater.tracing import workers
 from headwater.tracing.graph import provenance
 
 PLUGIN_NAME = "headwater-pipeline"
@@ -28,8 +34,10 @@ PLUGIN_NAME = "headwater-pipeline"
 LOADS: list[int] = []   # pids that loaded the pipeline in this process (tests count them)
 
 
-def load_attributor() -> Attributor:
-    attributor = Attributor()
+def load_attributor() -> Attributor | workers.AnalysisPool:
+    """The pipeline: in a process of its own under the time budget, if there is one."""
+    seconds = AnalysisSettings.from_env().seconds
+    attributor = workers.AnalysisPool(workers=1, seconds=seconds) if seconds else Attributor()
     LOADS.append(os.getpid())
     return attributor
 
@@ -63,6 +71,26 @@ def worker_attributor() -> Attributor:
 _local: Attributor | None = None
 
 
+def text_attributor() -> Attributor:
+    """This process's Attributor for bare texts (`headwater analyze`): `attribute(text)` has no
+    page to run in a pool's process, so it runs here, loaded once, with no budget."""
+    try:
+        worker = get_worker()
+    except ValueError:
+        worker = None
+    holder = worker if worker is not None else _TEXTS
+    if getattr(holder, "headwater_text_attributor", None) is None:
+        holder.headwater_text_attributor = Attributor()
+    return holder.headwater_text_attributor
+
+
+class _Texts:   # holds the texts' Attributor outside a worker
+    headwater_text_attributor: Attributor | None = None
+
+
+_TEXTS = _Texts()
+
+
 def analyse(attributor: Attributor, html: str | bytes, url: str | None) -> dict:
     """One page's analysis: the keys of a trace (README contract) that the corpus keeps.
 
@@ -71,8 +99,7 @@ def analyse(attributor: Attributor, html: str | bytes, url: str | None) -> dict:
     if not page.text.strip():
         raise NoText(f"No article text could be extracted from {url or 'the page'}")
     final_url = url or page.canonical_url or ""
-    with NLP_LOCK:
-        attributions = attributor.attribute_page(page, final_url)
+    attributions = workers.attribute(attributor, page, final_url)   # a pool's, under its budget; or here
     page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
                  "url": page.canonical_url or final_url}
     graph = provenance(page_node, attributions)

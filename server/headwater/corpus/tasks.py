@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from headwater.corpus import output
 from headwater.corpus.inputs import Page, Partition, Problem, page_id, records
 from headwater.corpus.pipeline import Gazetteer, analyse, worker_attributor
-from headwater.errors import HeadwaterError, NoText
+from headwater.errors import HeadwaterError, NoText, TooComplex
 from headwater.settings import FetchSettings, FollowSettings
 from headwater.urls import host_and_port, host_of
 
@@ -95,6 +95,10 @@ class _Analyser:
         except NoText as error:
             reason = _no_text_reason(error.message)
             self.writer.add("errors", [self._error(Problem(self._input(item), self._where(item), reason,
+                                                           error.message, {"url": item.url}))])
+            return
+        except TooComplex as error:   # over the analysis budget: its worker process was replaced
+            self.writer.add("errors", [self._error(Problem(self._input(item), self._where(item), error.code,
                                                            error.message, {"url": item.url}))])
             return
         except Exception as error:   # one bad page must not end a corpus

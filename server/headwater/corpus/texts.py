@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from headwater.corpus.pipeline import worker_attributor
+from headwater.corpus.pipeline import text_attributor
 from headwater.corpus.progress import Progress, default_workers
 
 
@@ -27,7 +27,7 @@ class FileResult:
 
 def analyze_file(path: str) -> FileResult:
     """Attribute one plain-text file with this process's (or this worker's) pipeline."""
-    attributor = worker_attributor()
+    attributor = text_attributor()
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
