@@ -10,7 +10,7 @@ bench/polnear.py's reader, and scored with its scorer (source begin, cue begin,
 content overlap), rules only vs rules + tagger, for train and dev side by side.
 Parsing the corpus (spaCy + the rule Attributor) takes minutes; the parses are
 cached in --cache (default /tmp/headwater-tagger-cache), keyed by split and by a hash
-of what they depend on (attribute.py, nlp.py, gazetteer.py, the outlet list, the spaCy
+of what they depend on (the attribution modules, the outlet list, the spaCy
 model), so re-runs only train, and a change to the rules parses again. Training is deterministic (L-BFGS, fixed parameters, corpus order).
 """
 
@@ -51,9 +51,9 @@ def _parse(args):
     """One article: the rule attributions and the tagger's token sequences."""
     name, text = args
     global _attributor
-    from headwater.attribution import attributor as rules
+    from headwater.attribution.attributor import Attributor
     if _attributor is None:
-        _attributor = rules.Attributor(tagger=False)   # the rules alone: their answer is a feature
+        _attributor = Attributor(tagger=False)   # the rules alone: their answer is a feature
     sentences, attributions = parsed(_attributor, text)
     return name, [(tokens, bounds) for tokens, bounds in tg.sequences(text, sentences)], attributions
 
@@ -74,9 +74,10 @@ def parse_key() -> str:
 
     root = Path(headwater.__file__).parent
     digest = hashlib.sha1(f"{CACHE_VERSION} {spacy.__version__}".encode())
-    for name in ("attribute.py", "nlp.py", "gazetteer.py", "model.py", "data/outlets.tsv"):
-        if (root / name).exists():
-            digest.update((root / name).read_bytes())
+    # every rule module but the tagger itself (whose features do not change a parse), and the records
+    depends = sorted(p for p in (root / "attribution").glob("*.py") if p.name != "tagger.py")
+    for path in [*depends, root / "records.py", root / "data" / "outlets.tsv"]:
+        digest.update(path.read_bytes())
     for name in nlp.MODEL_NAMES:
         try:
             from importlib.metadata import version

@@ -1,13 +1,11 @@
 """cli.batch: analyze and trace --from on the corpus engine (dask), results in input order, progress on stderr."""
 
 import io
-import threading
 import time
 
 import pytest
 
 from headwater.cli import batch
-from headwater.fetch.politeness import SharedHostGate
 from headwater.evaluation.localweb import Response
 
 TEXTS = [
@@ -151,31 +149,6 @@ def test_a_batch_on_two_workers_fetches_from_one_host_one_page_at_a_time_a_pause
     assert len(arrivals) == 4 and min(gaps) >= 0.95, gaps
 
 
-def test_the_shared_gate_lets_per_host_requests_run_at_once_and_makes_the_next_wait(tmp_path):
-    gate = SharedHostGate(tmp_path, per_host=2, delay=0)
-    inside, most = [0], [0]
-    lock = threading.Lock()
-
-    def request(host):
-        with gate.slot(host):
-            with lock:
-                inside[0] += 1
-                most[0] = max(most[0], inside[0])
-            time.sleep(0.2)
-            with lock:
-                inside[0] -= 1
-
-    started = time.monotonic()
-    workers = [threading.Thread(target=request, args=("news.example:443",)) for _ in range(4)]
-    workers.append(threading.Thread(target=request, args=("other.example",)))   # another host does not wait
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(5)
-    assert most[0] == 3   # two at the first host, one at the other
-    assert 0.35 < time.monotonic() - started < 1.0   # the first host's four ran two by two
-
-
 def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_private, tmp_path, monkeypatch):
     from tests.helpers import FIXTURES
 
@@ -192,15 +165,3 @@ def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_pri
     assert db.execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'").fetchone()[0] == 1   # once a site
 
 
-def test_a_clock_set_back_does_not_stall_the_shared_gate(tmp_path, monkeypatch):
-    from headwater.fetch import politeness
-
-    gate = SharedHostGate(tmp_path, per_host=1, delay=0.2)
-    with gate.slot("news.example"):
-        pass
-    real = time.time
-    monkeypatch.setattr(politeness.time, "time", lambda: real() - 3600)   # the system clock set back an hour
-    started = time.monotonic()
-    with gate.slot("news.example"):
-        pass
-    assert time.monotonic() - started < 1.0   # waits at most per_host x delay, not the hour

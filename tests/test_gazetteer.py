@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, parse_tsv
-from headwater.attribution.gazetteer import lookup_key as normalise
+from headwater.attribution.gazetteer import lookup_key
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +49,10 @@ def test_no_alias_names_two_outlets_unless_context_dependent(gaz):
     owner: dict[str, str] = {}
     for outlet in gaz:
         for alias in (outlet.name, *outlet.aliases):
-            key = normalise(alias)
+            key = lookup_key(alias)
             if key in owner and owner[key] != outlet.name:
                 # only a name that is itself a context-dependent alias may be shared ("The Times")
-                assert any(normalise(c) == key for o in gaz for c in o.context_aliases), (alias, owner[key])
+                assert any(lookup_key(c) == key for o in gaz for c in o.context_aliases), (alias, owner[key])
             owner.setdefault(key, outlet.name)
 
 
@@ -153,7 +153,7 @@ def test_several_candidates_in_context_prefer_the_one_named_last_before_the_ment
 
 def test_misspellings_match_tolerantly(gaz):
     # the seed's spelling; it is not an alias in the data
-    assert not any(normalise(a) == normalise("Asharq al-Aswat") for o in gaz for a in (o.name, *o.aliases))
+    assert not any(lookup_key(a) == lookup_key("Asharq al-Aswat") for o in gaz for a in (o.name, *o.aliases))
     assert name(gaz.lookup("Asharq al-Aswat")) == "Asharq al-Awsat"
     assert name(gaz.lookup("the Arabic daily Asharq al-Aswat")) == "Asharq al-Awsat"
     assert name(gaz.lookup("Washingtn Post")) == "The Washington Post"

@@ -8,22 +8,19 @@ time, and a pause of `delay` seconds between two requests to the same host.
 `Manners` holds both, and is shared by every crawl that should share them: the
 server's traces all follow through one (so four traces following into the same
 site still send it at most `per_host` requests at a time, and its robots.txt is
-read once a day, not once a trace). A batch (`headwater trace --from`) is a crawl
-from its first page: its worker processes share one `SharedHostGate`, so the limits
-hold for the batch as a whole, and the listed pages obey robots.txt too.
+read once a day, not once a trace). A batch (`headwater trace --from`, corpus mode)
+gives each host's URLs to one worker (headwater.corpus), so one gate per worker holds
+the limits without a lock shared between machines.
 """
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import threading
 import time
 from contextlib import contextmanager
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from filelock import FileLock, Timeout
 from protego import Protego
 
 from headwater.fetch.client import Fetcher
@@ -54,58 +51,6 @@ class HostGate:
             yield
         finally:
             semaphore.release()
-
-
-class SharedHostGate:
-    """HostGate's rules for several processes at once (the workers of one batch), kept in
-    lock files in `folder`, which they share.
-
-    A request to a host holds one of `per_host` lock files of that host while it runs;
-    the next start time of the host is booked in a small file under a lock of its own.
-    Lock files (filelock: flock on Unix) are let go by the system when a process dies,
-    so a worker killed mid-fetch cannot block a host for the others.
-    """
-
-    POLL = 0.02   # seconds between two tries when every place at a host is taken
-
-    def __init__(self, folder: str | Path, per_host: int, delay: float):
-        self.folder = Path(folder)
-        self.per_host, self.delay = max(1, per_host), max(0.0, delay)
-
-    @contextmanager
-    def slot(self, host: str):
-        key = hashlib.sha256(host.encode()).hexdigest()[:24]   # a file name whatever the host's characters
-        with self._place(key):
-            with FileLock(self.folder / f"{key}.clock.lock"):   # wall-clock time: the same in every process
-                booked = self.folder / f"{key}.next"
-                try:
-                    next_start = float(booked.read_text() or 0)
-                except (OSError, ValueError):
-                    next_start = 0.0
-                start = max(time.time(), next_start)
-                booked.write_text(repr(start + self.delay))
-            # At most per_host bookings wait at once: a longer pause is a clock set back, not a queue.
-            pause = min(start - time.time(), self.per_host * self.delay)
-            if pause > 0:
-                time.sleep(pause)
-            yield
-
-    @contextmanager
-    def _place(self, key: str):
-        """Hold one of the host's `per_host` lock files, waiting for one to be free."""
-        places = [FileLock(self.folder / f"{key}.{i}.lock") for i in range(self.per_host)]
-        while True:
-            for place in places:
-                try:
-                    place.acquire(timeout=0)
-                except Timeout:
-                    continue
-                try:
-                    yield
-                finally:
-                    place.release()
-                return
-            time.sleep(self.POLL)
 
 
 USER_AGENT = "Headwater"   # the name robots.txt rules are read for
@@ -172,11 +117,11 @@ class Manners:
     or a batch's SharedHostGate) and, when robots.txt is obeyed, its rules (`robots`, None
     when not). One object for every crawl that should share them (see the module's doc)."""
 
-    def __init__(self, gate: HostGate | SharedHostGate, robots: Robots | None):
+    def __init__(self, gate: HostGate, robots: Robots | None):
         self.gate, self.robots = gate, robots
 
     @classmethod
-    def of(cls, settings, robots_fetcher: Fetcher, gate: HostGate | SharedHostGate | None = None) -> "Manners":
+    def of(cls, settings, robots_fetcher: Fetcher, gate: HostGate | None = None) -> "Manners":
         """The manners `settings` (a FollowSettings) ask for; robots.txt is read with `robots_fetcher`."""
         gate = gate or HostGate(settings.per_host, settings.politeness_delay)
         return cls(gate, Robots(robots_fetcher, gate) if settings.respect_robots else None)
