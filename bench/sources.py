@@ -23,10 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 
 from headwater.evaluation.benchkit import shared_dir
 from headwater.evaluation.sources import load_gold, score_page, table, total
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def trace_page(html: bytes, url: str, work: Path, name: str) -> dict:

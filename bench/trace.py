@@ -23,13 +23,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 from headwater.evaluation.localweb import FixtureWeb, Response
 
 from headwater import store
 from headwater.fetch.client import Fetcher
 from headwater.settings import FollowSettings
 from headwater.tracing.tracer import Tracer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 GATE = 1.3
 OUTLETS = ["The Guardian", "BBC", "Le Monde", "Der Spiegel", "Al Jazeera", "The Times of India", "The Hindu",

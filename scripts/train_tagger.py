@@ -23,10 +23,11 @@ import time
 from multiprocessing import Pool
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
 from headwater.attribution import tagger as tg
 from headwater.evaluation import polnear
 from headwater.evaluation.attribution import polnear_dir
+
+REPO = Path(__file__).resolve().parents[1]
 
 # c1 and c2 chosen on held-out train (--holdout 140; rules + tagger, source / cue F1):
 # without tagger.confirmed's veto, c1 0.1, c2 0.01 -> 0.765 / 0.733; 0.3, 0.05 -> 0.773 / 0.747;
@@ -175,7 +176,9 @@ def evaluate(articles, parses, tagger: tg.Tagger):
     scores = {name: polnear.Score() for name in COLUMNS}
     spent = 0.0
     for article, (_, seqs, attributions) in zip(articles, parses):
-        add = lambda name, pred: scores[name].add(article.text, article.gold, pred)  # noqa: E731
+        def add(name, pred, article=article):
+            scores[name].add(article.text, article.gold, pred)
+
         add("rules only", polnear.predicted_spans([a.to_dict() for a in attributions]))
         started = time.perf_counter()
         found = tagger.predict_features(tg.with_features(article.text, seqs, attributions))

@@ -20,10 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
 from headwater.attribution import tagger as tg
 from headwater.evaluation import polnear
 from headwater.evaluation.attribution import polnear_dir
+
+REPO = Path(__file__).resolve().parents[1]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

@@ -158,9 +158,9 @@ def test_the_cache_is_bounded_and_still_right_when_it_drops_answers(tmp_path, tr
 
     for _ in range(2):
         for i in ids:
-            assert json.loads(cache.answer(i, lambda: render(i)))["id"] == i
+            assert json.loads(cache.answer(i, lambda i=i: render(i)))["id"] == i
             url = store.load_trace(db, i).to_dict()["url"]
-            assert cache.trace_id(url, lambda: store.latest_trace_id(db, url)) == i
+            assert cache.trace_id(url, lambda url=url: store.latest_trace_id(db, url)) == i
     stats = cache.stats()
     assert stats["answers"] <= 2 and stats["bytes"] <= cache.max_bytes and stats["urls"] <= 3
     db.close()

@@ -11,6 +11,8 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
+from headwater.evaluation.localweb import Response
+from headwater.settings import ServerSettings
 from tests.helpers import SEED_URL, TEST_TOKEN
 from tests.helpers.serverproc import free_port
 from headwater.web import auth
@@ -26,8 +28,6 @@ def run_async(coroutine):
     thread.start()
     thread.join()
     return result["value"]
-from headwater.settings import ServerSettings
-from headwater.evaluation.localweb import Response
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 FIREFOX = "moz-extension://0b6c9f8e-5d1e-4c43-9a55-2f0d6f3b7a11"

@@ -100,15 +100,11 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
            WHERE a.trace_id = ? ORDER BY a.idx""",
         [trace_id],
     ):
-        span = lambda p: (  # noqa: E731
-            {"start": a[f"{p}_start"], "end": a[f"{p}_end"], "text": a[f"{p}_text"]}
-            if a[f"{p}_start"] is not None else None
-        )
         attributions.append({
             "source": {"name": a["source_name"], "kind": a["source_kind"], "role": a["role"],
-                       "mention": span("mention"), "reporter": a["reporter"]},
-            "cue": span("cue"),
-            "content": span("content"),
+                       "mention": _span(a, "mention"), "reporter": a["reporter"]},
+            "cue": _span(a, "cue"),
+            "content": _span(a, "content"),
             "via": {"name": a["via_name"], "kind": a["via_kind"]} if a["via_name"] else None,
             "relayed_by": a["relayed_by"], "link": a["link"], "confidence": a["confidence"],
             "form": a["form"], "own_site": bool(a["own_site"]),
@@ -130,6 +126,13 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
     trace["follow"] = follows.load(db, trace_id)
     trace["attributions"] = [Attribution.from_dict(a) for a in trace["attributions"]]
     return Trace(**trace)
+
+
+def _span(row: dict, part: str) -> dict | None:
+    """The mention, cue or content of an attributions row, as the JSON contract has it."""
+    if row[f"{part}_start"] is None:
+        return None
+    return {"start": row[f"{part}_start"], "end": row[f"{part}_end"], "text": row[f"{part}_text"]}
 
 
 def latest_trace_id(db: sqlite_utils.Database, url: str) -> int | None:
