@@ -300,10 +300,11 @@ function shortHost(url) {
  * "social" source) does not: it is where the account spoke (`platform`). Links
  * to the page's own outlet's earlier reporting (`own_site`) are left out
  * (ownSiteLinks counts them).
- * `linkOnly`: every citation of the source is a bare hyperlink (form "link").
+ * `linkOnly`: every citation of the source is a bare hyperlink (form "link");
+ * `unlinked`: a published source (not a person, not anonymous) neither linked nor embedded.
  * @returns {{kind: string, count: number, sources: {name: string, kind: string, role: string|null,
- *           citations: number, linked: boolean, linkOnly: boolean, forms: string[], platform: string|null,
- *           primary: boolean, archived: boolean}[]}[]}
+ *           citations: number, linked: boolean, linkOnly: boolean, unlinked: boolean, forms: string[],
+ *           platform: string|null, primary: boolean, archived: boolean}[]}[]}
  */
 export function groupSources(trace) {
   const byName = new Map();
@@ -356,6 +357,8 @@ export function groupSources(trace) {
   }
   for (const entry of byName.values()) {
     entry.linkOnly = entry.forms.length > 0 && entry.forms.every((f) => f === "link");
+    // a published source the page neither linked nor embedded
+    entry.unlinked = !entry.linked && !entry.forms.includes("embed") && isUnlinked({ kind: entry.kind, url: null });
   }
   const groups = new Map();
   for (const entry of byName.values()) {

@@ -50,8 +50,10 @@ test("sources cited only by a link are marked; one also cited in words is not", 
   assert.ok(!linkOnly.includes("BBC News"), "BBC News is linked and also told something");
   assert.ok(group(LINKY, "document").sources.every((s) => s.linkOnly));
   assert.ok(!group(LINKY, "person").sources.some((s) => s.linkOnly));
-  assert.deepEqual(group(LINKY, "wire").sources.map((s) => [s.name, s.forms, s.linkOnly]),
-                   [["Reuters", ["credit"], false]]);
+  assert.deepEqual(group(LINKY, "wire").sources.map((s) => [s.name, s.forms, s.linkOnly, s.unlinked]),
+                   [["Reuters", ["credit"], false, true]]);
+  assert.equal(group(LINKY, "social").sources[0].unlinked, false, "an embedded post is on the page");
+  assert.equal(group(LINKY, "outlet").sources.some((s) => s.unlinked), false);
 });
 
 test("own-site links are counted apart, in the line above the list", () => {
