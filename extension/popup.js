@@ -9,9 +9,9 @@
 import { ext } from "./lib/browser.js";
 import { BackendError, Client, asBackendError, clientStage, isRunning, serveCommand, shortUrl } from "./lib/client.js";
 import {
-  KIND_LABELS, VERDICTS, attributionsFor, badgesFor, certaintyOf, chainEvidence, chainsOf, documentOf,
-  evidenceOf, followOf, groupSources, hopInto, isArchiveUrl, isUnlinked, kindHeading, nameKey, overlayMarks,
-  primariesOf, primaryEntry,
+  KIND_LABELS, VERDICTS, attributionsFor, badgesFor, certaintyOf, chainEvidence, chainsOf, collapseGroup,
+  collapseLabel, documentOf, evidenceOf, followOf, groupSources, hopInto, hopLabel, isArchiveUrl, isUnlinked,
+  kindHeading, nameKey, overlayMarks, primaryEntry, primarySummary, sourcesSummary,
 } from "./lib/evidence.js";
 import { MSG, TRACE_PORT, isMessage, overlayHide, overlayShow, overlayStatus, traceClaim } from "./lib/messages.js";
 import { loadSettings } from "./lib/settings.js";
@@ -210,6 +210,13 @@ function evidenceQuote(ev) {
   return h("blockquote", { class: "evidence-text" }, parts);
 }
 
+/** What a hop's form tag means, for its title. */
+const FORM_TITLES = {
+  linked: "Cited by a link alone: the page links to it without saying what it said",
+  credited: "Cited in a credit line or dateline",
+  embedded: "An embedded post or signed quote",
+};
+
 const flag = (cls, text, title) => h("span", { class: `flag ${cls}`, title }, text);
 const clip = (text, max = 480) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
@@ -309,9 +316,11 @@ function renderNode(node, index, chain) {
         : archiveUrl ? null : [" · ", open(`https://web.archive.org/web/${url}`, "archived copy")]);
   }
 
+  const form = hopLabel(state.trace, node);
   return h("li", { class: ["hop", primary ? "primary" : "", node.circular ? "circular" : ""].join(" ").trim() },
     h("div", { class: "hop-head" },
       h("span", { class: "name" }, node.name),
+      form ? h("span", { class: `hop-form form-${form}`, title: FORM_TITLES[form] }, form) : null,
       badgesFor(node).map((kind) => (kind === "archived" && node.archived
         ? h("span", { class: "badge badge-archived", title: `Read from an archived copy of ${node.archived.date}` },
             KIND_LABELS.archived)
@@ -366,10 +375,10 @@ function renderChains(trace) {
     box.replaceChildren(...renderFollow(trace), h("p", { class: "empty" }, "Headwater found no source this article relies on."));
     return;
   }
-  const primaries = primariesOf(trace);
-  const summary = primaries.length
-    ? h("p", { class: "primary-summary" }, primaries.length === 1 ? "Primary source: " : "Primary sources: ",
-        primaries.map((p, i) => [i ? ", " : "", h("strong", {}, p.name)]))
+  const line = primarySummary(trace);
+  const summary = line
+    ? h("p", { class: "primary-summary" }, `${line.label} `,
+        line.parts.map((part) => (part.name ? h("strong", {}, part.text) : part.text)))
     : null;
   box.replaceChildren(
     ...[summary].filter(Boolean),
@@ -385,6 +394,48 @@ function renderChains(trace) {
   );
 }
 
+/** One source of "Every source in the article". */
+function renderSource(s) {
+  return h("li", { class: "source" },
+    h("span", { class: "name" }, s.name),
+    s.role ? h("span", { class: "role" }, ` — ${s.role}`) : null,
+    s.platform ? h("span", { class: "platform" }, ` on ${s.platform}`) : null,
+    h("span", { class: "citations muted" }, ` · cited ${s.citations}×`),
+    s.linkOnly ? h("span", { class: "tag tag-linked", title: "Cited only by a link" }, "linked") : null,
+    s.primary ? h("span", { class: "primary-mark small" }, "Primary") : null,
+    s.kind === "anonymous" ? h("span", { class: "flag flag-anonymous" }, "Anonymous") : null,
+    s.unlinked ? h("span", { class: "flag flag-unlinked" }, "No link") : null,
+    s.archived ? badge("archived") : null);
+}
+
+/** A kind's group: its heading and count, its first sources, and the rest behind "Show N more". */
+function renderGroup(g, index) {
+  const listId = `sources-${index}-${g.kind}`;
+  const items = g.sources.map(renderSource);
+  const list = h("ul", { id: listId }, items);
+  let toggle = null;
+  if (collapseGroup(g).collapsible) {
+    let expanded = false;
+    toggle = h("button", { type: "button", class: "link-button show-more", "aria-controls": listId });
+    const update = () => {
+      const shown = new Set(collapseGroup(g, expanded).shown);
+      g.sources.forEach((source, i) => { items[i].hidden = !shown.has(source); });
+      toggle.textContent = collapseLabel(g, expanded);
+      toggle.setAttribute("aria-expanded", String(expanded));
+    };
+    toggle.addEventListener("click", () => {
+      expanded = !expanded;
+      update();
+    });
+    update();
+  }
+  const heading = `${kindHeading(g.kind)}: ${g.count}`;
+  return h("section", { class: "group", "aria-label": heading, dataset: { kind: g.kind } },
+    h("h3", {}, badge(g.kind), ` ${kindHeading(g.kind)} `, h("span", { class: "count" }, String(g.count))),
+    list,
+    toggle);
+}
+
 function renderSources(trace) {
   const groups = groupSources(trace);
   const box = $("sources");
@@ -392,22 +443,9 @@ function renderSources(trace) {
     box.replaceChildren(h("p", { class: "empty" }, "No attributed sources."));
     return;
   }
-  const total = groups.reduce((n, g) => n + g.count, 0);
   box.replaceChildren(
-    h("p", { class: "muted" }, `${total} source${total === 1 ? "" : "s"}, ${(trace.attributions ?? []).length} attributions.`),
-    ...groups.map((g) =>
-      h("section", { class: "group", "aria-label": `${kindHeading(g.kind)}: ${g.count}` },
-        h("h3", {}, badge(g.kind), ` ${kindHeading(g.kind)} `, h("span", { class: "count" }, String(g.count))),
-        h("ul", {},
-          g.sources.map((s) =>
-            h("li", { class: "source" },
-              h("span", { class: "name" }, s.name),
-              s.role ? h("span", { class: "role" }, ` — ${s.role}`) : null,
-              h("span", { class: "citations muted" }, ` · cited ${s.citations}×`),
-              s.primary ? h("span", { class: "primary-mark small" }, "Primary") : null,
-              s.kind === "anonymous" ? h("span", { class: "flag flag-anonymous" }, "Anonymous") : null,
-              !s.linked && isUnlinked({ kind: s.kind, url: null }) ? h("span", { class: "flag flag-unlinked" }, "No link") : null,
-              s.archived ? badge("archived") : null))))));
+    h("p", { class: "muted sources-summary" }, sourcesSummary(trace)),
+    ...groups.map(renderGroup));
 }
 
 function render(trace, { fromStore = false } = {}) {

@@ -70,6 +70,7 @@ export const MENU_TRACE_CLAIM = "headwater-trace-claim";
  * @property {string} text       the sentence, as in the trace's text
  * @property {string[]} [fallbacks]  shorter pieces of it to look for if the whole is not found
  * @property {string} tip        the tooltip: who the sentence is attributed to
+ * @property {"link"|"verb"} [form]  "link" when the sentence cites its source(s) by a link alone (drawn dashed)
  *
  * @typedef {Object} OverlayShowRequest
  * @property {typeof MSG.OVERLAY_SHOW} type

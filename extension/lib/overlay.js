@@ -123,20 +123,20 @@ export function overlayMain(MSG, action, marks = []) {
   let missing = 0;
   marks.forEach((mark, index) => {
     const range = locate(mark);
-    if (range) found.push({ index, range, tip: mark.tip });
+    if (range) found.push({ index, range, tip: mark.tip, form: mark.form === "link" ? "link" : "verb" });
     else missing += 1;
   });
 
   // Collect, per text node, the [start, end) pieces to wrap, then wrap from the end backwards.
   const pieces = new Map();   // text node -> [{start, end, index, tip}]
-  for (const { index, range, tip } of found) {
+  for (const { index, range, tip, form } of found) {
     let current = null;
     for (let k = range[0]; k < range[1]; k++) {
       const w = where[k];
       if (!w) continue;
       const [node, offset] = w;
       if (!current || current.node !== node || current.end !== offset) {
-        current = { node, start: offset, end: offset + 1, index, tip };
+        current = { node, start: offset, end: offset + 1, index, tip, form };
         if (!pieces.has(node)) pieces.set(node, []);
         pieces.get(node).push(current);
       } else {
@@ -155,6 +155,7 @@ export function overlayMain(MSG, action, marks = []) {
       el.className = CLASS;
       el.dataset.headwaterMark = String(piece.index);
       el.dataset.headwaterTip = piece.tip;
+      el.dataset.headwaterForm = piece.form;   // "link": the sentence cites its source(s) by a link alone
       el.title = piece.tip;
       el.tabIndex = 0;
       middle.parentNode.insertBefore(el, middle);

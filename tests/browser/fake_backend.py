@@ -8,10 +8,12 @@ evidence sentences are real sentences.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 SEED_TEXT = (
@@ -33,6 +35,34 @@ SEED_TEXT = (
 )
 
 WSJ_URL = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"
+
+# An explainer citing mostly by hyperlinks (15 outlets, two studies, a government report),
+# a few sources in words, an embedded post, a credit line and two links to its own site's
+# earlier reporting: the popup's list, chain tags and primary-sources line for link citations.
+# extension/test/sources.test.mjs reads the same file.
+LINK_HEAVY = Path(__file__).resolve().parent / "link-heavy-trace.json"
+
+
+def fixture_trace(path: Path, url: str, trace_id: int, claim: str | None = None) -> dict:
+    """A trace kept as JSON, answered for `url`: its id, addresses and page node set to match."""
+    trace = json.loads(path.read_text(encoding="utf-8"))
+    original = trace["url"]
+    trace.update(id=trace_id, url=url, final_url=url, canonical_url=url, claim=claim)
+    for chain in trace["chains"]:
+        for node in chain:
+            if node.get("url") == original:
+                node["url"] = url
+    return trace
+
+
+def fixture_page_html(path: Path) -> str:
+    """The text of a trace kept as JSON, as a page the overlay can underline (one <p> per block)."""
+    text = json.loads(path.read_text(encoding="utf-8"))["text"]
+    title, *blocks = text.split("\n\n")
+    body = "".join(f"<p>{html.escape(block)}</p>\n" for block in blocks)
+    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{html.escape(title)}</title></head><body><article><h1>{html.escape(title)}</h1>\n"
+            f"{body}</article></body></html>")
 
 
 def _span(text: str, needle: str, after: int = 0) -> dict:
@@ -99,10 +129,12 @@ def seed_page_html() -> str:
 
 class FakeBackend:
     """mode: "sync" (201 with the trace), "async" (202, then SSE), "poll" (202, no event stream),
-    "error" (422 with a message). A token, when set, is required as a Bearer token."""
+    "error" (422 with a message). A token, when set, is required as a Bearer token. `fixture`:
+    answer with that trace JSON (fixture_trace) rather than the seed's."""
 
-    def __init__(self, mode: str = "sync", token: str = "", delay: float = 0.0):
+    def __init__(self, mode: str = "sync", token: str = "", delay: float = 0.0, fixture: Path | None = None):
         self.mode = mode
+        self.fixture = fixture        # a trace kept as JSON to answer with, instead of the seed's
         self.token = token
         self.delay = delay            # seconds before answering POST /api/traces (or between events)
         self.traces: dict[int, dict] = {}
@@ -191,7 +223,10 @@ class FakeBackend:
                     return self._json(422, {"error": {"code": "fetch_failed",
                                                       "message": "The page answered 503 Service Unavailable."}})
                 trace_id = len(backend.traces) + 1
-                trace = seed_trace(body["url"], trace_id, body.get("claim"))
+                if backend.fixture is not None:
+                    trace = fixture_trace(backend.fixture, body["url"], trace_id, body.get("claim"))
+                else:
+                    trace = seed_trace(body["url"], trace_id, body.get("claim"))
                 backend.traces[trace_id] = trace
                 backend.by_url[body["url"]] = trace_id
                 if backend.mode == "sync":
