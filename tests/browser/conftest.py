@@ -209,7 +209,9 @@ def firefox(request, tmp_path, firefox_addons):
         'user_pref("toolkit.telemetry.enabled", false);\n',
         encoding="utf-8")
     # a port of its own: never a Firefox left over on Marionette's default 2828
-    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile), port=free_port())
+    # its log beside the profile, not in the working directory
+    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile), port=free_port(),
+                            gecko_log=str(profile.parent / "gecko.log"))
     try:
         marionette.start_session()
         marionette.switch_to_window(marionette.window_handles[0])
