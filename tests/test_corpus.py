@@ -456,7 +456,7 @@ def test_an_unreachable_scheduler_is_a_message(capsys, tmp_path, monkeypatch):
 
 
 def test_with_follow_each_page_is_traced_upstream_to_its_primary_sources(client, tmp_path):
-    from followweb import Web
+    from tests.helpers.followweb import Web
     from headwater.settings import FollowSettings
 
     fweb = Web(slow_delay=0.1).start()

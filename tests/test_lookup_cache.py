@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from tests.helpers import SEED_URL, TEST_TOKEN
 from headwater.store import lookup_cache
 from headwater import store
+from headwater.records import Trace
 from headwater.web.app import create_app
 from headwater.settings import ServerSettings
 from tests.helpers.serverproc import Server, headwater_command
@@ -40,7 +41,7 @@ def save_copy(db_path, trace, **changes) -> int:
     """Save a copy of `trace` (with `changes`) through a connection of its own, as another program would."""
     db = store.open_db(db_path)
     try:
-        return store.save_trace(db, {**copy.deepcopy(trace), **changes}, fetch_id=None, edges=[])
+        return store.save_trace(db, Trace.from_dict({**copy.deepcopy(trace), **changes}), fetch_id=None, edges=[])
     finally:
         db.close()
 
@@ -107,8 +108,8 @@ def test_a_newer_trace_saved_by_another_process_is_served(traced, db_path):
     assert provenance(client).get_json()["id"] == trace["id"]
     in_another_process(db_path, f"""
 import json
-trace = store.load_trace(db, {trace['id']}).to_dict()
-trace["title"] = "Updated elsewhere"
+trace = store.load_trace(db, {trace['id']})
+trace.title = "Updated elsewhere"
 print(store.save_trace(db, trace, fetch_id=None, edges=[]))
 """)
     answer = provenance(client).get_json()

@@ -9,6 +9,7 @@ from flask.testing import FlaskClient
 
 from tests.helpers import SEED_URL
 from headwater import store
+from headwater.records import Trace
 from headwater.urls import domain_of
 
 
@@ -22,7 +23,7 @@ def seeded(client, seed_html, db_path):
     for url in ("https://news.bbc.co.uk/1", "https://www.example-blog.com/2", "http://127.0.0.1:8080/3",
                 "https://www.bbc.co.uk/4", "https://someone.github.io/5", "https://EXAMPLE-BLOG.com/6"):
         copied = {**copy.deepcopy(trace), "url": url, "final_url": url, "canonical_url": None}
-        ids[url] = store.save_trace(db, copied, fetch_id=None, edges=[])
+        ids[url] = store.save_trace(db, Trace.from_dict(copied), fetch_id=None, edges=[])
     db.close()
     return client, ids
 

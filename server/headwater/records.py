@@ -132,6 +132,13 @@ class Trace:
     id: int | None = None             # set when the store has it
     follow: dict | None = None        # the pages followed upstream (tracing.follower), when it went upstream
 
+    @classmethod
+    def from_dict(cls, d: dict) -> Trace:
+        """A trace from its JSON (to_dict's output, or an answer of the API)."""
+        fields = {k: v for k, v in d.items() if k in cls.__dataclass_fields__}
+        fields["attributions"] = [Attribution.from_dict(a) for a in d.get("attributions") or []]
+        return cls(**fields)
+
     def to_dict(self) -> dict:
         trace = {
             "id": self.id, "url": self.url, "final_url": self.final_url, "canonical_url": self.canonical_url,
