@@ -32,6 +32,8 @@ review: $(STAMP)
 	$(BIN)/headwater review --db $(DB)
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 # The attribution tagger from ../shared/polnear/train: the word clusters its features read

@@ -49,16 +49,20 @@ def measure(pages, repeats: int) -> dict:
     import trafilatura
 
     from headwater.attribution.attributor import Attributor
+    from headwater.attribution.nlp import load_model
     from headwater.errors import NoText
     from headwater.extract import TRAFILATURA_OPTIONS, extract
-    from headwater.attribution.nlp import load_model
 
     load_seconds, attributor = _clock(Attributor)
     naive_load_seconds, naive = _clock(load_model)  # the stock pipeline, every component enabled
-    say(f"analysis: pipeline loaded in {load_seconds:.1f} s (stock pipeline {naive_load_seconds:.1f} s); "
-        f"{len(pages)} pages x {repeats} repeats")
+    say(
+        f"analysis: pipeline loaded in {load_seconds:.1f} s (stock pipeline {naive_load_seconds:.1f} s); "
+        f"{len(pages)} pages x {repeats} repeats"
+    )
 
-    times: dict[str, list[list[float]]] = {k: [[] for _ in pages] for k in ("traf", "extract", "attribute", "naive", "read")}
+    times: dict[str, list[list[float]]] = {
+        k: [[] for _ in pages] for k in ("traf", "extract", "attribute", "naive", "read")
+    }
     skipped = set()
     attributions = 0
     # warm-up on the first page: first calls pay for lazy imports and caches
@@ -91,21 +95,34 @@ def measure(pages, repeats: int) -> dict:
             t_read, _ = _clock(attributor.read, ex.text, ex.links, ex.quotes)
             if rep == 0:
                 attributions += len(found)
-            for key, t in (("traf", t_traf), ("extract", t_extract), ("attribute", t_attr), ("naive", t_naive),
-                           ("read", t_read)):
+            for key, t in (
+                ("traf", t_traf),
+                ("extract", t_extract),
+                ("attribute", t_attr),
+                ("naive", t_naive),
+                ("read", t_read),
+            ):
                 times[key][i].append(t)
         say(f"analysis: repeat {rep + 1}/{repeats} done")
     kept = [i for i in range(len(pages)) if i not in skipped]
     per_page = {k: [median(v[i]) for i in kept] for k, v in times.items()}
-    return {"per_page": per_page, "kept": len(kept), "skipped": len(skipped), "attributions": attributions,
-            "load_seconds": load_seconds}
+    return {
+        "per_page": per_page,
+        "kept": len(kept),
+        "skipped": len(skipped),
+        "attributions": attributions,
+        "load_seconds": load_seconds,
+    }
 
 
 def memory_child(mode: str, limit: int | None) -> float:
     """Run one mode over the pages in a fresh process and return its peak RSS (MiB)."""
-    out = subprocess.run([sys.executable, __file__, "--memory-child", mode]
-                         + (["--pages", str(limit)] if limit else []),
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", mode] + (["--pages", str(limit)] if limit else []),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -148,21 +165,63 @@ def run(quick: bool = False, pages: int | None = None, repeats: int | None = Non
     say("analysis: measuring peak memory in child processes")
     rss_ours, rss_traf = memory_child("ours", limit), memory_child("traf", limit)
     rows = [
-        Row(BENCH, "extract+attribute, median per page", ms(ours), "ms",
-            f"(a) trafilatura alone {ms(p['traf']):.1f} ms", vs_traf, "<= 3x", check(vs_traf, "<= 3x")),
-        Row(BENCH, "throughput", rate(ours), "pages/s",
-            f"(b) naive nlp(text) {rate(naive):.2f} pages/s", vs_naive, ">= 3x", check(vs_naive, ">= 3x")),
-        Row(BENCH, "  of which extract, median", ms(p["extract"]), "ms",
-            f"(a) {ms(p['traf']):.1f} ms", ratio(median(p["extract"]), median(p["traf"]))),
-        Row(BENCH, "  of which attribute, median", ms(p["attribute"]), "ms",
-            f"naive nlp(text) {ms(p['naive']):.1f} ms", ratio(median(p["attribute"]), median(p["naive"]))),
-        Row(BENCH, "    of which the parse (Attributor.read), median", ms(p["read"]), "ms",
-            f"budget for 3x: {3 * ms(p['traf']) - ms(p['extract']):.1f} ms", ratio(median(p["read"]), median(p["traf"]))),
-        Row(BENCH, "peak memory (RSS)", rss_ours, "MiB", f"trafilatura alone {rss_traf:.0f} MiB",
-            ratio(rss_ours, rss_traf)),
+        Row(
+            BENCH,
+            "extract+attribute, median per page",
+            ms(ours),
+            "ms",
+            f"(a) trafilatura alone {ms(p['traf']):.1f} ms",
+            vs_traf,
+            "<= 3x",
+            check(vs_traf, "<= 3x"),
+        ),
+        Row(
+            BENCH,
+            "throughput",
+            rate(ours),
+            "pages/s",
+            f"(b) naive nlp(text) {rate(naive):.2f} pages/s",
+            vs_naive,
+            ">= 3x",
+            check(vs_naive, ">= 3x"),
+        ),
+        Row(
+            BENCH,
+            "  of which extract, median",
+            ms(p["extract"]),
+            "ms",
+            f"(a) {ms(p['traf']):.1f} ms",
+            ratio(median(p["extract"]), median(p["traf"])),
+        ),
+        Row(
+            BENCH,
+            "  of which attribute, median",
+            ms(p["attribute"]),
+            "ms",
+            f"naive nlp(text) {ms(p['naive']):.1f} ms",
+            ratio(median(p["attribute"]), median(p["naive"])),
+        ),
+        Row(
+            BENCH,
+            "    of which the parse (Attributor.read), median",
+            ms(p["read"]),
+            "ms",
+            f"budget for 3x: {3 * ms(p['traf']) - ms(p['extract']):.1f} ms",
+            ratio(median(p["read"]), median(p["traf"])),
+        ),
+        Row(
+            BENCH,
+            "peak memory (RSS)",
+            rss_ours,
+            "MiB",
+            f"trafilatura alone {rss_traf:.0f} MiB",
+            ratio(rss_ours, rss_traf),
+        ),
     ]
-    notes = [f"analysis: {m['kept']} pages ({m['skipped']} without article text skipped), {repeats} repeats, "
-             f"{m['attributions']} attributions found; pipeline load {m['load_seconds']:.1f} s (not in the times)."]
+    notes = [
+        f"analysis: {m['kept']} pages ({m['skipped']} without article text skipped), {repeats} repeats, "
+        f"{m['attributions']} attributions found; pipeline load {m['load_seconds']:.1f} s (not in the times)."
+    ]
     return rows, notes
 
 

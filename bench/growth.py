@@ -98,11 +98,13 @@ def measure(groups: int, repeats: int) -> dict:
     started = time.perf_counter()
     attributor = Attributor()
     load = time.perf_counter() - started
-    for doc in by_scale[1]:   # warm-up, untimed: lazy imports, and the memos (lemmas, rules) of this text
+    for doc in by_scale[1]:  # warm-up, untimed: lazy imports, and the memos (lemmas, rules) of this text
         attributor.attribute(doc)
     live = {s: documents(live_run, s * middle) for s in SCALES}
-    say(f"growth: {len(texts)} articles, median {middle} characters; "
-        f"{total // 1000} KB of text per scale, {repeats} repeats")
+    say(
+        f"growth: {len(texts)} articles, median {middle} characters; "
+        f"{total // 1000} KB of text per scale, {repeats} repeats"
+    )
     per_kb: dict[tuple[str, int], list[float]] = {(k, s): [] for k in ("corpus", "live") for s in SCALES}
     for rep in range(repeats):
         order = SCALES if rep % 2 == 0 else tuple(reversed(SCALES))
@@ -115,17 +117,24 @@ def measure(groups: int, repeats: int) -> dict:
                     seconds += time.perf_counter() - started
                 kb = sum(len(d.encode("utf-8")) for d in docs[s]) / 1024
                 per_kb[kind, s].append(seconds * 1000 / kb)
-                say(f"growth: repeat {rep + 1}/{repeats}, {kind} {s}x: {len(docs[s])} documents, "
-                    f"{seconds:.1f} s, {per_kb[kind, s][-1]:.2f} ms/KB")
+                say(
+                    f"growth: repeat {rep + 1}/{repeats}, {kind} {s}x: {len(docs[s])} documents, "
+                    f"{seconds:.1f} s, {per_kb[kind, s][-1]:.2f} ms/KB"
+                )
     # The ratio to 1x of each repeat, then their median: the scales of one repeat ran close
     # together in time, so a shared machine's slower minutes hit them alike.
     ratios = {(k, s): median(v / b for v, b in zip(per_kb[k, s], per_kb[k, 1])) for k, s in per_kb}
-    return {"per_kb": {key: median(v) for key, v in per_kb.items()}, "ratios": ratios,
-            "middle": middle, "articles": len(texts), "run_articles": len(corpus_run),
-            "docs": {s: len(d) for s, d in by_scale.items()},
-            "doc_kb": {s: median(len(x.encode("utf-8")) / 1024 for x in d) for s, d in by_scale.items()},
-            "live_kb": {s: median(len(x.encode("utf-8")) / 1024 for x in d) for s, d in live.items()},
-            "load": load}
+    return {
+        "per_kb": {key: median(v) for key, v in per_kb.items()},
+        "ratios": ratios,
+        "middle": middle,
+        "articles": len(texts),
+        "run_articles": len(corpus_run),
+        "docs": {s: len(d) for s, d in by_scale.items()},
+        "doc_kb": {s: median(len(x.encode("utf-8")) / 1024 for x in d) for s, d in by_scale.items()},
+        "live_kb": {s: median(len(x.encode("utf-8")) / 1024 for x in d) for s, d in live.items()},
+        "load": load,
+    }
 
 
 def run(quick: bool = False, groups: int | None = None, repeats: int | None = None) -> tuple[list[Row], list[str]]:
@@ -147,10 +156,12 @@ def run(quick: bool = False, groups: int | None = None, repeats: int | None = No
                 rows.append(Row(BENCH, label, value, "ms/KB", baseline, r, TARGET, check(r, TARGET)))
             else:
                 rows.append(Row(BENCH, label, value, "ms/KB", baseline, r if s != 1 else None))
-    notes = [f"growth: {m['articles']} corpus articles, median text {m['middle']} characters; a run of "
-             f"{m['run_articles']} of them joined; documents per scale "
-             + ", ".join(f"{s}x: {m['docs'][s]}" for s in SCALES)
-             + f"; {repeats} repeats; pipeline load {m['load']:.1f} s (not in the times)."]
+    notes = [
+        f"growth: {m['articles']} corpus articles, median text {m['middle']} characters; a run of "
+        f"{m['run_articles']} of them joined; documents per scale "
+        + ", ".join(f"{s}x: {m['docs'][s]}" for s in SCALES)
+        + f"; {repeats} repeats; pipeline load {m['load']:.1f} s (not in the times)."
+    ]
     return rows, notes
 
 

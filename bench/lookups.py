@@ -88,9 +88,13 @@ class Server:
         # 32 clients on one address are one client to the per-client rate limit (600 a minute by
         # default): raise it out of reach, but keep it on, so that its cost is part of every request.
         env = {**os.environ, "HEADWATER_RATE_LIMIT": str(RATE_LIMIT)}
-        self.proc = subprocess.Popen([headwater_bin(), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                                      "--db", str(self.db)],
-                                     stdout=self.log, stderr=subprocess.STDOUT, text=True, env=env)
+        self.proc = subprocess.Popen(
+            [headwater_bin(), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--db", str(self.db)],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -128,8 +132,7 @@ class Server:
             return error.code, error.read()
 
 
-async def _client(port: int, paths: list[str], headers: str, deadline: float, latencies: list[float],
-                  statuses: dict):
+async def _client(port: int, paths: list[str], headers: str, deadline: float, latencies: list[float], statuses: dict):
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     k = 0
     try:
@@ -156,17 +159,25 @@ async def _client(port: int, paths: list[str], headers: str, deadline: float, la
 
 async def _load(port: int, paths: list[str], headers: str, clients: int, seconds: float):
     latencies: list[float] = []
-    statuses: dict = {}   # status -> count, and "example": the body of a non-200 answer
+    statuses: dict = {}  # status -> count, and "example": the body of a non-200 answer
     started = time.perf_counter()
     deadline = started + seconds
     rng = random.Random(clients)
     # each client walks the paths from its own starting point
-    jobs = [_client(port, paths[i:] + paths[:i], headers, deadline, latencies, statuses)
-            for i in (rng.randrange(len(paths)) for _ in range(clients))]
+    jobs = [
+        _client(port, paths[i:] + paths[:i], headers, deadline, latencies, statuses)
+        for i in (rng.randrange(len(paths)) for _ in range(clients))
+    ]
     await asyncio.gather(*jobs)
     elapsed = time.perf_counter() - started
-    return {"rps": len(latencies) / elapsed, "p50": percentile(latencies, 50), "p99": percentile(latencies, 99),
-            "n": len(latencies), "statuses": statuses, "in_flight": sum(latencies) / elapsed}
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": percentile(latencies, 50),
+        "p99": percentile(latencies, 99),
+        "n": len(latencies),
+        "statuses": statuses,
+        "in_flight": sum(latencies) / elapsed,
+    }
 
 
 def load(server: Server, paths: list[str], clients: int, seconds: float) -> dict:
@@ -221,15 +232,33 @@ def _lua(text: str) -> str:
 def load_wrk(server: Server, paths: list[str], clients: int, seconds: float, threads: int = 2) -> dict:
     """One round with wrk: `clients` connections over `threads` threads, each walking the paths."""
     headers = "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in server.headers().items())
-    script = WRK_SCRIPT % {"paths": ", ".join(_lua(p) for p in paths), "host": f"127.0.0.1:{server.port}",
-                           "headers": headers}
+    script = WRK_SCRIPT % {
+        "paths": ", ".join(_lua(p) for p in paths),
+        "host": f"127.0.0.1:{server.port}",
+        "headers": headers,
+    }
     with tempfile.NamedTemporaryFile("w", suffix=".lua", prefix="headwater-wrk-") as lua:
         lua.write(script)
         lua.flush()
-        out = subprocess.run([wrk_bin(), "-t", str(min(threads, clients)), "-c", str(clients),
-                              "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", lua.name,
-                              f"http://127.0.0.1:{server.port}{paths[0]}"],
-                             capture_output=True, text=True, timeout=seconds + 60)
+        out = subprocess.run(
+            [
+                wrk_bin(),
+                "-t",
+                str(min(threads, clients)),
+                "-c",
+                str(clients),
+                "-d",
+                f"{max(1, round(seconds))}s",
+                "--timeout",
+                "10s",
+                "-s",
+                lua.name,
+                f"http://127.0.0.1:{server.port}{paths[0]}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconds + 60,
+        )
     found = re.search(r"WRK_RESULT (\{.*\})", out.stdout)
     if out.returncode != 0 or not found:
         raise RuntimeError(f"wrk failed ({out.returncode}): {out.stdout[-1000:]} {out.stderr[-1000:]}")
@@ -241,8 +270,14 @@ def load_wrk(server: Server, paths: list[str], clients: int, seconds: float, thr
         if r[kind]:
             statuses[f"socket {kind} errors"] = r[kind]
     rps = r["n"] / (r["us"] / 1e6)
-    return {"rps": rps, "p50": r["p50"] / 1e6, "p99": r["p99"] / 1e6, "n": r["n"], "statuses": statuses,
-            "in_flight": rps * r["mean"] / 1e6}
+    return {
+        "rps": rps,
+        "p50": r["p50"] / 1e6,
+        "p99": r["p99"] / 1e6,
+        "n": r["n"],
+        "statuses": statuses,
+        "in_flight": rps * r["mean"] / 1e6,
+    }
 
 
 async def _once(port: int, paths: list[str], headers: str, clients: int) -> dict:
@@ -255,8 +290,14 @@ async def _once(port: int, paths: list[str], headers: str, clients: int) -> dict
             for path in mine:
                 writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{headers}\r\n".encode())
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next((int(line.partition(b":")[2]) for line in head.split(b"\r\n")[1:]
-                               if line.partition(b":")[0].strip().lower() == b"content-length"), 0)
+                length = next(
+                    (
+                        int(line.partition(b":")[2])
+                        for line in head.split(b"\r\n")[1:]
+                        if line.partition(b":")[0].strip().lower() == b"content-length"
+                    ),
+                    0,
+                )
                 if length:
                     await reader.readexactly(length)
                 status = int(head.split(b" ", 2)[1])
@@ -273,9 +314,14 @@ def warm(server: Server, paths: list[str], clients: int = 8) -> dict:
     return asyncio.run(_once(server.port, list(dict.fromkeys(paths)), headers, clients))
 
 
-
-def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: float | None = None,
-        rounds: int | None = None, client: str = "auto"):
+def run(
+    quick: bool = False,
+    traces: int = 10_000,
+    clients: int = 32,
+    seconds: float | None = None,
+    rounds: int | None = None,
+    client: str = "auto",
+):
     seconds = seconds or (2.0 if quick else 4.0)
     rounds = rounds or (3 if quick else 5)
     if client == "auto":
@@ -286,7 +332,9 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
         used = f"wrk {wrk_version()} (2 threads, {clients} connections)"
         loader = load_wrk
     else:
-        used = f"asyncio in this process ({clients} connections; wrk {'not installed' if not wrk_bin() else 'not used'})"
+        used = (
+            f"asyncio in this process ({clients} connections; wrk {'not installed' if not wrk_bin() else 'not used'})"
+        )
         loader = load
     say(f"lookups: client: {used}")
     with tempfile.TemporaryDirectory(prefix="headwater-bench-") as tmp:
@@ -297,15 +345,18 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
         rng = random.Random(11)
         picks = [rng.randrange(traces) for _ in range(500)]
         kinds = ("url", "final_url", "canonical_url")
-        provenance = [f"/api/provenance?url={quote(synthetic.urls(i)[kinds[k % 3]], safe='')}"
-                      for k, i in enumerate(picks)]
+        provenance = [
+            f"/api/provenance?url={quote(synthetic.urls(i)[kinds[k % 3]], safe='')}" for k, i in enumerate(picks)
+        ]
         with Server(db, token) as server:
             status, body = server.get(provenance[0])
             if status != 200 or json.loads(body)["id"] != picks[0] + 1:
                 raise RuntimeError(f"GET {provenance[0]} answered {status}: {body[:300]!r}")
-            say(f"lookups: server on port {server.port}, token {'sent' if token else 'not needed'}; "
-                f"{clients} clients, {rounds} rounds x {seconds:.0f} s per endpoint")
-            warmed = warm(server, provenance)    # every path once: the answers are cached from here on
+            say(
+                f"lookups: server on port {server.port}, token {'sent' if token else 'not needed'}; "
+                f"{clients} clients, {rounds} rounds x {seconds:.0f} s per endpoint"
+            )
+            warmed = warm(server, provenance)  # every path once: the answers are cached from here on
             if set(warmed) != {200}:
                 raise RuntimeError(f"warm-up answers: {warmed}")
             loader(server, ["/api/health"], clients, 1.0)  # warm-up: threads, connections
@@ -314,10 +365,15 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
             for r in range(rounds):
                 order = ("health", "provenance") if r % 2 == 0 else ("provenance", "health")
                 for name in order:
-                    results[name].append(loader(server, ["/api/health"] if name == "health" else provenance,
-                                                clients, seconds))
-                say(f"lookups: round {r + 1}/{rounds}: " + ", ".join(
-                    f"{k} {v[-1]['rps']:.0f} req/s p99 {v[-1]['p99'] * 1000:.1f} ms" for k, v in results.items()))
+                    results[name].append(
+                        loader(server, ["/api/health"] if name == "health" else provenance, clients, seconds)
+                    )
+                say(
+                    f"lookups: round {r + 1}/{rounds}: "
+                    + ", ".join(
+                        f"{k} {v[-1]['rps']:.0f} req/s p99 {v[-1]['p99'] * 1000:.1f} ms" for k, v in results.items()
+                    )
+                )
             server_log = server.server_log()
     bad = {name: {s: c for res in rs for s, c in res["statuses"].items() if s != 200} for name, rs in results.items()}
     if any(bad.values()):  # counts per status, and the body of one such answer
@@ -327,18 +383,42 @@ def run(quick: bool = False, traces: int = 10_000, clients: int = 32, seconds: f
     h, p = m["health"], m["provenance"]
     share = ratio(p["rps"], h["rps"])
     rows = [
-        Row(BENCH, f"provenance, {clients} clients", p["rps"], "req/s", f"health {h['rps']:.0f} req/s",
-            share, ">= 0.5x", check(share, ">= 0.5x")),
-        Row(BENCH, "provenance p99 latency", p["p99"] * 1000, "ms", f"health p99 {h['p99'] * 1000:.1f} ms",
-            ratio(p["p99"], h["p99"]), "<= 20 ms", check(p["p99"] * 1000, "<= 20")),
-        Row(BENCH, "provenance p50 latency", p["p50"] * 1000, "ms", f"health p50 {h['p50'] * 1000:.1f} ms",
-            ratio(p["p50"], h["p50"])),
+        Row(
+            BENCH,
+            f"provenance, {clients} clients",
+            p["rps"],
+            "req/s",
+            f"health {h['rps']:.0f} req/s",
+            share,
+            ">= 0.5x",
+            check(share, ">= 0.5x"),
+        ),
+        Row(
+            BENCH,
+            "provenance p99 latency",
+            p["p99"] * 1000,
+            "ms",
+            f"health p99 {h['p99'] * 1000:.1f} ms",
+            ratio(p["p99"], h["p99"]),
+            "<= 20 ms",
+            check(p["p99"] * 1000, "<= 20"),
+        ),
+        Row(
+            BENCH,
+            "provenance p50 latency",
+            p["p50"] * 1000,
+            "ms",
+            f"health p50 {h['p50'] * 1000:.1f} ms",
+            ratio(p["p50"], h["p50"]),
+        ),
     ]
     total = sum(res["n"] for rs in results.values() for res in rs)
     warnings = [line for line in server_log.splitlines() if "WARNING" in line or "queue" in line.lower()]
-    notes = [f"lookups: {traces:,} traces, {clients} keep-alive clients, {rounds} rounds of {seconds:.0f} s per "
-             f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}; "
-             f"client: {used}."]
+    notes = [
+        f"lookups: {traces:,} traces, {clients} keep-alive clients, {rounds} rounds of {seconds:.0f} s per "
+        f"endpoint, {total:,} requests, all 200; token {'sent' if token else 'not required (no `headwater token`)'}; "
+        f"client: {used}."
+    ]
     if warnings:
         notes.append(f"lookups: the server logged {len(warnings)} warnings, e.g. {warnings[-1].strip()[:160]}")
     return rows, notes
@@ -351,8 +431,12 @@ def main(argv=None):
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=float, help="length of one round per endpoint (default 4; 2 with --quick)")
     parser.add_argument("--rounds", type=int)
-    parser.add_argument("--client", choices=("auto", "wrk", "asyncio"), default="auto",
-                        help="the load generator: wrk if installed (default), else asyncio")
+    parser.add_argument(
+        "--client",
+        choices=("auto", "wrk", "asyncio"),
+        default="auto",
+        help="the load generator: wrk if installed (default), else asyncio",
+    )
     parser.add_argument("--json", help="also write the rows to this file (for perf.py)")
     args = parser.parse_args(argv)
     rows, notes = run(args.quick, args.traces, args.clients, args.seconds, args.rounds, args.client)

@@ -83,8 +83,10 @@ def main(argv=None) -> int:
     for note in notes:
         print(note)
     missed = [r for r in rows if r.ok is False]
-    print(f"\n{sum(r.ok is True for r in rows)} targets held, {len(missed)} missed"
-          + (f": {'; '.join(f'{r.bench} {r.measure.strip()}' for r in missed)}" if missed else ""))
+    print(
+        f"\n{sum(r.ok is True for r in rows)} targets held, {len(missed)} missed"
+        + (f": {'; '.join(f'{r.bench} {r.measure.strip()}' for r in missed)}" if missed else "")
+    )
     return 1 if failures else 0
 
 

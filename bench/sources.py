@@ -23,7 +23,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 from headwater.evaluation.benchkit import shared_dir
 from headwater.evaluation.sources import load_gold, score_page, table, total
 

@@ -55,11 +55,15 @@ def queries(n: int, rng: random.Random):
         return lambda db, params: db.execute(text, params).fetchall()
 
     out = {
-        "by URL (latest_trace_id)": (lambda db, url: store.latest_trace_id(db, url),
-                                     [synthetic.urls(i)[kinds[k % 3]] for k, i in enumerate(picks)]),
+        "by URL (latest_trace_id)": (
+            lambda db, url: store.latest_trace_id(db, url),
+            [synthetic.urls(i)[kinds[k % 3]] for k, i in enumerate(picks)],
+        ),
         "by source, outlet (newest 50)": (sql(BY_SOURCE), [{"name": "The Wall Street Journal"}] * 20),
-        "by source, person (newest 50)": (sql(BY_SOURCE), [{"name": f"Person {rng.randrange(pool):06d}"}
-                                                          for _ in range(40)]),
+        "by source, person (newest 50)": (
+            sql(BY_SOURCE),
+            [{"name": f"Person {rng.randrange(pool):06d}"} for _ in range(40)],
+        ),
         "by domain, popular (newest 20)": (by_domain, [synthetic.domain(i) for i in picks[:40]]),
         "by domain, one trace (newest 20)": (by_domain, rare[:40]),
     }
@@ -77,7 +81,7 @@ def time_queries(dbs: dict[int, object], rounds: int) -> dict[tuple[str, int], l
     rng = random.Random(7)
     plan = queries(small, rng)  # parameters valid in both stores (the small one's traces)
     samples: dict[tuple[str, int], list[float]] = {}
-    for name, (fn, params) in plan.items():  # warm-up: the pages each query needs, in the cache
+    for fn, params in plan.values():  # warm-up: the pages each query needs, in the cache
         for db in dbs.values():
             for p in params[:3]:
                 fn(db, p)
@@ -96,8 +100,10 @@ def time_queries(dbs: dict[int, object], rounds: int) -> dict[tuple[str, int], l
 def plans(db) -> dict[str, list[str]]:
     """EXPLAIN QUERY PLAN of the SQL queries: a SCAN of a big table is what grows."""
     out = {}
-    by_domain_sql = ("SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
-                     "WHERE d.domain = :domain ORDER BY d.id DESC LIMIT 20")   # as store.traces_of_domain
+    by_domain_sql = (
+        "SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
+        "WHERE d.domain = :domain ORDER BY d.id DESC LIMIT 20"
+    )  # as store.traces_of_domain
     for name, text, params in (("by source", BY_SOURCE, {"name": "x"}), ("by domain", by_domain_sql, {"domain": "x"})):
         out[name] = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + text, params).fetchall()]
     return out
@@ -120,12 +126,28 @@ def run(quick: bool = False, sizes: tuple[int, int] | None = None):
         rows = []
         per_trace = {n: built[n]["bytes"] / n for n in built}
         text_bytes = len(synthetic.template()["documents"][0]["text"].encode())
-        rows.append(Row(BENCH, f"size per trace at {large:,}", per_trace[large] / 1024, "KiB",
-                        f"at {small:,}: {per_trace[small] / 1024:.1f} KiB",
-                        ratio(per_trace[large], per_trace[small]), TARGET,
-                        check(ratio(per_trace[large], per_trace[small]), TARGET)))
-        rows.append(Row(BENCH, "  size per trace / its article text", per_trace[large] / 1024, "KiB",
-                        f"article text {text_bytes / 1024:.1f} KiB", ratio(per_trace[large], text_bytes)))
+        rows.append(
+            Row(
+                BENCH,
+                f"size per trace at {large:,}",
+                per_trace[large] / 1024,
+                "KiB",
+                f"at {small:,}: {per_trace[small] / 1024:.1f} KiB",
+                ratio(per_trace[large], per_trace[small]),
+                TARGET,
+                check(ratio(per_trace[large], per_trace[small]), TARGET),
+            )
+        )
+        rows.append(
+            Row(
+                BENCH,
+                "  size per trace / its article text",
+                per_trace[large] / 1024,
+                "KiB",
+                f"article text {text_bytes / 1024:.1f} KiB",
+                ratio(per_trace[large], text_bytes),
+            )
+        )
         missed = []
         for name in dict.fromkeys(q for q, _ in samples):
             t_small, t_large = median(samples[(name, small)]), median(samples[(name, large)])
@@ -133,11 +155,23 @@ def run(quick: bool = False, sizes: tuple[int, int] | None = None):
             ok = check(r, TARGET)
             if not ok:
                 missed.append(name)
-            rows.append(Row(BENCH, f"{name} at {large // 1000}k", t_large * 1000, "ms",
-                            f"at {small // 1000}k: {t_small * 1000:.3f} ms", r, TARGET, ok))
-        notes = [f"store: {small:,} and {large:,} synthetic traces (built in {built[small]['seconds']:.0f} s and "
-                 f"{built[large]['seconds']:.0f} s), {rounds} rounds; query plans at {large:,}: "
-                 + "; ".join(f"{k}: {' / '.join(v)}" for k, v in query_plans.items())]
+            rows.append(
+                Row(
+                    BENCH,
+                    f"{name} at {large // 1000}k",
+                    t_large * 1000,
+                    "ms",
+                    f"at {small // 1000}k: {t_small * 1000:.3f} ms",
+                    r,
+                    TARGET,
+                    ok,
+                )
+            )
+        notes = [
+            f"store: {small:,} and {large:,} synthetic traces (built in {built[small]['seconds']:.0f} s and "
+            f"{built[large]['seconds']:.0f} s), {rounds} rounds; query plans at {large:,}: "
+            + "; ".join(f"{k}: {' / '.join(v)}" for k, v in query_plans.items())
+        ]
         for db in dbs.values():
             db.close()
     return rows, notes

@@ -42,8 +42,12 @@ def source_files(source: Path = SOURCE) -> list[Path]:
     files = []
     for path in sorted(source.rglob("*")):
         rel = path.relative_to(source)
-        if (path.is_file() and path.suffix in SHIPPED_SUFFIXES and not any(p.startswith(".") for p in rel.parts)
-                and rel.parts[0] not in NOT_SHIPPED_DIRS):
+        if (
+            path.is_file()
+            and path.suffix in SHIPPED_SUFFIXES
+            and not any(p.startswith(".") for p in rel.parts)
+            and rel.parts[0] not in NOT_SHIPPED_DIRS
+        ):
             files.append(rel)
     return files
 
@@ -111,8 +115,12 @@ def build(out: Path, build_dir: Path, source: Path = SOURCE) -> dict[str, Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the zips go (default dist/)")
-    parser.add_argument("--build", type=Path, default=ROOT / "build" / "extension",
-                        help="where the unpacked trees go (default build/extension/)")
+    parser.add_argument(
+        "--build",
+        type=Path,
+        default=ROOT / "build" / "extension",
+        help="where the unpacked trees go (default build/extension/)",
+    )
     args = parser.parse_args(argv)
     for browser, path in build(args.out, args.build).items():
         print(f"{browser}: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

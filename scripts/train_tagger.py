@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 # 1.0, 0.05 -> 0.777 / 0.750; with it, 1.0, 0.05 -> 0.790 / 0.760; 1.0, 0.5 -> 0.786 / 0.758;
 # 3.0, 0.05 -> 0.781 / 0.759.
 PARAMS = {
-    "c1": 1.0,                  # L1: drops most features: a small model that over-fits less
+    "c1": 1.0,  # L1: drops most features: a small model that over-fits less
     "c2": 0.05,
     "max_iterations": 150,
     "feature.minfreq": 3,
@@ -53,8 +53,9 @@ def _parse(args):
     name, text = args
     global _attributor
     from headwater.attribution.attributor import Attributor
+
     if _attributor is None:
-        _attributor = Attributor(tagger=False)   # the rules alone: their answer is a feature
+        _attributor = Attributor(tagger=False)  # the rules alone: their answer is a feature
     sentences, attributions = parsed(_attributor, text)
     return name, [(tokens, bounds) for tokens, bounds in tg.sequences(text, sentences)], attributions
 
@@ -69,8 +70,9 @@ def parse_key() -> str:
     """What the cached parses depend on: the rules, the pipeline, the gazetteer, spaCy's model."""
     import hashlib
 
-    import headwater
     import spacy
+
+    import headwater
     from headwater.attribution import nlp
 
     root = Path(headwater.__file__).parent
@@ -82,13 +84,14 @@ def parse_key() -> str:
     for name in nlp.MODEL_NAMES:
         try:
             from importlib.metadata import version
+
             digest.update(f"{name} {version(name)}".encode())
         except Exception:
             pass
     return digest.hexdigest()[:12]
 
 
-CACHE_VERSION = 1       # bump when tagger.Tok or tagger.sequences change
+CACHE_VERSION = 1  # bump when tagger.Tok or tagger.sequences change
 
 
 def load(split: str, cache: Path, workers: int):
@@ -130,17 +133,18 @@ def examples(articles, parses):
             yield feats, {role: tg.bio(tokens, gold[role]) for role in tg.ROLES}
 
 
-_corpus = None     # (articles, parses) to train on: set before the pool forks, not pickled
+_corpus = None  # (articles, parses) to train on: set before the pool forks, not pickled
 
 
 def _train_role(args):
     role, out_dir = args
     import pycrfsuite
+
     trainer = pycrfsuite.Trainer(verbose=False)
     tokens = 0
     # Each role's process computes the features again (about a minute) rather than be sent them.
     for feats, labels in examples(*_corpus):
-        trainer.append(feats, labels[role])     # crfsuite keeps its own compact copy
+        trainer.append(feats, labels[role])  # crfsuite keeps its own compact copy
         tokens += len(feats)
     trainer.set_params(PARAMS)
     path = Path(out_dir) / f"tagger-{role}.crfsuite"
@@ -163,8 +167,11 @@ def train(articles, parses, out_dir: Path, workers: int, roles=tg.ROLES):
         results = [_train_role(j) for j in jobs]
     for role, tokens, seconds, size in results:
         print(f"  {role}: {tokens} tokens, {seconds:.0f} s, {size / 1e6:.2f} MB")
-    print(f"trained in {time.perf_counter() - started:.0f} s (wall), "
-          f"model {sum(r[3] for r in results) / 1e6:.2f} MB in {out_dir}", flush=True)
+    print(
+        f"trained in {time.perf_counter() - started:.0f} s (wall), "
+        f"model {sum(r[3] for r in results) / 1e6:.2f} MB in {out_dir}",
+        flush=True,
+    )
 
 
 # -- evaluation ---------------------------------------------------------------
@@ -176,6 +183,7 @@ def evaluate(articles, parses, tagger: tg.Tagger):
     scores = {name: polnear.Score() for name in COLUMNS}
     spent = 0.0
     for article, (_, seqs, attributions) in zip(articles, parses):
+
         def add(name, pred, article=article):
             scores[name].add(article.text, article.gold, pred)
 
@@ -215,11 +223,21 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--holdout", type=int, default=0, help="leave the last N train articles out, and score them")
     ap.add_argument("--eval-only", action="store_true")
-    ap.add_argument("--roles", nargs="+", choices=tg.ROLES, default=tg.ROLES,
-                    help="train only these (the others' files in --out are kept)")
+    ap.add_argument(
+        "--roles",
+        nargs="+",
+        choices=tg.ROLES,
+        default=tg.ROLES,
+        help="train only these (the others' files in --out are kept)",
+    )
     ap.add_argument("--no-train-eval", action="store_true", help="skip scoring train (slow)")
-    ap.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                    help="override a training parameter (crfsuite's names, e.g. c1=0.2)")
+    ap.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a training parameter (crfsuite's names, e.g. c1=0.2)",
+    )
     args = ap.parse_args(argv)
     for override in args.param:
         name, _, value = override.partition("=")
@@ -230,8 +248,8 @@ def main(argv=None) -> int:
     dev_articles, dev_parses = load("dev", args.cache, args.workers)
     held = None
     if args.holdout:
-        held = (train_articles[-args.holdout:], train_parses[-args.holdout:])
-        train_articles, train_parses = train_articles[:-args.holdout], train_parses[:-args.holdout]
+        held = (train_articles[-args.holdout :], train_parses[-args.holdout :])
+        train_articles, train_parses = train_articles[: -args.holdout], train_parses[: -args.holdout]
     if not args.eval_only:
         train(train_articles, train_parses, args.out, args.workers, args.roles)
     tagger = tg.Tagger(args.out)

@@ -63,8 +63,9 @@ def main(argv=None) -> int:
     codes = clustering.codes()
     # The package's codes for words merged late run to hundreds of bits; the features read
     # no more than tg.CLUSTER_BITS of them.
-    args.out.write_text("".join(f"{code[:tg.CLUSTER_BITS]}\t{word}\n" for word, code in sorted(codes.items())),
-                        encoding="utf-8")
+    args.out.write_text(
+        "".join(f"{code[: tg.CLUSTER_BITS]}\t{word}\n" for word, code in sorted(codes.items())), encoding="utf-8"
+    )
     print(f"{len(codes)} words in {args.clusters} clusters, {time.perf_counter() - started:.0f} s -> {args.out}")
     return 0
 

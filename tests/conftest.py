@@ -51,8 +51,9 @@ def app(db_path, attributor):
     """The Flask app on a temporary store (the flaskr pattern)."""
     from headwater.web.app import create_app
 
-    return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
-                       "TOKEN": TEST_TOKEN})
+    return create_app(
+        {"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True, "TOKEN": TEST_TOKEN}
+    )
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import gzip
 
 import pytest
 
-from tests.helpers import SEED_URL
 from headwater import store
-from headwater.store import traces
 from headwater.evaluation.localweb import Response
+from headwater.store import traces
+from tests.helpers import SEED_URL
 
 
 def error_of(response, status):
@@ -46,14 +46,17 @@ def test_final_url_after_a_redirect(client, web, seed_html):
     assert client.get("/api/provenance", query_string={"url": start}).status_code == 200
 
 
-@pytest.mark.parametrize("body, status, code", [
-    ({"url": "not a url"}, 400, "invalid_url"),
-    ({"url": "ftp://example.com/file"}, 400, "invalid_url"),
-    ({"url": "javascript:alert(1)"}, 400, "invalid_url"),
-    ({}, 400, "bad_request"),
-    ({"url": 42}, 400, "bad_request"),
-    ({"url": SEED_URL, "html": ["not", "text"]}, 400, "bad_request"),
-])
+@pytest.mark.parametrize(
+    "body, status, code",
+    [
+        ({"url": "not a url"}, 400, "invalid_url"),
+        ({"url": "ftp://example.com/file"}, 400, "invalid_url"),
+        ({"url": "javascript:alert(1)"}, 400, "invalid_url"),
+        ({}, 400, "bad_request"),
+        ({"url": 42}, 400, "bad_request"),
+        ({"url": SEED_URL, "html": ["not", "text"]}, 400, "bad_request"),
+    ],
+)
 def test_bad_requests_get_a_json_400(client, app, body, status, code):
     assert error_of(client.post("/api/traces", json=body), status)["code"] == code
     assert counts(app)["traces"] == 0
@@ -67,12 +70,15 @@ def test_a_body_that_is_not_json(client):
     assert error_of(response, 400)["code"] == "bad_request"
 
 
-@pytest.mark.parametrize("route, status, code", [
-    (Response("gone", status=404, headers={"Content-Type": "text/html"}), 422, "http_error"),
-    (Response(b"%PDF-1.4 binary", headers={"Content-Type": "application/pdf"}), 415, "not_html"),
-    (Response(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", headers={"Content-Type": "text/html"}), 415, "not_html"),
-    (Response("<html><body><nav><a href='/'>Home</a></nav></body></html>"), 422, "no_text"),
-])
+@pytest.mark.parametrize(
+    "route, status, code",
+    [
+        (Response("gone", status=404, headers={"Content-Type": "text/html"}), 422, "http_error"),
+        (Response(b"%PDF-1.4 binary", headers={"Content-Type": "application/pdf"}), 415, "not_html"),
+        (Response(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", headers={"Content-Type": "text/html"}), 415, "not_html"),
+        (Response("<html><body><nav><a href='/'>Home</a></nav></body></html>"), 422, "no_text"),
+    ],
+)
 def test_unusable_pages_are_logged_as_failed_fetches(client, app, web, route, status, code):
     url = web.add("/page", route)
     assert error_of(client.post("/api/traces", json={"url": url}), status)["code"] == code
@@ -82,24 +88,40 @@ def test_unusable_pages_are_logged_as_failed_fetches(client, app, web, route, st
 
 
 def test_a_page_over_the_size_cap(app, web, db_path, attributor):
-    from headwater.web.app import create_app
     from headwater.settings import FetchSettings
+    from headwater.web.app import create_app
 
-    small = create_app({"DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
-                        "FETCH_SETTINGS": FetchSettings(max_bytes=10_000)})
+    small = create_app(
+        {
+            "DATABASE": db_path,
+            "ATTRIBUTOR": attributor,
+            "ALLOW_PRIVATE": True,
+            "FETCH_SETTINGS": FetchSettings(max_bytes=10_000),
+        }
+    )
     url = web.add("/big", "<html><body>" + "<p>word </p>" * 5000 + "</body></html>")
     assert error_of(small.test_client().post("/api/traces", json={"url": url}), 413)["code"] == "too_large"
-    url = web.add("/bomb", Response(gzip.compress(b"<p>" + b"a" * 5_000_000), headers={
-        "Content-Type": "text/html", "Content-Encoding": "gzip"}))
+    url = web.add(
+        "/bomb",
+        Response(
+            gzip.compress(b"<p>" + b"a" * 5_000_000), headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}
+        ),
+    )
     assert error_of(small.test_client().post("/api/traces", json={"url": url}), 413)["code"] == "too_large"
 
 
 def test_a_timeout(app, web, db_path, attributor):
-    from headwater.web.app import create_app
     from headwater.settings import FetchSettings
+    from headwater.web.app import create_app
 
-    impatient = create_app({"DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
-                            "FETCH_SETTINGS": FetchSettings(read_timeout=0.2, total_timeout=1)})
+    impatient = create_app(
+        {
+            "DATABASE": db_path,
+            "ATTRIBUTOR": attributor,
+            "ALLOW_PRIVATE": True,
+            "FETCH_SETTINGS": FetchSettings(read_timeout=0.2, total_timeout=1),
+        }
+    )
     url = web.add("/slow", Response("<p>late</p>", delay=1.0))
     assert error_of(impatient.test_client().post("/api/traces", json={"url": url}), 422)["code"] == "timeout"
 
@@ -127,11 +149,14 @@ def test_loopback_is_refused_by_default(web, db_path, attributor, monkeypatch):
     assert web.requests == []  # refused before any connection
 
 
-@pytest.mark.parametrize("asked", [
-    SEED_URL + "#comments",
-    SEED_URL + "?utm_source=newsletter&utm_medium=email",
-    SEED_URL + "?fbclid=IwAR0abc#top",
-])
+@pytest.mark.parametrize(
+    "asked",
+    [
+        SEED_URL + "#comments",
+        SEED_URL + "?utm_source=newsletter&utm_medium=email",
+        SEED_URL + "?fbclid=IwAR0abc#top",
+    ],
+)
 def test_a_traced_page_is_found_under_its_address_with_a_fragment_or_tracking_parameters(client, seed_html, asked):
     """The extension asks with the tab's address, as the reader arrived at it."""
     trace = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).get_json()
@@ -142,7 +167,7 @@ def test_a_page_traced_from_a_tracking_link_is_found_under_its_plain_address(cli
     trace = client.post("/api/traces", json={"url": SEED_URL + "?utm_campaign=x", "html": seed_html}).get_json()
     assert client.get("/api/provenance", query_string={"url": SEED_URL}).get_json()["id"] == trace["id"]
     other = SEED_URL + "-part-2"
-    assert error_of(client.get("/api/provenance", query_string={"url": other}), 404)   # another page is not
+    assert error_of(client.get("/api/provenance", query_string={"url": other}), 404)  # another page is not
 
 
 def test_unknown_trace_and_unknown_page(client):

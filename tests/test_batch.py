@@ -68,8 +68,8 @@ def test_progress_print_puts_a_line_above_the_line_drawn_in_place(capsys):
     progress.step()
     assert capsys.readouterr().out == "#1  https://example.com/a  3 sources\n"
     drawn = stream.getvalue()
-    assert drawn.startswith("\r\033[Ktrace 0/2 URLs")   # at once: the workers take a while to start
-    assert "\r\033[K\r\033[Ktrace 1/2 URLs" in drawn     # cleared for the printed line, then drawn again
+    assert drawn.startswith("\r\033[Ktrace 0/2 URLs")  # at once: the workers take a while to start
+    assert "\r\033[K\r\033[Ktrace 1/2 URLs" in drawn  # cleared for the printed line, then drawn again
     assert "\r\033[Ktrace 2/2 URLs" in drawn and drawn.endswith("/s\n")
 
 
@@ -106,18 +106,18 @@ def _stored(db_path):
 
 
 def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(url_list, tmp_path, monkeypatch):
-    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "0")   # one host: the politeness pause would only slow this down
+    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "0")  # one host: the politeness pause would only slow this down
     two = list(batch.trace_urls(url_list, tmp_path / "two.db", workers=2))
     assert [r.url for r in two] == url_list
     assert [r.error_code for r in two] == [None, None, "invalid_url", "http_error", None, None]
     assert "404" in two[3].error and two[3].trace_id is None
     good = [r for r in two if not r.error]
-    assert [name in r.primary_sources for r, name in zip(good, NAMES)] == [True] * 4   # each its own page
+    assert [name in r.primary_sources for r, name in zip(good, NAMES)] == [True] * 4  # each its own page
     db, traces, failed = _stored(tmp_path / "two.db")
     assert sorted(traces) == sorted(r.url for r in good)
     assert {traces[r.url]["id"] for r in good} == {r.trace_id for r in good}
-    assert db["documents"].count == 4   # nothing written for the failures but their failed fetches
-    pages_failed = [url for url in failed if not url.endswith("/robots.txt")]   # the fixture site has none: a 404
+    assert db["documents"].count == 4  # nothing written for the failures but their failed fetches
+    pages_failed = [url for url in failed if not url.endswith("/robots.txt")]  # the fixture site has none: a 404
     assert sorted(pages_failed) == sorted(["not a url", url_list[3]])
 
     one = list(batch.trace_urls(url_list, tmp_path / "one.db", workers=1))
@@ -127,14 +127,15 @@ def test_trace_urls_on_two_workers_stores_each_good_page_and_reports_the_rest(ur
     assert {u: t["attributions"] for u, t in single.items()} == {u: t["attributions"] for u, t in traces.items()}
 
 
-def test_a_batch_on_two_workers_fetches_from_one_host_one_page_at_a_time_a_pause_apart(web, allow_private, tmp_path,
-                                                                                       monkeypatch):
+def test_a_batch_on_two_workers_fetches_from_one_host_one_page_at_a_time_a_pause_apart(
+    web, allow_private, tmp_path, monkeypatch
+):
     """The workers share the politeness limits: per host at most HEADWATER_FOLLOW_PER_HOST requests
     at once, HEADWATER_FOLLOW_DELAY seconds apart, counted over the whole batch."""
     from tests.helpers import FIXTURES
 
     monkeypatch.setenv("HEADWATER_FOLLOW_PER_HOST", "1")
-    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "1.0")   # longer than one worker's fetch and analysis of a page
+    monkeypatch.setenv("HEADWATER_FOLLOW_DELAY", "1.0")  # longer than one worker's fetch and analysis of a page
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
     arrivals = []
 
@@ -159,9 +160,7 @@ def test_a_batch_obeys_robots_txt_and_says_which_pages_it_refused(web, allow_pri
     results = list(batch.trace_urls(urls, tmp_path / "robots.db", workers=1))
     assert results[0].error is None and results[0].trace_id
     assert results[1].error_code == "blocked" and "robots.txt" in results[1].error
-    assert not [r for r in web.requests if r[1] == "/private/closed"]   # never fetched
+    assert not [r for r in web.requests if r[1] == "/private/closed"]  # never fetched
     db, traces, failed = _stored(tmp_path / "robots.db")
     assert list(traces) == [urls[0]] and failed == [urls[1]]
-    assert db.execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'").fetchone()[0] == 1   # once a site
-
-
+    assert db.execute("SELECT count(*) FROM fetches WHERE url LIKE '%/robots.txt'").fetchone()[0] == 1  # once a site

@@ -3,6 +3,7 @@
 import math
 
 import pytest
+
 from headwater.evaluation import benchkit
 
 
@@ -35,9 +36,11 @@ def test_ratio_and_target_checks():
 
 
 def test_table_marks_missed_targets_and_round_trips_through_json(tmp_path, capsys):
-    rows = [benchkit.Row("lookups", "p99", 25.0, "ms", "health 5 ms", 5.0, "<= 20 ms", False),
-            benchkit.Row("store", "size", 10.5, "KiB", "", 1.0, "<= 2x", True),
-            benchkit.Row("trace", "skipped: bench/trace.py not present", None)]
+    rows = [
+        benchkit.Row("lookups", "p99", 25.0, "ms", "health 5 ms", 5.0, "<= 20 ms", False),
+        benchkit.Row("store", "size", 10.5, "KiB", "", 1.0, "<= 2x", True),
+        benchkit.Row("trace", "skipped: bench/trace.py not present", None),
+    ]
     benchkit.emit(rows, str(tmp_path / "rows.json"), ["a note"])
     printed = capsys.readouterr().out
     assert "MISSED" in printed.splitlines()[2] and printed.splitlines()[3].endswith("ok")

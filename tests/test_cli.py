@@ -6,10 +6,10 @@ import sys
 
 import pytest
 
-from tests.helpers import FIXTURES, SEED_URL
-from headwater.cli import main as cli
 from headwater import store
+from headwater.cli import main as cli
 from headwater.evaluation.localweb import Response
+from tests.helpers import FIXTURES, SEED_URL
 
 
 def run(capsys, *args):
@@ -34,12 +34,15 @@ def test_trace_db_from_environment(capsys, tmp_path, monkeypatch):
     assert store.open_db(path)["traces"].count == 1
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["trace", "not a url"], 2, "not a valid web address"),
-    (["trace", "ftp://example.com/x"], 2, "http"),
-    (["trace"], 1, "Give the page's URL"),
-    (["trace", "--html", "/no/such/file.html", "--url", SEED_URL], 1, "Cannot read /no/such/file.html"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["trace", "not a url"], 2, "not a valid web address"),
+        (["trace", "ftp://example.com/x"], 2, "http"),
+        (["trace"], 1, "Give the page's URL"),
+        (["trace", "--html", "/no/such/file.html", "--url", SEED_URL], 1, "Cannot read /no/such/file.html"),
+    ],
+)
 def test_trace_bad_input(capsys, db_path, args, code, message):
     got, out, err = run(capsys, *args, "--db", db_path)
     assert got == code
@@ -75,7 +78,7 @@ def test_analyze_jsonl_offsets_into_each_file(capsys, tmp_path):
     for line in lines:
         text = open(line["file"], encoding="utf-8").read()
         for a in line["attributions"]:
-            assert text[a["cue"]["start"]:a["cue"]["end"]] == a["cue"]["text"]
+            assert text[a["cue"]["start"] : a["cue"]["end"]] == a["cue"]["text"]
     assert lines[1]["attributions"][0]["source"]["name"] == "Jana Novak"
 
 
@@ -116,8 +119,10 @@ def test_analyze_with_several_workers_keeps_input_order(capsys, tmp_path):
 def url_list(web, allow_private, tmp_path):
     """Three fixture pages, a malformed URL and a 404, in a list file with a comment and a blank line."""
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
-    good = [web.add(f"/news/{n}", seed.replace("Mitt Romney", name))
-            for n, name in enumerate(["Maria Lopez", "Bilal Khan", "Chen Yu"])]
+    good = [
+        web.add(f"/news/{n}", seed.replace("Mitt Romney", name))
+        for n, name in enumerate(["Maria Lopez", "Bilal Khan", "Chen Yu"])
+    ]
     urls = good[:2] + ["http://exa mple.com/x", web.url("/gone")] + good[2:]
     path = tmp_path / "urls.txt"
     path.write_text("# to trace\n\n" + "\n".join(f"  {url}" for url in urls) + "\n", encoding="utf-8")
@@ -128,11 +133,11 @@ def test_trace_from_a_list_on_two_workers(capsys, db_path, url_list):
     path, urls, good = url_list
     code, out, err = run(capsys, "trace", "--from", str(path), "--workers", "2", "--db", db_path)
     assert code == cli.SOME_FAILED == 6
-    lines = [line.split("  ") for line in out.splitlines()]   # "#ID  URL  N sources"
-    assert [url for _, url, _ in lines] == good                # a line per traced URL, in the list's order
+    lines = [line.split("  ") for line in out.splitlines()]  # "#ID  URL  N sources"
+    assert [url for _, url, _ in lines] == good  # a line per traced URL, in the list's order
     assert "headwater: http://exa mple.com/x: " in err and "not a valid web address" in err
     assert f"headwater: {urls[3]}: " in err and "404" in err
-    assert "trace 5/5 URLs" in err                       # the progress line
+    assert "trace 5/5 URLs" in err  # the progress line
     assert f"Traced 3 of 5 URLs into {db_path}; 2 failed." in err
     db = store.open_db(db_path)
     stored = {row["url"]: row["id"] for row in db.query("SELECT id, url FROM traces")}
@@ -143,8 +148,9 @@ def test_trace_from_a_list_on_two_workers(capsys, db_path, url_list):
     assert db["documents"].count == 3
 
 
-def test_trace_from_stdin_as_json_lines_is_the_same_on_one_worker_as_on_two(capsys, db_path, tmp_path, url_list,
-                                                                             monkeypatch):
+def test_trace_from_stdin_as_json_lines_is_the_same_on_one_worker_as_on_two(
+    capsys, db_path, tmp_path, url_list, monkeypatch
+):
     import io
 
     path, urls, good = url_list
@@ -152,7 +158,7 @@ def test_trace_from_stdin_as_json_lines_is_the_same_on_one_worker_as_on_two(caps
     code, out, err = run(capsys, "trace", "--from", "-", "--json", "--workers", "1", "--db", db_path)
     assert code == 6
     one = [json.loads(line) for line in out.splitlines()]
-    assert [line["url"] for line in one] == urls          # failures too, with their error
+    assert [line["url"] for line in one] == urls  # failures too, with their error
     assert [line["error"] and line["error"]["code"] for line in one] == [None, None, "invalid_url", "http_error", None]
     assert "Maria Lopez" in one[0]["primary_sources"] and one[0]["sources"] >= len(one[0]["primary_sources"])
     other = str(tmp_path / "other.db")
@@ -164,17 +170,20 @@ def test_trace_from_stdin_as_json_lines_is_the_same_on_one_worker_as_on_two(caps
 def test_trace_from_a_list_where_every_url_is_traced_exits_0(capsys, db_path, tmp_path, web, allow_private):
     path = tmp_path / "one.txt"
     path.write_text(web.add("/a", (FIXTURES / "seed.html").read_text(encoding="utf-8")) + "\n")
-    code, out, err = run(capsys, "trace", "--from", str(path), "--db", db_path)   # default: every core
+    code, out, err = run(capsys, "trace", "--from", str(path), "--db", db_path)  # default: every core
     assert code == 0 and out.startswith("#1  ") and "Traced 1 of 1 URL into" in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["trace", "--from", "/no/such/list.txt"], "Cannot read /no/such/list.txt"),
-    (["trace", "--from", "LIST", "https://example.com/a"], "give no URL or --html"),
-    (["trace", "--from", "EMPTY"], "No URLs in"),
-    (["trace", "--from", "LIST", "--workers", "-1"], "--workers takes"),
-    (["trace", "https://example.com/a", "--workers", "2"], "--workers goes with --from"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["trace", "--from", "/no/such/list.txt"], "Cannot read /no/such/list.txt"),
+        (["trace", "--from", "LIST", "https://example.com/a"], "give no URL or --html"),
+        (["trace", "--from", "EMPTY"], "No URLs in"),
+        (["trace", "--from", "LIST", "--workers", "-1"], "--workers takes"),
+        (["trace", "https://example.com/a", "--workers", "2"], "--workers goes with --from"),
+    ],
+)
 def test_trace_from_usage_errors(capsys, db_path, tmp_path, args, message):
     (tmp_path / "list.txt").write_text("https://example.com/a\n")
     (tmp_path / "empty.txt").write_text("# nothing yet\n\n")

@@ -14,12 +14,12 @@ import time
 
 import pytest
 
+from headwater.evaluation.localweb import FixtureWeb, Response
 from tests.helpers import FIXTURES
 from tests.helpers.followweb import Web
 from tests.helpers.serverproc import Server, read_only
-from headwater.evaluation.localweb import FixtureWeb, Response
 
-IN_FLIGHT = 12   # traces started at once; the server is killed when the first two are stored
+IN_FLIGHT = 12  # traces started at once; the server is killed when the first two are stored
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def fweb():
 
 def store_problems(db) -> list[str]:
     """What is wrong with the store, in words; [] when it is consistent."""
-    conn = sqlite3.connect(db)   # read-write, as the next server start opens it (recovers the WAL)
+    conn = sqlite3.connect(db)  # read-write, as the next server start opens it (recovers the WAL)
     problems = []
     integrity = conn.execute("PRAGMA integrity_check").fetchall()
     if integrity != [("ok",)]:
@@ -40,8 +40,7 @@ def store_problems(db) -> list[str]:
         problems.append(f"dangling reference: {row}")
     for (trace_id,) in conn.execute("SELECT id FROM traces WHERE document_id NOT IN (SELECT id FROM documents)"):
         problems.append(f"trace {trace_id} has no document")
-    for trace_id, count, top in conn.execute(
-            "SELECT trace_id, COUNT(*), MAX(idx) FROM attributions GROUP BY trace_id"):
+    for trace_id, count, top in conn.execute("SELECT trace_id, COUNT(*), MAX(idx) FROM attributions GROUP BY trace_id"):
         if top != count - 1:
             problems.append(f"trace {trace_id}: attributions 0..{top} but {count} stored")
     for table in ("attributions", "edges", "chain_hops", "primary_sources", "follows", "trace_events"):
@@ -91,9 +90,15 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
     web = FixtureWeb().start()
     # Half the pages are fetched (slowly, so those traces are mid-fetch), half are sent as HTML.
     urls = [web.add(f"/story/{n}", Response(seed, delay=0.3 * n)) for n in range(IN_FLIGHT)]
-    server = Server(tmp_path / "store.db", tmp_path / "server.log",
-                    env={"HEADWATER_MAX_CONCURRENT_TRACES": str(IN_FLIGHT), "HEADWATER_RATE_LIMIT": "0",
-                         "HEADWATER_TRACE_RATE_LIMIT": "0"}).start()
+    server = Server(
+        tmp_path / "store.db",
+        tmp_path / "server.log",
+        env={
+            "HEADWATER_MAX_CONCURRENT_TRACES": str(IN_FLIGHT),
+            "HEADWATER_RATE_LIMIT": "0",
+            "HEADWATER_TRACE_RATE_LIMIT": "0",
+        },
+    ).start()
     try:
         answers = []
 
@@ -101,7 +106,7 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
             body = {"url": urls[n]} if n % 2 else {"url": urls[n], "html": seed}
             try:
                 answers.append(server.request("POST", "/api/traces", body, timeout=60)[0])
-            except (OSError, http.client.HTTPException):   # refused, reset, or cut mid-answer
+            except (OSError, http.client.HTTPException):  # refused, reset, or cut mid-answer
                 answers.append("connection lost")
 
         threads = [threading.Thread(target=trace, args=(n,), daemon=True) for n in range(IN_FLIGHT)]
@@ -113,16 +118,16 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
         server.kill()
         for thread in threads:
             thread.join(10)
-        assert nothing_listens_on(server.port)   # the HTTP worker went with the killed server
+        assert nothing_listens_on(server.port)  # the HTTP worker went with the killed server
 
         stored = count_traces(server.db)
         assert 2 <= stored < IN_FLIGHT, f"the kill should come mid-way, but {stored} traces were stored"
-        assert "connection lost" in answers   # some readers saw the server die mid-request
+        assert "connection lost" in answers  # some readers saw the server die mid-request
         assert store_problems(server.db) == []
-        (shape,) = shape_of_traces(server.db)   # every stored trace of the page is complete: the same rows
+        (shape,) = shape_of_traces(server.db)  # every stored trace of the page is complete: the same rows
         assert shape[0] > 0 and shape[2] > 0
 
-        server.start()                        # the same store, the same token
+        server.start()  # the same store, the same token
         status, trace, _ = server.request("POST", "/api/traces", {"url": urls[0], "html": seed})
         assert status == 201 and trace["chains"]
         assert shape_of_traces(server.db) == {shape}
@@ -133,16 +138,21 @@ def test_sigkill_during_traces_leaves_a_consistent_store_and_the_server_restarts
 
 
 def test_a_trace_killed_while_following_its_sources_is_marked_failed_on_restart(tmp_path, fweb):
-    fweb.main.routes[fweb.wsj.replace(fweb.main.base, "")].delay = 30   # the upstream page never comes in time
-    server = Server(tmp_path / "store.db", tmp_path / "server.log",
-                    env={"HEADWATER_FOLLOW_DELAY": "0", "HEADWATER_WAYBACK_API": fweb.wayback_api,
-                         "HEADWATER_NEWS_INDEX_API": fweb.news_index_api}).start()
+    fweb.main.routes[fweb.wsj.replace(fweb.main.base, "")].delay = 30  # the upstream page never comes in time
+    server = Server(
+        tmp_path / "store.db",
+        tmp_path / "server.log",
+        env={
+            "HEADWATER_FOLLOW_DELAY": "0",
+            "HEADWATER_WAYBACK_API": fweb.wayback_api,
+            "HEADWATER_NEWS_INDEX_API": fweb.news_index_api,
+        },
+    ).start()
     try:
-        status, trace, _ = server.request("POST", "/api/traces", {"url": fweb.seed, "follow": True,
-                                                                  "background": True})
+        status, trace, _ = server.request("POST", "/api/traces", {"url": fweb.seed, "follow": True, "background": True})
         assert status == 202 and trace["follow"]["state"] == "running"
         deadline = time.monotonic() + 30
-        while not fweb.requested(fweb.wsj) and time.monotonic() < deadline:   # it is fetching upstream
+        while not fweb.requested(fweb.wsj) and time.monotonic() < deadline:  # it is fetching upstream
             time.sleep(0.05)
         server.kill()
         assert store_problems(server.db) == []
@@ -152,8 +162,8 @@ def test_a_trace_killed_while_following_its_sources_is_marked_failed_on_restart(
         assert status == 200
         assert again["follow"]["state"] == "failed"
         assert "Interrupted" in again["follow"]["error"] and "Trace it again" in again["follow"]["error"]
-        assert again["chains"] == trace["chains"]   # the page's own trace was complete and stays
+        assert again["chains"] == trace["chains"]  # the page's own trace was complete and stays
         status, body, _ = server.request("GET", f"/api/traces/{trace['id']}/events", timeout=10)
-        assert status == 200   # the progress stream ends instead of waiting for a trace that will never finish
+        assert status == 200  # the progress stream ends instead of waiting for a trace that will never finish
     finally:
         server.stop()

@@ -12,22 +12,21 @@ import time
 import pytest
 from werkzeug.test import EnvironBuilder
 
-from tests.helpers import TEST_TOKEN
-from tests.helpers.serverproc import Server
-from headwater.web import graph_routes as api_graph
-from headwater.store import follows as follow_store
-
 from headwater import store
 from headwater.settings import BLOCKING_THREADS, FollowSettings
+from headwater.store import follows as follow_store
+from headwater.web import graph_routes as api_graph
+from tests.helpers import TEST_TOKEN
+from tests.helpers.serverproc import Server
 
 
 @pytest.fixture
 def streams_app(app):
-    assert api_graph.open_streams() == 0   # no stream left open by an earlier test
+    assert api_graph.open_streams() == 0  # no stream left open by an earlier test
     yield app
     leaked = api_graph.open_streams()
-    api_graph._open_streams = 0            # so that one leak fails one test, not the ones after it
-    assert leaked == 0                     # every stream the test opened gave its slot back
+    api_graph._open_streams = 0  # so that one leak fails one test, not the ones after it
+    assert leaked == 0  # every stream the test opened gave its slot back
 
 
 @pytest.fixture
@@ -79,13 +78,13 @@ def test_a_second_stream_is_busy_while_one_is_open_and_welcome_after(one_stream_
     first = client.get(url, buffered=False)
     assert first.status_code == 200 and first.mimetype == "text/event-stream"
     chunks = iter(first.response)
-    assert next(chunks).startswith(b"retry:")   # the stream is open and polling
+    assert next(chunks).startswith(b"retry:")  # the stream is open and polling
 
     assert_busy(client.get(url), trace_id)
     # the rest of the API still answers, and the trace can be polled as the message says
     assert client.get(f"/api/traces/{trace_id}").status_code == 200
 
-    first.close()   # the client goes away: the generator is closed
+    first.close()  # the client goes away: the generator is closed
     assert_stream_opens(client, url)
 
 
@@ -109,7 +108,7 @@ def test_a_stream_never_read_gives_its_slot_back_when_closed(one_stream_app, see
 def test_a_finished_trace_stream_frees_its_slot(one_stream_app, seed_html):
     client = one_stream_app.test_client()
     trace_id = one_page_trace(client, seed_html)
-    for _ in range(2):   # with room for one stream, one after the other both succeed
+    for _ in range(2):  # with room for one stream, one after the other both succeed
         response = client.get(f"/api/traces/{trace_id}/events")
         assert response.status_code == 200 and response.mimetype == "text/event-stream"
         assert "event: done" in response.get_data(as_text=True)
@@ -120,7 +119,7 @@ def test_the_limit_is_checked_after_the_trace_is_found(one_stream_app, seed_html
     trace_id = running_trace(client, seed_html, db_path)
     open_one = client.get(f"/api/traces/{trace_id}/events", buffered=False)
     try:
-        assert client.get("/api/traces/999/events").status_code == 404   # not "busy"
+        assert client.get("/api/traces/999/events").status_code == 404  # not "busy"
     finally:
         open_one.close()
 
@@ -129,7 +128,7 @@ def test_a_stream_at_its_time_limit_gives_its_slot_back(one_stream_app, seed_htm
     monkeypatch.setattr(api_graph, "STREAM_LIMIT_SECONDS", 0)
     client = one_stream_app.test_client()
     trace_id = running_trace(client, seed_html, db_path)
-    for _ in range(2):   # each ends on the time limit while the trace still runs
+    for _ in range(2):  # each ends on the time limit while the trace still runs
         response = client.get(f"/api/traces/{trace_id}/events")
         assert response.status_code == 200 and response.mimetype == "text/event-stream"
         assert "event: done" not in response.get_data(as_text=True)
@@ -156,7 +155,7 @@ def test_a_head_request_takes_no_stream_slot(one_stream_app, seed_html, db_path)
     client = one_stream_app.test_client()
     trace_id = running_trace(client, seed_html, db_path)
     url = f"/api/traces/{trace_id}/events"
-    for _ in range(3):   # answered without a body, and never closed: they must not hold the one slot
+    for _ in range(3):  # answered without a body, and never closed: they must not hold the one slot
         head = client.head(url)
         assert head.status_code == 200 and head.mimetype == "text/event-stream"
     assert_stream_opens(client, url)
@@ -172,7 +171,7 @@ def test_the_default_limit_is_half_of_the_servers_threads(streams_app, seed_html
         assert [s.status_code for s in streams] == [200] * 4
         assert_busy(client.get(url), trace_id)
     finally:
-        for s in reversed(streams):   # one thread holds them all here: Flask's contexts end last-in first-out
+        for s in reversed(streams):  # one thread holds them all here: Flask's contexts end last-in first-out
             s.close()
     assert api_graph.open_streams() == 0
 
@@ -182,7 +181,7 @@ def test_a_quiet_stream_sends_a_heartbeat_that_the_client_ignores(one_stream_app
     client that has gone is noticed by the failed write and its slot freed."""
     monkeypatch.setattr(api_graph, "HEARTBEAT_SECONDS", 0.3)
     monkeypatch.setattr(api_graph, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(api_graph, "STREAM_LIMIT_SECONDS", 3)   # without a heartbeat: ends, and fails fast
+    monkeypatch.setattr(api_graph, "STREAM_LIMIT_SECONDS", 3)  # without a heartbeat: ends, and fails fast
     client = one_stream_app.test_client()
     trace_id = running_trace(client, seed_html, db_path)
     response = client.get(f"/api/traces/{trace_id}/events", buffered=False)
@@ -200,8 +199,9 @@ def test_under_the_production_server_a_client_that_left_frees_its_slot(tmp_path,
     their slots back at the next heartbeat (HEARTBEAT_SECONDS), not at the stream's time limit."""
     server = Server(tmp_path / "s.db", tmp_path / "server.log").start()
     try:
-        status, trace, _ = server.request("POST", "/api/traces", {"url": "https://www.example-blog.com/x",
-                                                                  "html": seed_html})
+        status, trace, _ = server.request(
+            "POST", "/api/traces", {"url": "https://www.example-blog.com/x", "html": seed_html}
+        )
         assert status == 201
         db = store.open_db(server.db)
         try:
@@ -211,8 +211,9 @@ def test_under_the_production_server_a_client_that_left_frees_its_slot(tmp_path,
 
         def open_stream():
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-            conn.request("GET", f"/api/traces/{trace['id']}/events",
-                         headers={"Authorization": f"Bearer {server.token}"})
+            conn.request(
+                "GET", f"/api/traces/{trace['id']}/events", headers={"Authorization": f"Bearer {server.token}"}
+            )
             response = conn.getresponse()
             if response.status == 200:
                 assert response.read1(100).startswith(b"retry:")

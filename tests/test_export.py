@@ -8,9 +8,9 @@ import networkx as nx
 import pytest
 from prov.model import ProvDocument
 
-from tests.helpers.followweb import Web
 from headwater.cli import main as cli
 from headwater.settings import FollowSettings
+from tests.helpers.followweb import Web
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,9 @@ def fweb():
 
 @pytest.fixture
 def followed(app, fweb):
-    app.config["FOLLOW_SETTINGS"] = FollowSettings(politeness_delay=0, wayback_api=fweb.wayback_api,
-                                                   news_index_api=fweb.news_index_api)
+    app.config["FOLLOW_SETTINGS"] = FollowSettings(
+        politeness_delay=0, wayback_api=fweb.wayback_api, news_index_api=fweb.news_index_api
+    )
     client = app.test_client()
     trace = client.post("/api/traces", json={"url": fweb.seed, "follow": True}).get_json()
     return client, trace
@@ -39,27 +40,40 @@ def test_prov_json_loads_with_the_prov_package(followed, fweb):
     assert response.status_code == 200 and response.mimetype == "application/json"
     document = ProvDocument.deserialize(content=response.get_data(as_text=True), format="json")
 
-    agents = {str(r.label): {str(t) for t in r.get_asserted_types()} for r in document.get_records()
-              if r.is_element() and r.get_type().localpart == "Agent"}
+    agents = {
+        str(r.label): {str(t) for t in r.get_asserted_types()}
+        for r in document.get_records()
+        if r.is_element() and r.get_type().localpart == "Agent"
+    }
     assert agents["Ali Khoram"] == {"prov:Person"}
     assert agents["The Wall Street Journal"] == {"prov:Organization"}
     assert agents["Asharq al-Awsat"] == {"prov:Organization"}
 
-    pages = {r.identifier: r for r in document.get_records() if r.is_element()
-             and r.get_type().localpart == "Entity" and "schema:NewsArticle" in {str(t) for t in r.get_asserted_types()}}
+    pages = {
+        r.identifier: r
+        for r in document.get_records()
+        if r.is_element()
+        and r.get_type().localpart == "Entity"
+        and "schema:NewsArticle" in {str(t) for t in r.get_asserted_types()}
+    }
     location = {ident: str(next(iter(r.get_attribute("prov:location")))) for ident, r in pages.items()}
     by_url = {url: ident for ident, url in location.items()}
     # blog wasQuotedFrom the Journal (block quotes, word for word)
-    quoted = {(r.formal_attributes[0][1], r.formal_attributes[1][1]) for r in records(document, "Derivation")
-              if "prov:Quotation" in {str(t) for t in r.get_asserted_types()}}
+    quoted = {
+        (r.formal_attributes[0][1], r.formal_attributes[1][1])
+        for r in records(document, "Derivation")
+        if "prov:Quotation" in {str(t) for t in r.get_asserted_types()}
+    }
     assert (by_url[fweb.seed], by_url[fweb.wsj]) in quoted
     # Ali Khoram's words are the blog's primary source, attributed to him
-    primary = [r for r in records(document, "Derivation")
-               if "prov:PrimarySource" in {str(t) for t in r.get_asserted_types()}]
+    primary = [
+        r for r in records(document, "Derivation") if "prov:PrimarySource" in {str(t) for t in r.get_asserted_types()}
+    ]
     used = {str(r.formal_attributes[1][1]) for r in primary}
     assert "hw:said/person/Ali_Khoram" in used
-    attributed = {(str(r.formal_attributes[0][1]), str(r.formal_attributes[1][1]))
-                  for r in records(document, "Attribution")}
+    attributed = {
+        (str(r.formal_attributes[0][1]), str(r.formal_attributes[1][1])) for r in records(document, "Attribution")
+    }
     assert ("hw:said/person/Ali_Khoram", "hw:person/Ali_Khoram") in attributed
     assert (str(by_url[fweb.wsj]), "hw:outlet/The_Wall_Street_Journal") in attributed
 
@@ -80,7 +94,7 @@ def test_dot_for_graphviz(followed):
     body = client.get(f"/api/traces/{trace['id']}/prov", query_string={"format": "dot"}).get_data(as_text=True)
     assert body.startswith("digraph headwater {")
     assert '"outlet:The Wall Street Journal" -> "outlet:Asharq al-Awsat"' in body
-    if shutil.which("dot"):   # Graphviz itself, when installed, must accept it
+    if shutil.which("dot"):  # Graphviz itself, when installed, must accept it
         subprocess.run(["dot", "-Tsvg"], input=body, text=True, check=True, capture_output=True)
 
 

@@ -12,10 +12,10 @@ import re
 import lxml.html
 import pytest
 
-from tests.helpers import FIXTURES, SHARED
 from headwater.errors import HeadwaterError, NoText
 from headwater.extract import MIN_TEXT_CHARS, extract
 from headwater.records import SOURCE_KINDS, Extracted
+from tests.helpers import FIXTURES, SHARED
 
 SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
 WSJ = "https://www.wsj.com/articles/iran-supreme-leader-responds-to-obama-letter-1415577934"
@@ -26,49 +26,71 @@ PAGES = {
         url=SEED_URL,
         body="//div[contains(@class, 'entry-content')]",
         title="Iranian Official Confirms that Obama Sent Letter to Ayatollah Khamenei",
-        author="Evan Marsh", published="2014-11-09", site="Example Blog", canonical=SEED_URL, quotes=2,
+        author="Evan Marsh",
+        published="2014-11-09",
+        site="Example Blog",
+        canonical=SEED_URL,
+        quotes=2,
     ),
     "verb_tenses": dict(
         url="https://www.baywater-courier.example/local/2024/03/harbor-expansion-delayed",
         body="//div[@class='story-body']",
         title="Harbor expansion pushed back a year as port seeks more reviews",
-        author="Priya Raman", published="2024-03-13", site="Baywater Courier",
-        canonical="https://www.baywater-courier.example/local/2024/03/harbor-expansion-delayed", quotes=0,
+        author="Priya Raman",
+        published="2024-03-13",
+        site="Baywater Courier",
+        canonical="https://www.baywater-courier.example/local/2024/03/harbor-expansion-delayed",
+        quotes=0,
     ),
     "inverted_cues": dict(
         url="https://ridgepost.example.org/2023/07/18/valley-water-rationing-august/",
         body="//div[@class='post-body']",
         title="Valley water rationing to run through August",
-        author="Owen Pryce", published="2023-07-18", site="The Ridge Post",
-        canonical="https://ridgepost.example.org/2023/07/18/valley-water-rationing-august/", quotes=1,
+        author="Owen Pryce",
+        published="2023-07-18",
+        site="The Ridge Post",
+        canonical="https://ridgepost.example.org/2023/07/18/valley-water-rationing-august/",
+        quotes=1,
     ),
     "medium": dict(
         url="https://meridianwire.example.net/world/grain-corridor-talks-resume",
         body="//article",
         title="Grain corridor talks to resume next week, ministry says",
-        author="Leila Mansour", published="2022-09-05", site="Meridian Wire",
-        canonical="https://meridianwire.example.net/world/grain-corridor-talks-resume", quotes=0,
+        author="Leila Mansour",
+        published="2022-09-05",
+        site="Meridian Wire",
+        canonical="https://meridianwire.example.net/world/grain-corridor-talks-resume",
+        quotes=0,
     ),
     "coreference": dict(
         url="https://lakesidehealthnotes.example.com/2024/05/heat-stroke-admissions-doubled/",
         body="//div[@class='entry-content']",
         title="Heat stroke admissions doubled last summer, hospital study finds",
-        author="Noor Bakri", published="2024-05-21", site="Lakeside Health Notes",
-        canonical="https://lakesidehealthnotes.example.com/2024/05/heat-stroke-admissions-doubled/", quotes=0,
+        author="Noor Bakri",
+        published="2024-05-21",
+        site="Lakeside Health Notes",
+        canonical="https://lakesidehealthnotes.example.com/2024/05/heat-stroke-admissions-doubled/",
+        quotes=0,
     ),
     "anonymous": dict(
         url="https://www.northernledger.example/business/2021/10/pipeline-contract-cancelled",
         body="//div[@class='article-body']",
         title="Pipeline contract set to be cancelled, official says",
-        author="Erik Dahl", published="2021-10-07", site="Northern Ledger",
-        canonical="https://www.northernledger.example/business/2021/10/pipeline-contract-cancelled", quotes=0,
+        author="Erik Dahl",
+        published="2021-10-07",
+        site="Northern Ledger",
+        canonical="https://www.northernledger.example/business/2021/10/pipeline-contract-cancelled",
+        quotes=0,
     ),
     "misspelled": dict(
         url="https://secondlook.example.blog/2020/02/agency-dropped-drone-rules.html",
         body="//div[contains(@class, 'post-body')]",
         title="Agency quietly dropped its drone rules, report says",
-        author="Sam Whitaker", published="2020-02-11", site="Second Look",
-        canonical="https://secondlook.example.blog/2020/02/agency-dropped-drone-rules.html", quotes=0,
+        author="Sam Whitaker",
+        published="2020-02-11",
+        site="Second Look",
+        canonical="https://secondlook.example.blog/2020/02/agency-dropped-drone-rules.html",
+        quotes=0,
     ),
 }
 
@@ -144,7 +166,7 @@ def test_links_point_at_their_anchor_text(name):
     expected = [(collapse(a.text_content()), a.get("href")) for a in body.iter("a")]
     assert [(link.text, link.href) for link in result.links] == expected
     for link in result.links:
-        assert result.text[link.start:link.end] == link.text
+        assert result.text[link.start : link.end] == link.text
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -155,7 +177,7 @@ def test_quotes_cover_the_blockquote_paragraphs(name):
     assert len(expected) == PAGES[name]["quotes"]
     assert [q.text for q in result.quotes] == expected
     for quote in result.quotes:
-        assert result.text[quote.start:quote.end] == quote.text
+        assert result.text[quote.start : quote.end] == quote.text
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
@@ -163,7 +185,11 @@ def test_metadata(name):
     result = extracted(name)
     want = PAGES[name]
     assert (result.title, result.author, result.published, result.site, result.canonical_url) == (
-        want["title"], want["author"], want["published"], want["site"], want["canonical"],
+        want["title"],
+        want["author"],
+        want["published"],
+        want["site"],
+        want["canonical"],
     )
 
 
@@ -210,9 +236,9 @@ def test_seed_wsj_link(seed):
     (link,) = seed.links
     assert link.href == WSJ
     assert link.text == "Wall St. Journal\u00a0reported"
-    assert seed.text[link.start:link.end] == link.text
+    assert seed.text[link.start : link.end] == link.text
     sentence_start = seed.text.rindex("\n\n", 0, link.start) + 2
-    assert seed.text[sentence_start:link.start] == "On Sunday evening the\u00a0"
+    assert seed.text[sentence_start : link.start] == "On Sunday evening the\u00a0"
 
 
 def test_seed_quotes_are_the_two_passages(seed):
@@ -227,8 +253,15 @@ def test_seed_quotes_are_the_two_passages(seed):
 
 
 def test_seed_leaves_out_reader_comments_and_sidebar(seed):
-    for phrase in ("According to Reuters", "Reuters reported it yesterday", "letter was a fake",
-                   "Associated Press", "Most read", "top stories", "Leave a Reply"):
+    for phrase in (
+        "According to Reuters",
+        "Reuters reported it yesterday",
+        "letter was a fake",
+        "Associated Press",
+        "Most read",
+        "top stories",
+        "Leave a Reply",
+    ):
         assert phrase not in seed.text
 
 
@@ -271,7 +304,7 @@ def test_relative_links_resolved_against_the_page_and_non_web_links_dropped():
         ("an absolute path", "https://news.example.com/abs/path"),
     ]
     for link in result.links:
-        assert result.text[link.start:link.end] == link.text
+        assert result.text[link.start : link.end] == link.text
     assert "not to a script, the desk, a footnote or a phone." in result.text
 
 
@@ -292,8 +325,10 @@ def test_headline_not_repeated_when_trafilatura_keeps_the_h1():
 
 
 def test_unicode_spaces_and_ascii_whitespace():
-    html = ("<html><body><article><h1>Spaces</h1><p>Thin\u2009space, narrow\u202fno-break, "
-            "no&#160;break &amp;   tabs\tand\nnewlines collapse, but the others stay.</p></article></body></html>")
+    html = (
+        "<html><body><article><h1>Spaces</h1><p>Thin\u2009space, narrow\u202fno-break, "
+        "no&#160;break &amp;   tabs\tand\nnewlines collapse, but the others stay.</p></article></body></html>"
+    )
     text = extract(html).text
     assert "Thin\u2009space, narrow\u202fno-break, no\u00a0break & tabs and newlines collapse" in text
 
@@ -345,9 +380,14 @@ def test_utf8_page_with_a_stray_bad_byte_is_still_utf8():
 
 
 def test_legacy_charset_page():
-    html = ("<html><body><article><h1>Caf\xe9</h1><p>Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre "
-            "\u201cau journal\u201d local hier soir.</p></article></body></html>")
-    assert "Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre \u201cau journal\u201d" in extract(html.encode("cp1252")).text
+    html = (
+        "<html><body><article><h1>Caf\xe9</h1><p>Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre "
+        "\u201cau journal\u201d local hier soir.</p></article></body></html>"
+    )
+    assert (
+        "Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre \u201cau journal\u201d"
+        in extract(html.encode("cp1252")).text
+    )
 
 
 def test_lone_surrogates_in_a_string():
@@ -355,14 +395,17 @@ def test_lone_surrogates_in_a_string():
     assert "A broken \ufffd character" in extract(html).text
 
 
-@pytest.mark.parametrize("html", [
-    "<html><body><div><p>Unclosed paragraph about the council vote, which went ahead <b>despite <i>protests"
-    "<p>Another paragraph that never closes and goes on about the vote and its aftermath</div></span></body",
-    "<<<>>><html<body>>>&&&;;<p<p<p>>> text </table></tr><td>",
-    "<html><body><p>" + "<span>" * 300 + "x" * 50,
-    "<html><head><title>Only a title</title></head></html>",
-    "<html><body><script>" + "var x = 1;" * 1000 + "</script></body></html>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<html><body><div><p>Unclosed paragraph about the council vote, which went ahead <b>despite <i>protests"
+        "<p>Another paragraph that never closes and goes on about the vote and its aftermath</div></span></body",
+        "<<<>>><html<body>>>&&&;;<p<p<p>>> text </table></tr><td>",
+        "<html><body><p>" + "<span>" * 300 + "x" * 50,
+        "<html><head><title>Only a title</title></head></html>",
+        "<html><body><script>" + "var x = 1;" * 1000 + "</script></body></html>",
+    ],
+)
 def test_broken_html_gives_text_or_no_text(html):
     try:
         result = extract(html, "https://bad.example/page")
@@ -372,8 +415,10 @@ def test_broken_html_gives_text_or_no_text(html):
 
 
 def test_broken_html_keeps_what_it_can():
-    html = ("<html><body><div><p>Unclosed paragraph about the council vote, which went ahead <b>despite <i>protests"
-            "<p>Another paragraph that never closes and goes on about the vote and its aftermath</div></span></body")
+    html = (
+        "<html><body><div><p>Unclosed paragraph about the council vote, which went ahead <b>despite <i>protests"
+        "<p>Another paragraph that never closes and goes on about the vote and its aftermath</div></span></body"
+    )
     text = extract(html).text
     assert "Unclosed paragraph about the council vote" in text
     assert "Another paragraph that never closes" in text
@@ -392,15 +437,21 @@ def test_too_short_text():
 
 
 def test_deeply_nested_divs():
-    html = ("<html><body>" + "<div>" * 5000
-            + "<p>Text at the bottom of five thousand nested divs, long enough to count.</p>"
-            + "</div>" * 5000 + "</body></html>")
+    html = (
+        "<html><body>"
+        + "<div>" * 5000
+        + "<p>Text at the bottom of five thousand nested divs, long enough to count.</p>"
+        + "</div>" * 5000
+        + "</body></html>"
+    )
     assert "nested too deeply" in no_text(html).message
 
 
 def test_ten_megabyte_attribute():
-    html = ('<html><body><article><p data-blob="' + "a" * 10_000_000 + '">The council approved the budget on'
-            " Tuesday after a long debate.</p><p>The mayor said the vote was a relief.</p></article></body></html>")
+    html = (
+        '<html><body><article><p data-blob="' + "a" * 10_000_000 + '">The council approved the budget on'
+        " Tuesday after a long debate.</p><p>The mayor said the vote was a relief.</p></article></body></html>"
+    )
     result = extract(html)
     assert "The council approved the budget on Tuesday after a long debate." in result.text
     assert "aaaa" not in result.text
@@ -415,8 +466,10 @@ def test_unicode_spaces_in_the_title_and_characters_like_the_placeholders_surviv
     # Spaces are swapped for placeholders only when the page has some; a page that itself
     # uses the first placeholder characters keeps them and gets others.
     body = "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too. " * 3
-    html = (f"<html><head><title>Top\u00a0story</title></head><body><article><h1>Top\u00a0story</h1>"
-            f"<p>{body}</p></article></body></html>")
+    html = (
+        f"<html><head><title>Top\u00a0story</title></head><body><article><h1>Top\u00a0story</h1>"
+        f"<p>{body}</p></article></body></html>"
+    )
     extracted = extract(html, "https://example.com/news/story")
     assert extracted.title == "Top\u00a0story"
     assert "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too." in extracted.text

@@ -15,10 +15,10 @@ from datetime import datetime
 import pytest
 
 from headwater.errors import FetchError, InvalidURL, NotHTML, PageTooLarge
-from headwater.fetch.charset import decode_html
-from headwater.fetch.client import READ_CHUNK, FetchResult, Fetcher, validate_url
-from headwater.settings import FetchSettings
 from headwater.evaluation.localweb import Response
+from headwater.fetch.charset import decode_html
+from headwater.fetch.client import READ_CHUNK, Fetcher, FetchResult, validate_url
+from headwater.settings import FetchSettings
 
 PAGE = "<!doctype html><html><head><title>Talks</title></head><body><p>Mr. Khoram told the daily.</p></body></html>"
 QUICK = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=10)
@@ -46,8 +46,17 @@ def redirect(to: str, status: int = 302) -> Response:
 
 def test_ok_page_after_redirect_has_final_url_hash_and_size(web, fetcher):
     web.add("/old", redirect("/2014/11/talks", status=301))
-    web.add("/2014/11/talks", Response(PAGE, headers={
-        "Content-Type": "text/html; charset=utf-8", "ETag": '"v1"', "Last-Modified": "Tue, 25 Nov 2014 10:00:00 GMT"}))
+    web.add(
+        "/2014/11/talks",
+        Response(
+            PAGE,
+            headers={
+                "Content-Type": "text/html; charset=utf-8",
+                "ETag": '"v1"',
+                "Last-Modified": "Tue, 25 Nov 2014 10:00:00 GMT",
+            },
+        ),
+    )
 
     result = fetcher.fetch(web.url("/old"))
 
@@ -70,7 +79,7 @@ def test_ok_page_after_redirect_has_final_url_hash_and_size(web, fetcher):
 def test_the_server_sees_our_user_agent_and_the_real_host(web, fetcher):
     web.add("/page", PAGE)
     fetcher.fetch(web.url("/page"))
-    (_method, _path, headers), = web.requests
+    ((_method, _path, headers),) = web.requests
     assert headers["User-Agent"] == QUICK.user_agent
     assert headers["Host"] == f"127.0.0.1:{web.port}"
 
@@ -86,8 +95,20 @@ def test_every_redirect_status_is_followed(web, fetcher, status):
 def test_log_row_has_the_columns_of_the_fetches_table(web, fetcher):
     web.add("/page", PAGE)
     row = fetcher.fetch(web.url("/page")).to_log()
-    assert set(row) == {"url", "final_url", "status", "content_type", "bytes", "sha256",
-                        "duration_ms", "fetched_at", "error_code", "error", "etag", "last_modified"}
+    assert set(row) == {
+        "url",
+        "final_url",
+        "status",
+        "content_type",
+        "bytes",
+        "sha256",
+        "duration_ms",
+        "fetched_at",
+        "error_code",
+        "error",
+        "etag",
+        "last_modified",
+    }
     assert row["status"] == 200 and row["error_code"] is None and row["bytes"] == len(PAGE)
 
 
@@ -103,7 +124,7 @@ def test_cookies_are_not_carried_from_one_request_to_the_next(web, fetcher):
 
 
 def test_404_is_an_http_error_with_the_status_in_the_message(web, fetcher):
-    url = web.url("/gone")   # no route: the fixture answers 404
+    url = web.url("/gone")  # no route: the fixture answers 404
     result = fetcher.fetch(url)
     assert result.error_code == "http_error"
     assert result.error == f"{url} answered 404 Not Found."
@@ -140,8 +161,12 @@ def test_a_server_slower_than_the_read_timeout_times_out(web):
 
 def test_a_page_dripping_in_stops_at_the_total_time_cap(web):
     # Each chunk comes well within the read timeout, but the whole takes too long.
-    web.add("/drip", Response(chunks=[b"<html><body>"] + [b"<p>more</p>"] * 40, chunk_delay=0.05,
-                              headers={"Content-Type": "text/html"}))
+    web.add(
+        "/drip",
+        Response(
+            chunks=[b"<html><body>"] + [b"<p>more</p>"] * 40, chunk_delay=0.05, headers={"Content-Type": "text/html"}
+        ),
+    )
     result = fetcher_with(read_timeout=1, total_timeout=0.5).fetch(web.url("/drip"))
     assert result.error_code == "timeout"
     assert "longer than 0.5 seconds in all" in result.error
@@ -151,10 +176,13 @@ def test_a_page_dripping_in_stops_at_the_total_time_cap(web):
 # -- what is not a web page ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("content_type, body", [
-    ("application/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
-    ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
-])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
+        ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+    ],
+)
 def test_documents_and_images_are_not_html(web, fetcher, content_type, body):
     url = web.add("/file", Response(body, headers={"Content-Type": content_type}))
     result = fetcher.fetch(url)
@@ -166,7 +194,9 @@ def test_documents_and_images_are_not_html(web, fetcher, content_type, body):
 
 
 def test_binary_bytes_served_as_html_are_refused(web, fetcher):
-    web.add("/fake.html", Response(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", headers={"Content-Type": "text/html"}))
+    web.add(
+        "/fake.html", Response(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", headers={"Content-Type": "text/html"})
+    )
     result = fetcher.fetch(web.url("/fake.html"))
     assert result.error_code == "not_html" and "binary data" in result.error
 
@@ -197,7 +227,7 @@ def test_a_page_over_the_size_cap_is_refused_from_its_content_length(web):
     result = fetcher_with(max_bytes=1000).fetch(url)
     assert result.error_code == "too_large"
     assert "over the 1000 bytes limit" in result.error
-    assert result.bytes == 0            # refused before reading a byte
+    assert result.bytes == 0  # refused before reading a byte
     with pytest.raises(PageTooLarge):
         result.raise_for_error()
 
@@ -217,20 +247,21 @@ def test_a_page_just_under_the_cap_is_fine(web):
 
 
 def test_a_gzip_bomb_stops_at_the_cap_counted_after_decompression(web):
-    inflated = b"<html><body>" + b" " * (20 * 1024 * 1024) + b"</body></html>"   # 20 MB of spaces
+    inflated = b"<html><body>" + b" " * (20 * 1024 * 1024) + b"</body></html>"  # 20 MB of spaces
     bomb = gzip.compress(inflated, compresslevel=9)
-    assert len(bomb) < 100_000   # small on the wire: its Content-Length is under the cap
+    assert len(bomb) < 100_000  # small on the wire: its Content-Length is under the cap
     web.add("/bomb", Response(bomb, headers={"Content-Type": "text/html", "Content-Encoding": "gzip"}))
 
     result = fetcher_with(max_bytes=200_000).fetch(web.url("/bomb"))
 
     assert result.error_code == "too_large"
-    assert 200_000 < result.bytes <= 200_000 + READ_CHUNK   # stopped at the cap, not after inflating it all
+    assert 200_000 < result.bytes <= 200_000 + READ_CHUNK  # stopped at the cap, not after inflating it all
 
 
 def test_a_gzipped_page_is_decompressed(web, fetcher):
-    web.add("/gz", Response(gzip.compress(PAGE.encode()), headers={"Content-Type": "text/html",
-                                                                   "Content-Encoding": "gzip"}))
+    web.add(
+        "/gz", Response(gzip.compress(PAGE.encode()), headers={"Content-Type": "text/html", "Content-Encoding": "gzip"})
+    )
     result = fetcher.fetch(web.url("/gz"))
     assert result.ok and result.body == PAGE.encode() and result.bytes == len(PAGE.encode())
 
@@ -244,7 +275,7 @@ def test_a_redirect_loop_is_reported_as_a_loop(web, fetcher):
     result = fetcher.fetch(web.url("/a"))
     assert result.error_code == "too_many_redirects"
     assert "loop" in result.error
-    assert len(web.requests) == 2    # noticed at once, not after max_redirects hops
+    assert len(web.requests) == 2  # noticed at once, not after max_redirects hops
 
 
 def test_too_many_redirects_gives_up_after_the_limit(web):
@@ -254,7 +285,7 @@ def test_too_many_redirects_gives_up_after_the_limit(web):
     result = fetcher_with(max_redirects=3).fetch(web.url("/hop0"))
     assert result.error_code == "too_many_redirects"
     assert "more than 3 times" in result.error
-    assert len(web.requests) == 4    # the first request and three redirects followed
+    assert len(web.requests) == 4  # the first request and three redirects followed
 
 
 def test_exactly_max_redirects_is_still_fine(web):
@@ -293,7 +324,7 @@ def test_a_name_with_no_addresses_is_a_dns_failure():
 
 
 def test_a_refused_connection_is_connection_failed(allow_private):
-    with socket.socket() as probe:           # a loopback port with nobody listening
+    with socket.socket() as probe:  # a loopback port with nobody listening
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     result = Fetcher(QUICK).fetch(f"http://127.0.0.1:{port}/")
@@ -303,21 +334,24 @@ def test_a_refused_connection_is_connection_failed(allow_private):
 # -- invalid URLs -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, says", [
-    ("", "No web address was given"),
-    ("   ", "No web address was given"),
-    ("not a url", "spaces"),
-    ("example.com/story", "should start with http:// or https://"),
-    ("ftp://example.com/report.pdf", "ftp: address"),
-    ("javascript:alert(1)", "javascript: address"),
-    ("file:///etc/passwd", "file: address"),
-    ("http://user:pass@example.com/", "user name or password"),
-    ("http://user@example.com/", "user name or password"),
-    ("http:///story", "no host name"),
-    ("http://example.com:8080/", "port 8080"),
-    ("http://example.com:99999/", "invalid port"),
-    ("http://exa$mple.com/", "host name that is not valid"),
-])
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        ("", "No web address was given"),
+        ("   ", "No web address was given"),
+        ("not a url", "spaces"),
+        ("example.com/story", "should start with http:// or https://"),
+        ("ftp://example.com/report.pdf", "ftp: address"),
+        ("javascript:alert(1)", "javascript: address"),
+        ("file:///etc/passwd", "file: address"),
+        ("http://user:pass@example.com/", "user name or password"),
+        ("http://user@example.com/", "user name or password"),
+        ("http:///story", "no host name"),
+        ("http://example.com:8080/", "port 8080"),
+        ("http://example.com:99999/", "invalid port"),
+        ("http://exa$mple.com/", "host name that is not valid"),
+    ],
+)
 def test_invalid_urls_are_refused_with_a_clear_sentence(url, says):
     with pytest.raises(InvalidURL) as raised:
         validate_url(url, allow_private=False)
@@ -342,7 +376,7 @@ def test_other_ports_only_when_configured():
     assert validate_url("https://example.com:8443/", allowed_ports=(443, 8443), allow_private=False)
     with pytest.raises(InvalidURL):
         validate_url("https://example.com:8443/", allow_private=False)
-    assert validate_url("https://example.com:8443/", allow_private=True)   # the fixture server's random port
+    assert validate_url("https://example.com:8443/", allow_private=True)  # the fixture server's random port
 
 
 # -- decoding -----------------------------------------------------------------------
@@ -372,7 +406,7 @@ def test_pages_labelled_latin1_get_windows_1252_curly_quotes():
 
 
 def test_the_header_charset_wins_over_the_meta_tag():
-    page = '<meta charset="windows-1252"><p>café</p>'.encode("utf-8")
+    page = '<meta charset="windows-1252"><p>café</p>'.encode()
     assert "café" in decode_html(page, "text/html; charset=utf-8")
 
 
@@ -385,7 +419,9 @@ def test_an_unknown_charset_falls_back_to_utf8():
     assert decode_html("café".encode(), "text/html; charset=klingon") == "café"
 
 
-LEGACY_PAGE = "<html><body><p>Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre \u201cau journal\u201d.</p></body></html>"
+LEGACY_PAGE = (
+    "<html><body><p>Le caf\xe9 est ferm\xe9, a d\xe9clar\xe9 le ministre \u201cau journal\u201d.</p></body></html>"
+)
 
 
 def test_an_undeclared_legacy_page_is_read_in_its_charset_not_as_replacement_characters():
@@ -400,21 +436,25 @@ def test_a_saved_page_gets_the_same_reading_as_a_fetched_one():
     """extract() on bytes decodes as a fetched page is decoded: a latin-1 label means windows-1252."""
     from headwater.extract import extract
 
-    page = ('<html><head><meta charset="iso-8859-1"></head><body><article><p>\x93We will not give up,\x94 '
-            'the minister said on Monday, after a week of talks in Geneva with the other delegations.</p>'
-            '</article></body></html>').encode("latin-1")
+    page = (
+        '<html><head><meta charset="iso-8859-1"></head><body><article><p>\x93We will not give up,\x94 '
+        "the minister said on Monday, after a week of talks in Geneva with the other delegations.</p>"
+        "</article></body></html>"
+    ).encode("latin-1")
     assert "\u201cWe will not give up,\u201d the minister said" in extract(page).text
 
 
 def test_a_result_decodes_itself():
-    result = FetchResult(url="https://x.example/", body="ü".encode("latin-1"), content_type="text/html; charset=latin-1")
+    result = FetchResult(
+        url="https://x.example/", body="ü".encode("latin-1"), content_type="text/html; charset=latin-1"
+    )
     assert result.html() == "ü"
 
 
 def test_a_resolver_that_hangs_is_a_timeout_not_a_hang():
     release = threading.Event()
 
-    def stuck_resolver(host):            # a DNS server that never answers
+    def stuck_resolver(host):  # a DNS server that never answers
         release.wait(30)
         return []
 
@@ -426,4 +466,4 @@ def test_a_resolver_that_hangs_is_a_timeout_not_a_hang():
         release.set()
     assert result.error_code == "timeout"
     assert "slow-dns.example did not resolve" in result.error
-    assert time.monotonic() - started < 10     # the resolver alone would take 30 s
+    assert time.monotonic() - started < 10  # the resolver alone would take 30 s

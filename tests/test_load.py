@@ -15,25 +15,29 @@ import random
 import threading
 import time
 
+from headwater.evaluation.localweb import FixtureWeb, Response
 from tests.helpers import FIXTURES
 from tests.helpers.serverproc import Server, read_only
-from headwater.evaluation.localweb import FixtureWeb, Response
 
 CLIENTS = 50
 PAGES = 10
-LOOKUPS = 3          # per client, besides its trace and one read of that trace
-TIME_CAP = 120.0     # seconds for the whole run; it takes ~15-30 s on two cores
+LOOKUPS = 3  # per client, besides its trace and one read of that trace
+TIME_CAP = 120.0  # seconds for the whole run; it takes ~15-30 s on two cores
 
 
 def test_fifty_clients_tracing_and_looking_up_at_once(tmp_path):
     seed = (FIXTURES / "seed.html").read_text(encoding="utf-8")
     web = FixtureWeb().start()
-    pages = [web.add(f"/news/{n}", Response(seed.replace("<title>", f"<title>Page {n}: "), delay=0.05))
-             for n in range(PAGES)]
-    server = Server(tmp_path / "store.db", tmp_path / "server.log",
-                    env={"HEADWATER_RATE_LIMIT": "0", "HEADWATER_TRACE_RATE_LIMIT": "0"}).start()
-    results = []          # (kind, status, body)
-    accepted = []         # trace ids answered with 201
+    pages = [
+        web.add(f"/news/{n}", Response(seed.replace("<title>", f"<title>Page {n}: "), delay=0.05)) for n in range(PAGES)
+    ]
+    server = Server(
+        tmp_path / "store.db",
+        tmp_path / "server.log",
+        env={"HEADWATER_RATE_LIMIT": "0", "HEADWATER_TRACE_RATE_LIMIT": "0"},
+    ).start()
+    results = []  # (kind, status, body)
+    accepted = []  # trace ids answered with 201
     lock = threading.Lock()
     start = threading.Barrier(CLIENTS)
     deadline = time.monotonic() + TIME_CAP
@@ -76,7 +80,7 @@ def test_fifty_clients_tracing_and_looking_up_at_once(tmp_path):
     assert not [r for r in results if "locked" in str(r[2])], "a client saw 'database is locked'"
     assert "database is locked" not in server.output() and "Traceback" not in server.output()
     assert set(statuses) <= {200, 201, 404, 429}, sorted(set(statuses))
-    for kind, status, body in results:
+    for _kind, status, body in results:
         if status == 429:
             assert body["error"]["code"] == "too_many_traces"
     assert len(accepted) == CLIENTS, f"{len(accepted)} of {CLIENTS} traces accepted within {elapsed:.0f} s"
@@ -84,10 +88,14 @@ def test_fifty_clients_tracing_and_looking_up_at_once(tmp_path):
 
     conn = read_only(tmp_path / "store.db")
     stored = {row[0] for row in conn.execute("SELECT id FROM traces")}
-    complete = {row[0] for row in conn.execute(
-        "SELECT DISTINCT trace_id FROM attributions WHERE trace_id IN (SELECT id FROM traces)")}
+    complete = {
+        row[0]
+        for row in conn.execute("SELECT DISTINCT trace_id FROM attributions WHERE trace_id IN (SELECT id FROM traces)")
+    }
     conn.close()
     assert set(accepted) <= stored and set(accepted) <= complete
-    print(f"\n{CLIENTS} clients, {len(results)} requests in {elapsed:.1f} s: "
-          f"{statuses.count(201)} traces, {statuses.count(429)} told to wait (429), "
-          f"{statuses.count(200)} reads, {statuses.count(404)} lookups of pages not traced yet")
+    print(
+        f"\n{CLIENTS} clients, {len(results)} requests in {elapsed:.1f} s: "
+        f"{statuses.count(201)} traces, {statuses.count(429)} told to wait (429), "
+        f"{statuses.count(200)} reads, {statuses.count(404)} lookups of pages not traced yet"
+    )

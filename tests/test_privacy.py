@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from headwater import store
+from headwater.cli import main as cli
+from headwater.settings import FollowSettings
 from tests.helpers import SEED_URL
 from tests.helpers.followweb import Web
-from headwater.cli import main as cli
-from headwater import store
-from headwater.settings import FollowSettings
 
 OTHER_URL = "https://other.example/2015/01/romney-speech"
 OTHER_HTML = """<html><head><title>Romney speaks</title></head><body><article>
@@ -32,8 +32,9 @@ def rows_about(db, url: str) -> dict:
     """Every row that still names the page, per table."""
     return {
         "fetches": db.execute("SELECT COUNT(*) FROM fetches WHERE url = ? OR final_url = ?", [url, url]).fetchone()[0],
-        "documents": db.execute("SELECT COUNT(*) FROM documents WHERE url = ? OR final_url = ?",
-                                [url, url]).fetchone()[0],
+        "documents": db.execute("SELECT COUNT(*) FROM documents WHERE url = ? OR final_url = ?", [url, url]).fetchone()[
+            0
+        ],
         "traces": db.execute("SELECT COUNT(*) FROM traces WHERE url = ?", [url]).fetchone()[0],
         "log": db.execute("SELECT COUNT(*) FROM log WHERE url = ? OR final_url = ?", [url, url]).fetchone()[0],
     }
@@ -58,12 +59,13 @@ def test_forget_a_page_deletes_its_traces_documents_and_fetches_and_nothing_else
     db = store.open_db(db_path)
     assert rows_about(db, SEED_URL) == {"fetches": 0, "documents": 0, "traces": 0, "log": 0}
     assert client.get("/api/provenance", query_string={"url": SEED_URL}).status_code == 404
-    assert client.get("/api/provenance", query_string={"url": OTHER_URL}).get_json() == other   # untouched
+    assert client.get("/api/provenance", query_string={"url": OTHER_URL}).get_json() == other  # untouched
     # sources only the forgotten page cited are gone; those the other page cites stay
     names = {r[0] for r in db.execute("SELECT name FROM sources")}
     assert "Ali Khoram" not in names and "Mitt Romney" in names
-    assert db.execute("SELECT COUNT(*) FROM attributions WHERE trace_id NOT IN (SELECT id FROM traces)").fetchone() \
-        == (0,)
+    assert db.execute("SELECT COUNT(*) FROM attributions WHERE trace_id NOT IN (SELECT id FROM traces)").fetchone() == (
+        0,
+    )
     assert problems(db_path) == []
 
 
@@ -78,9 +80,9 @@ def test_forget_takes_the_page_under_any_spelling_a_lookup_accepts(client, seed_
 
 def test_forgotten_text_is_no_longer_in_the_files(two_pages, seed_html):
     db_path = two_pages
-    marker = b"Asharq al-Awsat"    # words of the seed page only
+    marker = b"Asharq al-Awsat"  # words of the seed page only
     conn = sqlite3.connect(db_path)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # as SQLite does by itself every 1000 pages
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # as SQLite does by itself every 1000 pages
     conn.close()
     assert marker in Path(db_path).read_bytes()
     files = [Path(db_path), Path(db_path + "-wal")]
@@ -123,10 +125,11 @@ def test_forget_says_so_when_there_is_nothing_and_explains_bad_input(tmp_path, c
 def test_forget_a_followed_trace_takes_the_pages_it_followed_along(app, client, db_path):
     web = Web().start()
     try:
-        app.config["FOLLOW_SETTINGS"] = FollowSettings(politeness_delay=0, wayback_api=web.wayback_api,
-                                                       news_index_api=web.news_index_api)
+        app.config["FOLLOW_SETTINGS"] = FollowSettings(
+            politeness_delay=0, wayback_api=web.wayback_api, news_index_api=web.news_index_api
+        )
         trace = client.post("/api/traces", json={"url": web.seed, "follow": True}).get_json()
-        assert len(trace["follow"]["documents"]) >= 3      # the seed, the Journal, Asharq al-Awsat
+        assert len(trace["follow"]["documents"]) >= 3  # the seed, the Journal, Asharq al-Awsat
         assert client.post("/api/traces", json={"url": OTHER_URL, "html": OTHER_HTML}).status_code == 201
         cli.main(["forget", web.seed, "--db", db_path])
     finally:
@@ -135,7 +138,7 @@ def test_forget_a_followed_trace_takes_the_pages_it_followed_along(app, client, 
     for table in ("follows", "follow_documents", "follow_hops", "trace_events"):
         assert db[table].count == 0, table
     assert rows_about(db, web.wsj)["documents"] == 0 and rows_about(db, web.wsj)["fetches"] == 0
-    assert db["page_versions"].count == 0     # the kept bodies of the followed pages
+    assert db["page_versions"].count == 0  # the kept bodies of the followed pages
     assert [r[0] for r in db.execute("SELECT url FROM traces")] == [OTHER_URL]
     assert problems(db_path) == []
 
@@ -143,8 +146,9 @@ def test_forget_a_followed_trace_takes_the_pages_it_followed_along(app, client, 
 def test_forget_a_page_another_trace_followed_keeps_that_trace(app, client, db_path):
     web = Web().start()
     try:
-        app.config["FOLLOW_SETTINGS"] = FollowSettings(politeness_delay=0, wayback_api=web.wayback_api,
-                                                       news_index_api=web.news_index_api)
+        app.config["FOLLOW_SETTINGS"] = FollowSettings(
+            politeness_delay=0, wayback_api=web.wayback_api, news_index_api=web.news_index_api
+        )
         trace = client.post("/api/traces", json={"url": web.seed, "follow": True}).get_json()
         cli.main(["forget", web.wsj, "--db", db_path])
     finally:
@@ -163,10 +167,16 @@ def test_a_trace_of_supplied_html_opens_no_connection_at_all(client, seed_html, 
     """Nothing leaves the machine except the fetches of the pages traced: with the page supplied,
     there is nothing to fetch, and no socket may connect (no telemetry, no model or list downloads)."""
     attempts = []
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: attempts.append(a) or (_ for _ in ()).throw(
-        socket.gaierror("no network")))
-    monkeypatch.setattr(socket.socket, "connect", lambda s, addr: attempts.append(addr) or (_ for _ in ()).throw(
-        ConnectionRefusedError()))
+    monkeypatch.setattr(
+        socket,
+        "getaddrinfo",
+        lambda *a, **k: attempts.append(a) or (_ for _ in ()).throw(socket.gaierror("no network")),
+    )
+    monkeypatch.setattr(
+        socket.socket,
+        "connect",
+        lambda s, addr: attempts.append(addr) or (_ for _ in ()).throw(ConnectionRefusedError()),
+    )
     response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html})
     assert response.status_code == 201 and response.get_json()["chains"]
     assert client.get("/api/provenance", query_string={"url": SEED_URL}).status_code == 200

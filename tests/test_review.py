@@ -1,15 +1,15 @@
 """The review surface: every canned query runs on a real store and answers what its title says."""
 
-from tests.helpers import SEED_URL
-from headwater.cli import review
 from headwater import store
+from headwater.cli import review
+from tests.helpers import SEED_URL
 
 
 def test_canned_queries_answer_on_a_traced_store(client, app, seed_html, web):
     client.post("/api/traces", json={"url": SEED_URL, "html": seed_html})
     client.post("/api/traces", json={"url": web.add("/gone", "missing")})  # fetched, but no article text
     db = store.open_db(app.config["DATABASE"])
-    params = {"traces_of_a_site": {"domain": " WWW.Example-Blog.com"}}   # as a user may type it
+    params = {"traces_of_a_site": {"domain": " WWW.Example-Blog.com"}}  # as a user may type it
     results = {name: list(db.query(q["sql"], params.get(name, {}))) for name, q in review.CANNED_QUERIES.items()}
     assert results["latest_traces"][0]["title"].startswith("Iranian Official Confirms")
     assert "Ali Khoram" in results["latest_traces"][0]["primary_sources"]

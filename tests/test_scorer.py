@@ -3,6 +3,7 @@
 import json
 
 import pytest
+
 from headwater.evaluation import attribution, polnear
 
 TEXT = 'The mayor said on Monday that "the bridge will reopen." Aides agreed.'
@@ -95,10 +96,12 @@ def test_empty_predictions_and_empty_gold():
 
 
 def test_counts_pool_over_articles():
-    score = polnear.score([
-        (TEXT, {"cue": [span("said")]}, {"cue": [span("said")]}),
-        (TEXT, {"cue": [span("agreed")]}, {"cue": [span("Aides")]}),
-    ])
+    score = polnear.score(
+        [
+            (TEXT, {"cue": [span("said")]}, {"cue": [span("said")]}),
+            (TEXT, {"cue": [span("agreed")]}, {"cue": [span("Aides")]}),
+        ]
+    )
     c = score["cue", "begin"]
     assert figures(c) == (1, 2, 2)
     assert c.f1 == pytest.approx(0.5)
@@ -124,7 +127,7 @@ def test_discontinuous_gold_is_its_set_of_positions():
 ANN = (
     "T1\tSource 0 9\tThe mayor\n"
     "T2\tCue 10 14\tsaid\n"
-    "T3\tContent 30 44;0 12\t\"will reopen.\" \"The bridge,\"\n"
+    'T3\tContent 30 44;0 12\t"will reopen." "The bridge,"\n'
     "T4\tAttribution 10 14\tsaid\n"
     "E1\tAttribution:T4 Content:T3 Cue:T2 Source:T1 \n"
     "T5\tCue 50 55\tadded\n"
@@ -140,7 +143,7 @@ ANN = (
 
 def test_brat_reader_keeps_referenced_spans_per_role():
     gold = polnear.parse_ann(ANN)
-    assert gold["source"] == [((0, 9),)]                   # shared by E1 and E2: once; T9 unreferenced
+    assert gold["source"] == [((0, 9),)]  # shared by E1 and E2: once; T9 unreferenced
     assert gold["cue"] == [((10, 14),), ((50, 55),)]
     assert gold["content"] == [((0, 12), (30, 44)), ((60, 70), (71, 80)), ((90, 95),)]
 
@@ -150,23 +153,54 @@ def test_split_reader_takes_the_first_annotator_file(tmp_path):
     (tmp_path / "attributions").mkdir()
     (tmp_path / "text" / "site_2016_a-story.txt").write_text("Aides said so.")
     (tmp_path / "attributions" / "site_2016_a-story_bbbb.ann").write_text(
-        "T1\tSource 0 5\tAides\nT2\tCue 6 10\tsaid\nE1\tCue:T2 Source:T1\n")
+        "T1\tSource 0 5\tAides\nT2\tCue 6 10\tsaid\nE1\tCue:T2 Source:T1\n"
+    )
     (tmp_path / "attributions" / "site_2016_a-story_aaaa.ann").write_text(
-        "T1\tSource 0 4\tAide\nT2\tCue 6 10\tsaid\nE1\tCue:T2 Source:T1\n")
+        "T1\tSource 0 4\tAide\nT2\tCue 6 10\tsaid\nE1\tCue:T2 Source:T1\n"
+    )
     [article] = polnear.load_split(tmp_path)
     assert article.name == "site_2016_a-story"
     assert article.gold["source"] == [((0, 4),)]
 
 
 def test_predicted_spans_from_analyze_jsonl():
-    line = json.loads(json.dumps({"file": "x.txt", "attributions": [
-        {"source": {"name": "Mayor", "kind": "person", "role": None, "mention": {"start": 0, "end": 9, "text": "The mayor"}},
-         "cue": {"start": 10, "end": 14, "text": "said"}, "content": None, "via": None,
-         "relayed_by": None, "link": None, "confidence": 0.9},
-        {"source": {"name": "Mayor", "kind": "person", "role": None, "mention": {"start": 0, "end": 9, "text": "The mayor"}},
-         "cue": {"start": 56, "end": 62, "text": "agreed"}, "content": {"start": 29, "end": 54, "text": "..."},
-         "via": None, "relayed_by": None, "link": None, "confidence": 0.5},
-    ]}))
+    line = json.loads(
+        json.dumps(
+            {
+                "file": "x.txt",
+                "attributions": [
+                    {
+                        "source": {
+                            "name": "Mayor",
+                            "kind": "person",
+                            "role": None,
+                            "mention": {"start": 0, "end": 9, "text": "The mayor"},
+                        },
+                        "cue": {"start": 10, "end": 14, "text": "said"},
+                        "content": None,
+                        "via": None,
+                        "relayed_by": None,
+                        "link": None,
+                        "confidence": 0.9,
+                    },
+                    {
+                        "source": {
+                            "name": "Mayor",
+                            "kind": "person",
+                            "role": None,
+                            "mention": {"start": 0, "end": 9, "text": "The mayor"},
+                        },
+                        "cue": {"start": 56, "end": 62, "text": "agreed"},
+                        "content": {"start": 29, "end": 54, "text": "..."},
+                        "via": None,
+                        "relayed_by": None,
+                        "link": None,
+                        "confidence": 0.5,
+                    },
+                ],
+            }
+        )
+    )
     pred = polnear.predicted_spans(line["attributions"])
     assert pred == {"source": [((0, 9),)], "cue": [((10, 14),), ((56, 62),)], "content": [((29, 54),)]}
 
@@ -175,11 +209,11 @@ def test_medium_scorer():
     cases = [{"via": "Reuters"}, {"via": "The Guardian"}, {"via": None}, {"via": "CNN"}]
     predicted = [["reuters"], ["Guardian", "BBC"], ["Reuters"], []]
     c = attribution.score_media(cases, predicted)
-    assert figures(c) == (2, 3, 4)      # Reuters and Guardian right; BBC and the negative's Reuters wrong
+    assert figures(c) == (2, 3, 4)  # Reuters and Guardian right; BBC and the negative's Reuters wrong
 
 
 def test_medium_fixture_is_well_formed():
     cases = [json.loads(line) for line in attribution.MEDIA.read_text(encoding="utf-8").splitlines()]
     assert len(cases) >= 40
     assert all(set(c) == {"text", "source", "via"} for c in cases)
-    assert sum(c["via"] is None for c in cases) >= 10       # negatives: the outlet is the source, or no outlet
+    assert sum(c["via"] is None for c in cases) >= 10  # negatives: the outlet is the source, or no outlet

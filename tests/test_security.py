@@ -11,14 +11,14 @@ import time
 import pytest
 from flask.testing import FlaskClient
 
-from headwater.evaluation.localweb import Response
-from headwater.settings import ServerSettings
-from tests.helpers import SEED_URL, TEST_TOKEN
-from tests.helpers.serverproc import free_port
-from headwater.web import auth
+from headwater import store
 from headwater.cli import main as cli
 from headwater.cli import review
-from headwater import store
+from headwater.evaluation.localweb import Response
+from headwater.settings import ServerSettings
+from headwater.web import auth
+from tests.helpers import SEED_URL, TEST_TOKEN
+from tests.helpers.serverproc import free_port
 
 
 def run_async(coroutine):
@@ -28,6 +28,7 @@ def run_async(coroutine):
     thread.start()
     thread.join()
     return result["value"]
+
 
 EXTENSION = "chrome-extension://abcdefghijklmnopabcdefghijklmnop"
 FIREFOX = "moz-extension://0b6c9f8e-5d1e-4c43-9a55-2f0d6f3b7a11"
@@ -51,8 +52,17 @@ def make_app(db_path, attributor):
     from headwater.web.app import create_app
 
     def make(**config):
-        return create_app({"TESTING": True, "DATABASE": db_path, "ATTRIBUTOR": attributor, "ALLOW_PRIVATE": True,
-                           "TOKEN": TEST_TOKEN, **config})
+        return create_app(
+            {
+                "TESTING": True,
+                "DATABASE": db_path,
+                "ATTRIBUTOR": attributor,
+                "ALLOW_PRIVATE": True,
+                "TOKEN": TEST_TOKEN,
+                **config,
+            }
+        )
+
     return make
 
 
@@ -90,8 +100,16 @@ def test_a_token_file_others_can_read_is_made_private_again(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-@pytest.mark.parametrize("path", ["/api/traces/1", "/api/provenance?url=https://example.com/",
-                                  "/api/log", "/api/traces/1/prov", "/api/traces/1/events"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/traces/1",
+        "/api/provenance?url=https://example.com/",
+        "/api/log",
+        "/api/traces/1/prov",
+        "/api/traces/1/events",
+    ],
+)
 def test_every_route_but_health_needs_the_token(app, path):
     error = error_of(anonymous(app).get(path), 401)
     assert error["code"] == "unauthorized" and "`headwater token`" in error["message"]
@@ -110,10 +128,18 @@ def test_health_answers_without_the_token(app):
     assert anonymous(app).get("/api/health").get_json()["status"] == "ok"
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer wrong-token", f"Basic {TEST_TOKEN}", f"Bearer {TEST_TOKEN}x", f"Bearer {TEST_TOKEN[:-1]}",
-    "Bearer", "Bearer tökén", TEST_TOKEN,
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer wrong-token",
+        f"Basic {TEST_TOKEN}",
+        f"Bearer {TEST_TOKEN}x",
+        f"Bearer {TEST_TOKEN[:-1]}",
+        "Bearer",
+        "Bearer tökén",
+        TEST_TOKEN,
+    ],
+)
 def test_a_wrong_token_is_refused(app, header):
     response = anonymous(app).get("/api/log", headers={"Authorization": header})
     assert "`headwater token`" in error_of(response, 401)["message"]
@@ -181,10 +207,15 @@ def test_allowed_hosts_and_origins_come_from_the_environment(monkeypatch):
 
 @pytest.mark.parametrize("origin", [EXTENSION, FIREFOX])
 def test_the_extension_preflight_is_answered_without_the_token(app, origin):
-    response = anonymous(app).options("/api/traces", headers={
-        "Origin": origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type",
-        "Access-Control-Request-Private-Network": "true"})
+    response = anonymous(app).options(
+        "/api/traces",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+            "Access-Control-Request-Private-Network": "true",
+        },
+    )
     assert response.status_code == 204
     assert response.headers["Access-Control-Allow-Origin"] == origin
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
@@ -201,9 +232,11 @@ def test_the_extension_can_read_answers(client):
 @pytest.mark.parametrize("origin", ["https://evil.example", "http://127.0.0.1:8765", "null", "file://"])
 def test_web_pages_are_refused_and_get_no_cors_headers(client, origin, web, seed_html):
     url = web.add("/article", seed_html)
-    for response in (client.options("/api/traces", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}),
-                     client.post("/api/traces", json={"url": url}, headers={"Origin": origin}),
-                     client.get("/api/health", headers={"Origin": origin})):
+    for response in (
+        client.options("/api/traces", headers={"Origin": origin, "Access-Control-Request-Method": "POST"}),
+        client.post("/api/traces", json={"url": url}, headers={"Origin": origin}),
+        client.get("/api/health", headers={"Origin": origin}),
+    ):
         assert error_of(response, 403)["code"] == "origin_not_allowed"
         assert "Access-Control-Allow-Origin" not in response.headers
     assert web.requests == []
@@ -219,9 +252,15 @@ def test_the_allowed_origins_can_be_narrowed_to_one_extension(make_app):
 
 
 def test_every_response_forbids_sniffing_framing_and_caching(client, app):
-    responses = [client.get("/api/health"), client.get("/api/log"), client.get("/api/traces/99"),
-                 client.get("/api/nowhere"), anonymous(app).get("/api/log"),
-                 client.get("/api/health", headers={"Host": "evil.example"}), client.delete("/api/log")]
+    responses = [
+        client.get("/api/health"),
+        client.get("/api/log"),
+        client.get("/api/traces/99"),
+        client.get("/api/nowhere"),
+        anonymous(app).get("/api/log"),
+        client.get("/api/health", headers={"Host": "evil.example"}),
+        client.delete("/api/log"),
+    ]
     for response in responses:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["X-Frame-Options"] == "DENY"
@@ -253,7 +292,7 @@ def test_traces_have_their_own_lower_rate(make_app, seed_html):
     assert client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).status_code == 201
     response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html})
     assert error_of(response, 429)["code"] == "rate_limited" and response.headers["Retry-After"]
-    assert client.get("/api/provenance", query_string={"url": SEED_URL}).status_code == 200   # reading goes on
+    assert client.get("/api/provenance", query_string={"url": SEED_URL}).status_code == 200  # reading goes on
 
 
 def test_traces_over_the_concurrency_cap_get_a_429_and_the_cap_frees_up(make_app, web, seed_html):
@@ -263,7 +302,7 @@ def test_traces_over_the_concurrency_cap_get_a_429_and_the_cap_frees_up(make_app
     worker = threading.Thread(target=lambda: first.update(r=app.test_client().post("/api/traces", json={"url": slow})))
     worker.start()
     deadline = time.monotonic() + 5
-    while not web.requests and time.monotonic() < deadline:   # the first trace is fetching
+    while not web.requests and time.monotonic() < deadline:  # the first trace is fetching
         time.sleep(0.02)
     response = app.test_client().post("/api/traces", json={"url": SEED_URL, "html": seed_html})
     error = error_of(response, 429)
@@ -307,7 +346,7 @@ def test_serve_binds_loopback_and_says_how_to_get_the_token(tmp_path, monkeypatc
     assert f"http://127.0.0.1:{port}/api" in out and f"headwater token --db {db}" in out
     assert seen["host"] == "127.0.0.1" and seen["port"] == port
     assert seen["config"]["SERVER_PORT"] == port and seen["config"]["DATABASE"] == str(db)
-    assert db.exists()   # the store is made (and any error shown) before the server starts
+    assert db.exists()  # the store is made (and any error shown) before the server starts
 
 
 def test_serve_on_a_port_in_use_says_so_instead_of_sharing_it(tmp_path, monkeypatch, capsys):
@@ -334,7 +373,7 @@ def test_review_runs_datasette_on_loopback_without_write_access(tmp_path, monkey
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert not {"--root", "--cors", "--load-extension", "--immutable-off"} & set(command)
     assert "0.0.0.0" not in command
-    assert command[command.index("--plugins-dir") + 1] == str(review.PLUGINS)   # the Host guard only
+    assert command[command.index("--plugins-dir") + 1] == str(review.PLUGINS)  # the Host guard only
     assert sorted(p.name for p in review.PLUGINS.glob("*.py")) == ["__init__.py", "host_guard.py"]
 
 
@@ -345,11 +384,20 @@ def reviewed(path, host):
         datasette = Datasette([path], plugins_dir=str(review.PLUGINS))
         name = os.path.splitext(os.path.basename(path))[0]
         return await datasette.client.get(f"/{name}/traces.json", headers={"host": host})
+
     return run_async(get())
 
 
-@pytest.mark.parametrize("host, status", [("127.0.0.1:8766", 200), ("localhost:8766", 200), ("[::1]:8766", 200),
-                                          ("evil.example:8766", 400), ("evil.example", 400)])
+@pytest.mark.parametrize(
+    "host, status",
+    [
+        ("127.0.0.1:8766", 200),
+        ("localhost:8766", 200),
+        ("[::1]:8766", 200),
+        ("evil.example:8766", 400),
+        ("evil.example", 400),
+    ],
+)
 def test_the_review_refuses_requests_addressed_to_another_name(client, app, host, status):
     response = reviewed(app.config["DATABASE"], host)
     assert response.status_code == status

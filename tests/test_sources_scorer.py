@@ -82,10 +82,12 @@ def test_exact_url_matches_any_kind():
 
 def test_own_site_excluded_on_both_sides():
     g = page(gold("Example News", "outlet", "link", url=URL + "-earlier", own_site=True), gold("Jane Roe"))
-    t = trace(said("Example News", "outlet"),                                   # the page's own outlet by name
-              said("earlier story", "outlet", link="https://example-news.com/x"),  # an own-site link
-              said("a feed", "outlet", own_site=True),                           # flagged by Headwater
-              said("Jane Roe"))
+    t = trace(
+        said("Example News", "outlet"),  # the page's own outlet by name
+        said("earlier story", "outlet", link="https://example-news.com/x"),  # an own-site link
+        said("a feed", "outlet", own_site=True),  # flagged by Headwater
+        said("Jane Roe"),
+    )
     score = score_page(g, t)
     assert score.cells["all sources"].gold == 1 and score.cells["all sources"].pred == 1
     assert score.cells["all sources"].pred_hit == 1 and score.cells["outlets"].pred == 0
@@ -105,15 +107,23 @@ def test_one_to_one_matching():
 
 
 def test_name_beats_a_link_to_another_sources_url():
-    golds = [GoldSource("Memo", "document", "link", url="https://gov.example/memo"),
-             GoldSource("Gordon Sondland", "person", "verb")]
+    golds = [
+        GoldSource("Memo", "document", "link", url="https://gov.example/memo"),
+        GoldSource("Gordon Sondland", "person", "verb"),
+    ]
     preds = [Predicted("Gordon Sondland", "person", "verb", links=["https://gov.example/memo"])]
     assert match(golds, preds) == {0: 1}
 
 
 def test_distinct_predicted_groups_and_strongest_form():
-    sources = distinct_predicted(trace(said("Reuters", "outlet", form="credit"), said("reuters", "outlet", form="link"),
-                                       said("Reuters", "organization", form="embed"), said("AP", "outlet", link="https://apnews.com/a")))
+    sources = distinct_predicted(
+        trace(
+            said("Reuters", "outlet", form="credit"),
+            said("reuters", "outlet", form="link"),
+            said("Reuters", "organization", form="embed"),
+            said("AP", "outlet", link="https://apnews.com/a"),
+        )
+    )
     by_name = {normalize(s.name): s for s in sources}
     assert set(by_name) == {"reuters", "ap"}
     assert by_name["reuters"].form == "link" and by_name["reuters"].kind == "outlet"
@@ -121,21 +131,39 @@ def test_distinct_predicted_groups_and_strongest_form():
 
 
 def test_form_counting():
-    g = page(gold("Reuters", "outlet", "credit"), gold("NPR", "outlet", "link", url="https://www.npr.org/s"),
-             gold("Ann Lee"), gold("officials", "anonymous"))
-    t = trace(said("Reuters", "outlet", form="credit"), said("Ann Lee"), said("BBC", "outlet", form="link"),
-              said("officials", "anonymous"))
+    g = page(
+        gold("Reuters", "outlet", "credit"),
+        gold("NPR", "outlet", "link", url="https://www.npr.org/s"),
+        gold("Ann Lee"),
+        gold("officials", "anonymous"),
+    )
+    t = trace(
+        said("Reuters", "outlet", form="credit"),
+        said("Ann Lee"),
+        said("BBC", "outlet", form="link"),
+        said("officials", "anonymous"),
+    )
     cells = score_page(g, t).cells
     assert (cells["form credit"].gold, cells["form credit"].gold_hit) == (1, 1)
-    assert (cells["form link"].gold, cells["form link"].gold_hit, cells["form link"].pred, cells["form link"].pred_hit) == (1, 0, 1, 0)
-    assert (cells["form verb"].gold, cells["form verb"].pred) == (1, 1)        # anonymous left out of form rows
+    assert (
+        cells["form link"].gold,
+        cells["form link"].gold_hit,
+        cells["form link"].pred,
+        cells["form link"].pred_hit,
+    ) == (1, 0, 1, 0)
+    assert (cells["form verb"].gold, cells["form verb"].pred) == (1, 1)  # anonymous left out of form rows
     assert cells["form embed"].gold == 0 and cells["form embed"].precision is None
 
 
 def test_noise_precision_counts_every_distinct_source():
     g = page(gold("Ann Lee"), gold("U.S. officials", "anonymous"))
-    t = trace(said("Ann Lee"), said("Ann Lee"), said("U.S. officials", "anonymous"),
-              said("It", "anonymous"), said("Vietnam", "organization"))
+    t = trace(
+        said("Ann Lee"),
+        said("Ann Lee"),
+        said("U.S. officials", "anonymous"),
+        said("It", "anonymous"),
+        said("Vietnam", "organization"),
+    )
     cells = score_page(g, t).cells
     assert (cells["all sources"].gold, cells["all sources"].gold_hit) == (2, 2)
     assert (cells["all sources"].pred, cells["all sources"].pred_hit) == (4, 2)
@@ -145,8 +173,18 @@ def test_noise_precision_counts_every_distinct_source():
 
 
 def test_pooled_table_and_load_gold(tmp_path):
-    (tmp_path / "abc.json").write_text(json.dumps(
-        {"page": "abc", "url": URL, "outlet": "Example News", "genre": "news", "sources": [gold("Ann Lee")], "notes": []}))
+    (tmp_path / "abc.json").write_text(
+        json.dumps(
+            {
+                "page": "abc",
+                "url": URL,
+                "outlet": "Example News",
+                "genre": "news",
+                "sources": [gold("Ann Lee")],
+                "notes": [],
+            }
+        )
+    )
     pages = load_gold(tmp_path)
     assert list(pages) == ["abc"] and pages["abc"].sources[0].name == "Ann Lee"
     scores = [score_page(pages["abc"], trace(said("Ann Lee"))), score_page(pages["abc"], trace(said("Bo")))]
@@ -158,6 +196,13 @@ def test_pooled_table_and_load_gold(tmp_path):
 
 def test_same_page_ignores_query_and_fragment():
     g = page(gold("@Ilhan", "social", "embed", url="https://twitter.com/Ilhan/status/1196847767764815872"))
-    t = trace(said("Ilhan Omar", "person", link="https://twitter.com/Ilhan/status/1196847767764815872?ref_src=twsrc%5Etfw"))
+    t = trace(
+        said("Ilhan Omar", "person", link="https://twitter.com/Ilhan/status/1196847767764815872?ref_src=twsrc%5Etfw")
+    )
     assert score_page(g, t).cells["documents+social"].gold_hit == 1
-    assert score_page(g, trace(said("x", "social", link="https://twitter.com/Ilhan/status/2"))).cells["documents+social"].gold_hit == 0
+    assert (
+        score_page(g, trace(said("x", "social", link="https://twitter.com/Ilhan/status/2")))
+        .cells["documents+social"]
+        .gold_hit
+        == 0
+    )

@@ -19,12 +19,12 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from headwater.errors import ForbiddenAddress, InvalidURL
+from headwater.evaluation.localweb import FixtureWeb
 from headwater.fetch.client import Fetcher, forbidden_reason, literal_ip
 from headwater.settings import FetchSettings
-from headwater.evaluation.localweb import FixtureWeb
 
 PAGE = "<!doctype html><html><body><p>Reuters reported the deal.</p></body></html>"
-PUBLIC_IP = "93.184.216.34"     # looks public; never connected to (the fake transport answers)
+PUBLIC_IP = "93.184.216.34"  # looks public; never connected to (the fake transport answers)
 QUICK = FetchSettings(connect_timeout=2, read_timeout=2, total_timeout=10)
 
 
@@ -39,6 +39,7 @@ def resolver_from(table: dict[str, list[str]]):
         if host not in table:
             raise AssertionError(f"unexpected DNS lookup of {host}")
         return table[host]
+
     return resolve
 
 
@@ -51,7 +52,7 @@ class FakeInternet(BaseAdapter):
 
     def __init__(self, pages: dict[str, tuple[int, dict, bytes]]):
         super().__init__()
-        self.pages = pages           # "http://93.184.216.34/story" -> (status, headers, body)
+        self.pages = pages  # "http://93.184.216.34/story" -> (status, headers, body)
         self.sent: list[requests.PreparedRequest] = []
 
     def send(self, request, **kwargs):
@@ -62,8 +63,9 @@ class FakeInternet(BaseAdapter):
         response = requests.Response()
         response.status_code = status
         response.headers = CaseInsensitiveDict(headers)
-        response.raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=headers, status=status,
-                                            preload_content=False)
+        response.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(body), headers=headers, status=status, preload_content=False
+        )
         response.url = request.url
         response.request = request
         return response
@@ -83,98 +85,114 @@ def fetcher_on(internet: FakeInternet | None, resolver, **settings) -> Fetcher:
 # -- the address check --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("address, says", [
-    ("127.0.0.1", "loopback"),
-    ("127.255.255.254", "loopback"),
-    ("10.0.0.5", "private"),
-    ("172.16.0.1", "private"),
-    ("172.31.255.255", "private"),
-    ("192.168.1.1", "private"),
-    ("169.254.169.254", "cloud metadata"),
-    ("169.254.1.1", "link-local"),
-    ("100.64.0.1", "carrier-grade NAT"),
-    ("100.127.255.254", "carrier-grade NAT"),
-    ("100.100.100.200", "cloud metadata"),
-    ("224.0.0.1", "multicast"),
-    ("239.255.255.250", "multicast"),
-    ("240.0.0.1", "reserved"),
-    ("255.255.255.255", "reserved"),
-    ("0.0.0.0", "unspecified"),
-    ("0.1.2.3", "private"),
-    ("192.0.2.1", "private"),              # documentation range (TEST-NET-1)
-    ("198.18.0.1", "private"),             # benchmarking range
-    ("::1", "loopback"),
-    ("::", "unspecified"),
-    ("fe80::1", "link-local"),
-    ("fc00::1", "private"),
-    ("fd12:3456::1", "private"),
-    ("fd00:ec2::254", "cloud metadata"),
-    ("ff02::1", "multicast"),
-    ("::ffff:127.0.0.1", "loopback address (this computer), written as an IPv6 address"),
-    ("::ffff:10.0.0.1", "private network address, written as an IPv6 address"),
-    ("::ffff:169.254.169.254", "cloud metadata service, written as an IPv6 address"),
-    ("2002:7f00:1::1", "loopback address (this computer), written as an IPv6 address"),        # 6to4 of 127.0.0.1
-    ("2002:a00:5::", "private network address, written as an IPv6"),  # 6to4 of 10.0.0.5
-    ("64:ff9b::7f00:1", "loopback address (this computer), written as an IPv6 address"),       # NAT64 of 127.0.0.1
-    ("64:ff9b::a9fe:a9fe", "cloud metadata service, written as an IPv6"),  # NAT64 of the metadata address
-    ("::127.0.0.1", "loopback address (this computer), written as an IPv6 address"),           # IPv4-compatible (deprecated)
-    ("2001:db8::1", "private"),            # documentation range
-])
+@pytest.mark.parametrize(
+    "address, says",
+    [
+        ("127.0.0.1", "loopback"),
+        ("127.255.255.254", "loopback"),
+        ("10.0.0.5", "private"),
+        ("172.16.0.1", "private"),
+        ("172.31.255.255", "private"),
+        ("192.168.1.1", "private"),
+        ("169.254.169.254", "cloud metadata"),
+        ("169.254.1.1", "link-local"),
+        ("100.64.0.1", "carrier-grade NAT"),
+        ("100.127.255.254", "carrier-grade NAT"),
+        ("100.100.100.200", "cloud metadata"),
+        ("224.0.0.1", "multicast"),
+        ("239.255.255.250", "multicast"),
+        ("240.0.0.1", "reserved"),
+        ("255.255.255.255", "reserved"),
+        ("0.0.0.0", "unspecified"),
+        ("0.1.2.3", "private"),
+        ("192.0.2.1", "private"),  # documentation range (TEST-NET-1)
+        ("198.18.0.1", "private"),  # benchmarking range
+        ("::1", "loopback"),
+        ("::", "unspecified"),
+        ("fe80::1", "link-local"),
+        ("fc00::1", "private"),
+        ("fd12:3456::1", "private"),
+        ("fd00:ec2::254", "cloud metadata"),
+        ("ff02::1", "multicast"),
+        ("::ffff:127.0.0.1", "loopback address (this computer), written as an IPv6 address"),
+        ("::ffff:10.0.0.1", "private network address, written as an IPv6 address"),
+        ("::ffff:169.254.169.254", "cloud metadata service, written as an IPv6 address"),
+        ("2002:7f00:1::1", "loopback address (this computer), written as an IPv6 address"),  # 6to4 of 127.0.0.1
+        ("2002:a00:5::", "private network address, written as an IPv6"),  # 6to4 of 10.0.0.5
+        ("64:ff9b::7f00:1", "loopback address (this computer), written as an IPv6 address"),  # NAT64 of 127.0.0.1
+        ("64:ff9b::a9fe:a9fe", "cloud metadata service, written as an IPv6"),  # NAT64 of the metadata address
+        ("::127.0.0.1", "loopback address (this computer), written as an IPv6 address"),  # IPv4-compatible (deprecated)
+        ("2001:db8::1", "private"),  # documentation range
+    ],
+)
 def test_every_blocked_range_is_refused(address, says):
     reason = forbidden_reason(address)
     assert reason is not None and says in reason
 
 
-@pytest.mark.parametrize("address", [
-    "93.184.216.34", "8.8.8.8", "1.1.1.1", "151.101.1.69",
-    "2606:2800:220:1:248:1893:25c8:1946", "2a00:1450:4001:82a::200e",
-    "::ffff:93.184.216.34",                # a public IPv4 address written as IPv6
-    "64:ff9b::5db8:d822",                  # the same through NAT64
-    "2002:5db8:d822::1",                   # and through 6to4
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "93.184.216.34",
+        "8.8.8.8",
+        "1.1.1.1",
+        "151.101.1.69",
+        "2606:2800:220:1:248:1893:25c8:1946",
+        "2a00:1450:4001:82a::200e",
+        "::ffff:93.184.216.34",  # a public IPv4 address written as IPv6
+        "64:ff9b::5db8:d822",  # the same through NAT64
+        "2002:5db8:d822::1",  # and through 6to4
+    ],
+)
 def test_public_addresses_are_allowed(address):
     assert forbidden_reason(address) is None
 
 
-@pytest.mark.parametrize("host, address", [
-    ("2130706433", "127.0.0.1"),           # decimal
-    ("0177.0.0.1", "127.0.0.1"),           # octal
-    ("017700000001", "127.0.0.1"),         # octal, one number
-    ("0x7f.0.0.1", "127.0.0.1"),           # hex
-    ("0x7f000001", "127.0.0.1"),           # hex, one number
-    ("127.1", "127.0.0.1"),                # short form
-    ("127.0.0.1.", "127.0.0.1"),           # trailing dot
-    ("0.0.0.0", "0.0.0.0"),
-    ("0", "0.0.0.0"),
-    ("::1", "::1"),
-    ("[::ffff:127.0.0.1]", "::ffff:7f00:1"),
-    ("news.example", None),
-    ("1st.example", None),
-    ("cafe", None),
-])
+@pytest.mark.parametrize(
+    "host, address",
+    [
+        ("2130706433", "127.0.0.1"),  # decimal
+        ("0177.0.0.1", "127.0.0.1"),  # octal
+        ("017700000001", "127.0.0.1"),  # octal, one number
+        ("0x7f.0.0.1", "127.0.0.1"),  # hex
+        ("0x7f000001", "127.0.0.1"),  # hex, one number
+        ("127.1", "127.0.0.1"),  # short form
+        ("127.0.0.1.", "127.0.0.1"),  # trailing dot
+        ("0.0.0.0", "0.0.0.0"),
+        ("0", "0.0.0.0"),
+        ("::1", "::1"),
+        ("[::ffff:127.0.0.1]", "::ffff:7f00:1"),
+        ("news.example", None),
+        ("1st.example", None),
+        ("cafe", None),
+    ],
+)
 def test_numeric_hosts_are_read_the_way_inet_aton_reads_them(host, address):
     ip = literal_ip(host)
     assert (str(ip) if ip else None) == address
 
 
-@pytest.mark.parametrize("url", [
-    "http://2130706433/",
-    "http://0177.0.0.1/",
-    "http://0x7f.0.0.1/",
-    "http://0x7f000001/",
-    "http://127.1/",
-    "http://127.0.0.1/",
-    "http://127.0.0.1./",
-    "http://0.0.0.0/",
-    "http://0/",
-    "http://[::1]/",
-    "http://[::ffff:127.0.0.1]/",
-    "http://[::ffff:7f00:1]/",
-    "http://[::]/",
-    "http://169.254.169.254/latest/meta-data/",
-    "http://[fd00:ec2::254]/latest/meta-data/",
-    "https://10.0.0.5/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://2130706433/",
+        "http://0177.0.0.1/",
+        "http://0x7f.0.0.1/",
+        "http://0x7f000001/",
+        "http://127.1/",
+        "http://127.0.0.1/",
+        "http://127.0.0.1./",
+        "http://0.0.0.0/",
+        "http://0/",
+        "http://[::1]/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://[::ffff:7f00:1]/",
+        "http://[::]/",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00:ec2::254]/latest/meta-data/",
+        "https://10.0.0.5/",
+    ],
+)
 def test_numeric_spellings_of_private_addresses_are_refused_before_any_connection(url):
     internet = FakeInternet({})
     result = fetcher_on(internet, no_dns).fetch(url)
@@ -226,7 +244,7 @@ def test_the_connection_goes_to_the_checked_address_with_the_real_host_header():
     internet = FakeInternet({f"http://{PUBLIC_IP}/story?id=1": (200, {"Content-Type": "text/html"}, PAGE.encode())})
     result = fetcher_on(internet, resolver_from({"news.example": [PUBLIC_IP]})).fetch("http://news.example/story?id=1")
     assert result.ok, result.error
-    assert result.final_url == "http://news.example/story?id=1"   # the reader's URL, not the IP
+    assert result.final_url == "http://news.example/story?id=1"  # the reader's URL, not the IP
     (sent,) = internet.sent
     assert sent.headers["Host"] == "news.example"
 
@@ -242,8 +260,8 @@ def test_dns_rebinding_cannot_swap_the_address_after_the_check():
     internet = FakeInternet({f"http://{PUBLIC_IP}/": (200, {"Content-Type": "text/html"}, PAGE.encode())})
     result = fetcher_on(internet, rebinding_resolver).fetch("http://rebind.example/")
     assert result.ok
-    assert lookups == ["rebind.example"]                       # resolved once
-    assert [r.url for r in internet.sent] == [f"http://{PUBLIC_IP}/"]   # and connected there
+    assert lookups == ["rebind.example"]  # resolved once
+    assert [r.url for r in internet.sent] == [f"http://{PUBLIC_IP}/"]  # and connected there
 
 
 # -- redirects are checked like the first URL ------------------------------------------
@@ -259,16 +277,19 @@ def test_a_public_looking_url_that_redirects_to_loopback_is_refused(web):
     assert result.error_code == "forbidden_address"
     assert result.error.startswith(f"http://news.example/story redirected to {secret}, which Headwater will not fetch.")
     assert "loopback" in result.error
-    assert web.requests == []                       # the loopback server saw nothing
+    assert web.requests == []  # the loopback server saw nothing
     assert len(internet.sent) == 1
 
 
-@pytest.mark.parametrize("location, table", [
-    ("http://169.254.169.254/latest/meta-data/iam/", {}),
-    ("http://internal.example/", {"internal.example": ["192.168.0.10"]}),
-    ("http://[::ffff:127.0.0.1]/", {}),
-    ("http://2130706433/", {}),
-])
+@pytest.mark.parametrize(
+    "location, table",
+    [
+        ("http://169.254.169.254/latest/meta-data/iam/", {}),
+        ("http://internal.example/", {"internal.example": ["192.168.0.10"]}),
+        ("http://[::ffff:127.0.0.1]/", {}),
+        ("http://2130706433/", {}),
+    ],
+)
 def test_every_redirect_hop_is_rechecked(location, table):
     internet = FakeInternet({f"http://{PUBLIC_IP}/story": (301, {"Location": location}, b"")})
     resolver = resolver_from({"news.example": [PUBLIC_IP], **table})
@@ -288,7 +309,7 @@ def test_a_redirect_with_credentials_is_refused():
 
 def test_the_local_fixture_server_is_refused_by_default(web):
     url = web.add("/page", PAGE)
-    result = Fetcher(QUICK).fetch(url)             # its random port is refused too
+    result = Fetcher(QUICK).fetch(url)  # its random port is refused too
     assert not result.ok
     result = Fetcher(replace(QUICK, allowed_ports=(web.port,))).fetch(url)
     assert result.error_code == "forbidden_address" and "loopback" in result.error
@@ -297,7 +318,7 @@ def test_the_local_fixture_server_is_refused_by_default(web):
 
 def test_the_local_fixture_server_is_reached_only_with_the_explicit_setting(web, allow_private):
     url = web.add("/page", PAGE)
-    assert Fetcher(QUICK).fetch(url).ok             # HEADWATER_ALLOW_PRIVATE=1
+    assert Fetcher(QUICK).fetch(url).ok  # HEADWATER_ALLOW_PRIVATE=1
     assert Fetcher(QUICK, allow_private=False).fetch(url).error_code == "invalid_url"  # the argument wins
 
 
@@ -313,18 +334,50 @@ def test_only_the_value_1_turns_the_switch_on(web, monkeypatch):
 
 def _make_certificates(directory, name: str):
     """A throwaway CA and a certificate for `name`, made with the openssl command."""
+
     def openssl(*args):
         subprocess.run(["openssl", *args], cwd=directory, check=True, capture_output=True)
 
     ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-    openssl("req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Headwater test CA",
-            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl(
+        "req",
+        "-x509",
+        *ec,
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Headwater test CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+    )
     openssl("req", *ec, "-keyout", "site.key", "-out", "site.csr", "-subj", f"/CN={name}")
     (directory / "site.ext").write_text(
         f"subjectAltName=DNS:{name}\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
-        "authorityKeyIdentifier=keyid,issuer\n")
-    openssl("x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-            "-out", "site.pem", "-days", "2", "-extfile", "site.ext")
+        "authorityKeyIdentifier=keyid,issuer\n"
+    )
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        "site.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "site.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "site.ext",
+    )
     return directory / "ca.pem", directory / "site.pem", directory / "site.key"
 
 

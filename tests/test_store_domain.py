@@ -7,10 +7,10 @@ import sqlite3
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpers import SEED_URL
 from headwater import store
 from headwater.records import Trace
 from headwater.urls import domain_of
+from tests.helpers import SEED_URL
 
 
 @pytest.fixture
@@ -20,25 +20,36 @@ def seeded(client, seed_html, db_path):
     trace = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).get_json()
     ids = {SEED_URL: trace["id"]}
     db = store.open_db(db_path)
-    for url in ("https://news.bbc.co.uk/1", "https://www.example-blog.com/2", "http://127.0.0.1:8080/3",
-                "https://www.bbc.co.uk/4", "https://someone.github.io/5", "https://EXAMPLE-BLOG.com/6"):
+    for url in (
+        "https://news.bbc.co.uk/1",
+        "https://www.example-blog.com/2",
+        "http://127.0.0.1:8080/3",
+        "https://www.bbc.co.uk/4",
+        "https://someone.github.io/5",
+        "https://EXAMPLE-BLOG.com/6",
+    ):
         copied = {**copy.deepcopy(trace), "url": url, "final_url": url, "canonical_url": None}
         ids[url] = store.save_trace(db, Trace.from_dict(copied), fetch_id=None, edges=[])
     db.close()
     return client, ids
 
 
-@pytest.mark.parametrize("given, domain", [
-    ("https://www.example-blog.com/2014/11/story", "example-blog.com"),
-    ("https://WWW.Example-Blog.COM./a", "example-blog.com"),
-    ("https://news.bbc.co.uk/news/world", "bbc.co.uk"),
-    ("https://someone.github.io/post", "someone.github.io"),   # a private suffix: each blog is its own site
-    ("http://127.0.0.1:8080/page", "127.0.0.1"),
-    ("http://localhost/x", "localhost"),
-    ("https://www.news001.example/story", "news001.example"),  # no public suffix: the host without www.
-    ("example.com", "example.com"),
-    ("", None), (None, None), ("https://", None),
-])
+@pytest.mark.parametrize(
+    "given, domain",
+    [
+        ("https://www.example-blog.com/2014/11/story", "example-blog.com"),
+        ("https://WWW.Example-Blog.COM./a", "example-blog.com"),
+        ("https://news.bbc.co.uk/news/world", "bbc.co.uk"),
+        ("https://someone.github.io/post", "someone.github.io"),  # a private suffix: each blog is its own site
+        ("http://127.0.0.1:8080/page", "127.0.0.1"),
+        ("http://localhost/x", "localhost"),
+        ("https://www.news001.example/story", "news001.example"),  # no public suffix: the host without www.
+        ("example.com", "example.com"),
+        ("", None),
+        (None, None),
+        ("https://", None),
+    ],
+)
 def test_domain_of(given, domain):
     assert domain_of(given) == domain
 
@@ -59,9 +70,13 @@ def test_the_newest_traces_of_a_site_come_first(seeded, db_path):
     assert blog == [ids["https://EXAMPLE-BLOG.com/6"], ids["https://www.example-blog.com/2"], ids[SEED_URL]]
     assert [t["id"] for t in store.traces_of_domain(db, "example-blog.com", limit=1, before=blog[0])] == [blog[1]]
     assert store.traces_of_domain(db, "nowhere.example") == []
-    plan = " ".join(r[3] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
-        "WHERE d.domain = 'x' ORDER BY d.id DESC LIMIT 20").fetchall())
+    plan = " ".join(
+        r[3]
+        for r in db.execute(
+            "EXPLAIN QUERY PLAN SELECT t.id FROM documents d JOIN traces t ON t.document_id = d.id "
+            "WHERE d.domain = 'x' ORDER BY d.id DESC LIMIT 20"
+        ).fetchall()
+    )
     assert "documents_domain" in plan and "SCAN" not in plan
 
 
@@ -78,15 +93,34 @@ def test_the_route_answers_newest_first_and_pages_back(seeded):
     assert [t["id"] for t in rest["traces"]] == [ids[SEED_URL]] and rest["next_before"] is None
     assert client.get("/api/traces?domain=news.bbc.co.uk").get_json()["domain"] == "bbc.co.uk"
     assert client.get("/api/traces?domain=nowhere.example").get_json() == {
-        "domain": "nowhere.example", "traces": [], "next_before": None}
+        "domain": "nowhere.example",
+        "traces": [],
+        "next_before": None,
+    }
 
 
-@pytest.mark.parametrize("query", [
-    "", "domain=", "domain=%20", "domain=https://example.com", "domain=example.com/news", "domain=exa%20mple.com",
-    "domain=a..b", "domain=.", "domain=user@example.com", "domain=" + "a" * 300, "domain=example.com:8080",
-    "domain=example.com&limit=0", "domain=example.com&limit=501", "domain=example.com&limit=ten",
-    "domain=example.com&before=0", "domain=example.com&before=x", "domain=example.com&before=99999999999999999999",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "domain=",
+        "domain=%20",
+        "domain=https://example.com",
+        "domain=example.com/news",
+        "domain=exa%20mple.com",
+        "domain=a..b",
+        "domain=.",
+        "domain=user@example.com",
+        "domain=" + "a" * 300,
+        "domain=example.com:8080",
+        "domain=example.com&limit=0",
+        "domain=example.com&limit=501",
+        "domain=example.com&limit=ten",
+        "domain=example.com&before=0",
+        "domain=example.com&before=x",
+        "domain=example.com&before=99999999999999999999",
+    ],
+)
 def test_a_bad_query_is_a_json_400(client, query):
     response = client.get(f"/api/traces?{query}")
     assert response.status_code == 400, response.get_data(as_text=True)
@@ -113,27 +147,38 @@ def test_an_older_store_gets_the_column_filled_in_and_indexed(tmp_path):
     conn = sqlite3.connect(old)
     conn.execute(OLD_DOCUMENTS)
     conn.execute(OLD_TRACES)
-    pages = [("https://a.example/x", "https://www.Example-Blog.com/1"), ("https://b.example/y", None),
-             ("https://news.bbc.co.uk/z", "https://news.bbc.co.uk/z")]
+    pages = [
+        ("https://a.example/x", "https://www.Example-Blog.com/1"),
+        ("https://b.example/y", None),
+        ("https://news.bbc.co.uk/z", "https://news.bbc.co.uk/z"),
+    ]
     for n, (url, final) in enumerate(pages, 1):
         conn.execute("INSERT INTO documents (id, url, final_url, text) VALUES (?, ?, ?, 'text')", [n, url, final])
-        conn.execute("INSERT INTO traces (id, url, document_id, created_at) VALUES (?, ?, ?, '2024-01-01')",
-                     [n, url, n])
+        conn.execute(
+            "INSERT INTO traces (id, url, document_id, created_at) VALUES (?, ?, ?, '2024-01-01')", [n, url, n]
+        )
     conn.commit()
     conn.close()
 
     db = store.open_db(old)
     assert dict(db.execute("SELECT id, domain FROM documents").fetchall()) == {
-        1: "example-blog.com", 2: "b.example", 3: "bbc.co.uk"}
+        1: "example-blog.com",
+        2: "b.example",
+        3: "bbc.co.uk",
+    }
     assert "documents_domain" in {i.name for i in db["documents"].indexes}
     assert [t["id"] for t in store.traces_of_domain(db, "example-blog.com")] == [1]
-    assert store.latest_trace_id(db, "https://www.example-blog.com/1/?utm_source=feed#top") == 1   # page_key too
+    assert store.latest_trace_id(db, "https://www.example-blog.com/1/?utm_source=feed#top") == 1  # page_key too
     assert "documents_page_key" in {i.name for i in db["documents"].indexes}
-    assert {"follows", "page_versions", "fetches"} <= set(db.table_names())   # and the rest of the schema
+    assert {"follows", "page_versions", "fetches"} <= set(db.table_names())  # and the rest of the schema
     db.close()
-    store.open_db(old).close()   # opening it again changes nothing
-    assert sqlite3.connect(old).execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL OR page_key IS NULL"
-                                        ).fetchone()[0] == 0
+    store.open_db(old).close()  # opening it again changes nothing
+    assert (
+        sqlite3.connect(old)
+        .execute("SELECT COUNT(*) FROM documents WHERE domain IS NULL OR page_key IS NULL")
+        .fetchone()[0]
+        == 0
+    )
 
 
 def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
@@ -154,7 +199,7 @@ def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
     conn.commit()
     conn.close()
     old = tmp_path / "old.db"
-    shutil.copy(first, old)   # another file: the store prepares it as new
+    shutil.copy(first, old)  # another file: the store prepares it as new
 
     db = store.open_db(old)
     attributions = store.load_trace(db, trace_id).to_dict()["attributions"]

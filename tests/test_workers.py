@@ -13,25 +13,27 @@ import threading
 import psutil
 import pytest
 
-from tests.helpers import FIXTURES, SEED_URL, TEST_TOKEN
-from tests.helpers.serverproc import Server, read_only
-
 from headwater.errors import TooComplex
 from headwater.extract import extract
 from headwater.settings import AnalysisSettings
 from headwater.tracing.workers import AnalysisPool
+from tests.helpers import FIXTURES, SEED_URL, TEST_TOKEN
+from tests.helpers.serverproc import Server, read_only
 
 HUGE_URL = "https://live.example.com/2026/flood-live-blog"
 NAMES = ["Maria Lopez", "John Smith", "Ahmed Khan", "Li Wei", "Olga Petrova"]
-CLEANUP_SECONDS = 30   # a liveness deadline for processes to go, not a measurement
+CLEANUP_SECONDS = 30  # a liveness deadline for processes to go, not a measurement
 
 
 def live_blog(updates: int) -> str:
     """A live blog of `updates` short quotes (20,000: about 1.5 MB of HTML)."""
-    items = "\n".join(f'<p>"Update {i}: the water is rising near bridge {i}," said {NAMES[i % 5]}.</p>'
-                      for i in range(updates))
-    return (f"<html><head><title>Live: flood updates</title></head><body><article>"
-            f"<h1>Live: flood updates</h1>{items}</article></body></html>")
+    items = "\n".join(
+        f'<p>"Update {i}: the water is rising near bridge {i}," said {NAMES[i % 5]}.</p>' for i in range(updates)
+    )
+    return (
+        f"<html><head><title>Live: flood updates</title></head><body><article>"
+        f"<h1>Live: flood updates</h1>{items}</article></body></html>"
+    )
 
 
 def seed_html() -> str:
@@ -56,17 +58,21 @@ def assert_all_gone(processes: list[psutil.Process]) -> None:
 
 
 def test_a_small_page_is_answered_while_a_huge_one_is_being_analysed(tmp_path):
-    server = Server(tmp_path / "store.db", tmp_path / "server.log",
-                    env={"HEADWATER_ANALYSIS_SECONDS": "3600", "HEADWATER_ANALYSIS_WORKERS": "2"}).start()
+    server = Server(
+        tmp_path / "store.db",
+        tmp_path / "server.log",
+        env={"HEADWATER_ANALYSIS_SECONDS": "3600", "HEADWATER_ANALYSIS_WORKERS": "2"},
+    ).start()
     huge_answer: dict = {}
     workers: list[psutil.Process] = []
     try:
+
         def post_huge():
             try:
-                huge_answer["response"] = server.request("POST", "/api/traces",
-                                                         {"url": HUGE_URL, "html": live_blog(20_000)},
-                                                         timeout=3600)
-            except OSError as error:   # the server stopped under it, at the end of the test
+                huge_answer["response"] = server.request(
+                    "POST", "/api/traces", {"url": HUGE_URL, "html": live_blog(20_000)}, timeout=3600
+                )
+            except OSError as error:  # the server stopped under it, at the end of the test
                 huge_answer["error"] = error
 
         huge = threading.Thread(target=post_huge, daemon=True)
@@ -77,28 +83,30 @@ def test_a_small_page_is_answered_while_a_huge_one_is_being_analysed(tmp_path):
             assert huge.is_alive(), huge_answer
             huge.join(0.1)
 
-        status, small, _ = server.request("POST", "/api/traces", {"url": SEED_URL, "html": seed_html()},
-                                          timeout=3600)
-        assert "response" not in huge_answer and huge.is_alive()   # event 2 came before the huge answer
+        status, small, _ = server.request("POST", "/api/traces", {"url": SEED_URL, "html": seed_html()}, timeout=3600)
+        assert "response" not in huge_answer and huge.is_alive()  # event 2 came before the huge answer
         assert status == 201, small
         assert any(chain[-1]["name"] == "Ali Khoram" for chain in small["chains"])
         assert small["attributions"]
 
-        with read_only(server.db) as db:   # the huge page: nothing stored, nothing failed yet
+        with read_only(server.db) as db:  # the huge page: nothing stored, nothing failed yet
             assert db.execute("SELECT count(*) FROM traces WHERE url = ?", [HUGE_URL]).fetchone() == (0,)
             assert db.execute("SELECT error_code FROM fetches WHERE url = ?", [HUGE_URL]).fetchone() == (None,)
         workers = analysis_workers(server)
         assert len(workers) == 2
     finally:
-        server.stop()   # in the middle of the huge page's analysis
+        server.stop()  # in the middle of the huge page's analysis
     assert_all_gone(workers)
     huge.join(CLEANUP_SECONDS)
     assert "response" not in huge_answer or huge_answer["response"][0] != 201
 
 
 def test_a_page_over_the_analysis_budget_is_refused_and_nothing_is_stored(tmp_path):
-    server = Server(tmp_path / "store.db", tmp_path / "server.log",
-                    env={"HEADWATER_ANALYSIS_SECONDS": "0.01", "HEADWATER_ANALYSIS_WORKERS": "1"}).start()
+    server = Server(
+        tmp_path / "store.db",
+        tmp_path / "server.log",
+        env={"HEADWATER_ANALYSIS_SECONDS": "0.01", "HEADWATER_ANALYSIS_WORKERS": "1"},
+    ).start()
     try:
         status, body, _ = server.request("POST", "/api/traces", {"url": SEED_URL, "html": seed_html()})
         assert status == 422, body
@@ -108,8 +116,7 @@ def test_a_page_over_the_analysis_budget_is_refused_and_nothing_is_stored(tmp_pa
         with read_only(server.db) as db:
             assert db.execute("SELECT count(*) FROM traces").fetchone() == (0,)
             assert db.execute("SELECT count(*) FROM attributions").fetchone() == (0,)
-            assert db.execute("SELECT error_code FROM fetches WHERE url = ?", [SEED_URL]).fetchone() \
-                == ("too_complex",)
+            assert db.execute("SELECT error_code FROM fetches WHERE url = ?", [SEED_URL]).fetchone() == ("too_complex",)
         # The worker that ran it was killed and another started: again the clear error, not a 500.
         status, body, _ = server.request("POST", "/api/traces", {"url": SEED_URL, "html": seed_html()})
         assert (status, body["error"]["code"]) == (422, "too_complex")
@@ -125,8 +132,15 @@ def pool_app(db_path):
     """The app with its pool of one analysis process (as `headwater serve` makes it), tiny budget."""
     from headwater.web.app import create_app
 
-    app = create_app({"TESTING": True, "DATABASE": db_path, "ALLOW_PRIVATE": True, "TOKEN": TEST_TOKEN,
-                      "ANALYSIS_SETTINGS": AnalysisSettings(seconds=0.01, workers=1)})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE": db_path,
+            "ALLOW_PRIVATE": True,
+            "TOKEN": TEST_TOKEN,
+            "ANALYSIS_SETTINGS": AnalysisSettings(seconds=0.01, workers=1),
+        }
+    )
     pool = app.extensions["headwater_analysis"]
     yield app, pool
     processes = [psutil.Process(pid) for pid in pool.pids() if psutil.pid_exists(pid)]
@@ -141,12 +155,12 @@ def test_the_pool_survives_a_page_over_budget(pool_app):
     response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html()})
     assert response.status_code == 422 and response.get_json()["error"]["code"] == "too_complex"
     killed = pool.pids()
-    assert len(killed) == 1   # the replacement, already starting
+    assert len(killed) == 1  # the replacement, already starting
     pool.seconds = 3600
     response = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html()})
     assert response.status_code == 201, response.get_json()
     assert any(chain[-1]["name"] == "Ali Khoram" for chain in response.get_json()["chains"])
-    assert pool.pids() == killed   # the same replacement served it
+    assert pool.pids() == killed  # the same replacement served it
 
 
 def test_a_worker_killed_from_outside_is_replaced():
@@ -179,9 +193,9 @@ def test_the_pool_gives_the_budget_error_and_the_analysis_own_errors():
             pool.attribute_page(page, SEED_URL)
         assert raised.value.code == "too_complex" and raised.value.status == 422
         pool.seconds = 3600
-        with pytest.raises(AttributeError):   # not a page: the worker's exception, raised here
+        with pytest.raises(AttributeError):  # not a page: the worker's exception, raised here
             pool.attribute_page("not a page", SEED_URL)
-        assert pool.attribute_page(page, SEED_URL)   # and the worker still serves
+        assert pool.attribute_page(page, SEED_URL)  # and the worker still serves
     finally:
         processes = [psutil.Process(p) for p in pool.pids() if psutil.pid_exists(p)]
         pool.close()

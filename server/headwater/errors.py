@@ -81,7 +81,8 @@ class TooComplex(HeadwaterError):
             f"The page's analysis ran over its time budget of {seconds:g} seconds and was stopped; "
             "nothing was stored. The page is too long or too complex to analyse in that time "
             "(a live blog, a long transcript). The budget is set by HEADWATER_ANALYSIS_SECONDS "
-            "(in the environment of `headwater serve` or `headwater trace`).")
+            "(in the environment of `headwater serve` or `headwater trace`)."
+        )
         self.seconds = seconds
 
 
@@ -94,7 +95,7 @@ class Busy(HeadwaterError):
     def __init__(self, message: str, *, retry_after: int = 2):
         super().__init__(message)
         self.retry_after = max(1, int(retry_after))
-        self.headers = {"Retry-After": str(self.retry_after)}   # api.py's error handler sends these
+        self.headers = {"Retry-After": str(self.retry_after)}  # api.py's error handler sends these
 
 
 def analysis_failed_message(error: Exception) -> str:

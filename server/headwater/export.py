@@ -21,7 +21,7 @@ from prov.model import PROV_LABEL, PROV_LOCATION, PROV_TYPE, ProvDocument
 
 from headwater.attribution.text import QUOTE_MARKS
 
-NS = "https://headwater.invalid/ns#"   # our own terms (verdict, cue, passages); .invalid: never dereferenced
+NS = "https://headwater.invalid/ns#"  # our own terms (verdict, cue, passages); .invalid: never dereferenced
 FORMATS = ("prov", "graphml", "dot")
 
 
@@ -35,9 +35,21 @@ def _documents(trace: dict) -> list[dict]:
         docs = [dict(d) for d in follow["documents"]]
         docs[0]["attributions"] = trace["attributions"]
         return docs
-    return [{"idx": 0, "url": trace["url"], "final_url": trace["final_url"], "title": trace["title"],
-             "site": trace["site"], "outlet": None, "published": trace["published"], "sha256": trace["sha256"],
-             "status": "traced", "archived": None, "attributions": trace["attributions"]}]
+    return [
+        {
+            "idx": 0,
+            "url": trace["url"],
+            "final_url": trace["final_url"],
+            "title": trace["title"],
+            "site": trace["site"],
+            "outlet": None,
+            "published": trace["published"],
+            "sha256": trace["sha256"],
+            "status": "traced",
+            "archived": None,
+            "attributions": trace["attributions"],
+        }
+    ]
 
 
 def _chains(trace: dict) -> list[list[dict]]:
@@ -64,8 +76,7 @@ def to_prov(trace: dict) -> ProvDocument:
         key = (name, kind)
         if key not in agents:
             typed = "prov:Person" if kind in ("person", "anonymous") else "prov:Organization"
-            agents[key] = doc.agent(f"hw:{kind}/{_slug(name)}", {PROV_TYPE: typed, PROV_LABEL: name,
-                                                               "hw:kind": kind})
+            agents[key] = doc.agent(f"hw:{kind}/{_slug(name)}", {PROV_TYPE: typed, PROV_LABEL: name, "hw:kind": kind})
         return agents[key]
 
     def words_of(name: str, kind: str):
@@ -83,8 +94,11 @@ def to_prov(trace: dict) -> ProvDocument:
     for d in _documents(trace):
         if d["status"] != "traced":
             continue
-        attributes = {PROV_TYPE: "schema:NewsArticle", PROV_LOCATION: d.get("final_url") or d["url"],
-                      PROV_LABEL: d.get("title") or d["url"]}
+        attributes = {
+            PROV_TYPE: "schema:NewsArticle",
+            PROV_LOCATION: d.get("final_url") or d["url"],
+            PROV_LABEL: d.get("title") or d["url"],
+        }
         for key in ("published", "sha256"):
             if d.get(key):
                 attributes[f"hw:{key}"] = d[key]
@@ -97,7 +111,7 @@ def to_prov(trace: dict) -> ProvDocument:
         for a in d.get("attributions") or []:
             source = a["source"]
             if source["kind"] == "outlet":
-                continue   # an outlet's words are its page, reached by a hop below
+                continue  # an outlet's words are its page, reached by a hop below
             words = words_of(source["name"], source["kind"])
             content = (a.get("content") or {}).get("text") or ""
             extra = {"hw:cue": a["cue"]["text"], "hw:passage": content} if content else {"hw:cue": a["cue"]["text"]}
@@ -111,8 +125,11 @@ def to_prov(trace: dict) -> ProvDocument:
         if hop["status"] != "followed" or hop["from"] not in pages or hop["to"] not in pages:
             continue
         match = hop.get("match") or {}
-        extra = {"hw:verdict": match.get("verdict") or "not_found", "hw:confidence": hop["confidence"],
-                 "hw:certain": hop["certain"]}
+        extra = {
+            "hw:verdict": match.get("verdict") or "not_found",
+            "hw:confidence": hop["confidence"],
+            "hw:certain": hop["certain"],
+        }
         if match.get("citing"):
             extra["hw:citingPassage"] = match["citing"]["text"]
         if match.get("cited"):
@@ -129,8 +146,9 @@ def to_prov(trace: dict) -> ProvDocument:
 
     for p in _primaries(trace):
         used = pages.get(p.get("document")) if p.get("document") else None
-        doc.hadPrimarySource(pages[0], used or words_of(p["name"], p["kind"]),
-                             other_attributes={"hw:reason": p["reason"]})
+        doc.hadPrimarySource(
+            pages[0], used or words_of(p["name"], p["kind"]), other_attributes={"hw:reason": p["reason"]}
+        )
     return doc
 
 
@@ -151,8 +169,13 @@ def to_networkx(trace: dict) -> nx.DiGraph:
     for chain in _chains(trace):
         for position, hop in enumerate(chain):
             nid = node_id(hop)
-            attributes = {"label": hop["name"], "kind": hop["kind"], "role": hop.get("role") or "",
-                          "url": hop.get("url") or "", "primary": (hop["name"], hop["kind"]) in primaries}
+            attributes = {
+                "label": hop["name"],
+                "kind": hop["kind"],
+                "role": hop.get("role") or "",
+                "url": hop.get("url") or "",
+                "primary": (hop["name"], hop["kind"]) in primaries,
+            }
             if hop.get("document") is not None:
                 attributes["document"] = hop["document"]
             graph.add_node(nid, **attributes)
@@ -160,9 +183,14 @@ def to_networkx(trace: dict) -> nx.DiGraph:
                 previous = node_id(chain[position - 1])
                 match = hop.get("match") or {}
                 evidence = hop.get("evidence") or {}
-                graph.add_edge(previous, nid, verdict=match.get("verdict") or "",
-                               passage=(match.get("cited") or {}).get("text") or evidence.get("content") or "",
-                               cue=evidence.get("cue") or "", circular=bool(hop.get("circular")))
+                graph.add_edge(
+                    previous,
+                    nid,
+                    verdict=match.get("verdict") or "",
+                    passage=(match.get("cited") or {}).get("text") or evidence.get("content") or "",
+                    cue=evidence.get("cue") or "",
+                    circular=bool(hop.get("circular")),
+                )
     return graph
 
 
@@ -177,18 +205,28 @@ def _dot_string(value) -> str:
 def dot(trace: dict) -> str:
     """Graphviz DOT, written directly (no pydot): pages as boxes, people as ellipses, primaries bold."""
     graph = to_networkx(trace)
-    shapes = {"page": "box", "outlet": "box", "person": "ellipse", "organization": "hexagon",
-              "anonymous": "ellipse", "document": "note"}
+    shapes = {
+        "page": "box",
+        "outlet": "box",
+        "person": "ellipse",
+        "organization": "hexagon",
+        "anonymous": "ellipse",
+        "document": "note",
+    }
     lines = ["digraph headwater {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for nid, data in graph.nodes(data=True):
         label = data["label"] + (f" ({data['role']})" if data.get("role") else "")
-        style = ', style=bold' if data.get("primary") else ""
-        dashed = ', style=dashed' if data["kind"] == "outlet" and "document" not in data else ""
-        lines.append(f"  {_dot_string(nid)} [label={_dot_string(label)}, shape={shapes.get(data['kind'], 'box')}"
-                     f"{style or dashed}];")
+        style = ", style=bold" if data.get("primary") else ""
+        dashed = ", style=dashed" if data["kind"] == "outlet" and "document" not in data else ""
+        lines.append(
+            f"  {_dot_string(nid)} [label={_dot_string(label)}, shape={shapes.get(data['kind'], 'box')}"
+            f"{style or dashed}];"
+        )
     for a, b, data in graph.edges(data=True):
         label = "circular" if data["circular"] else (data["verdict"] or data["cue"])
-        lines.append(f"  {_dot_string(a)} -> {_dot_string(b)}" + (f" [label={_dot_string(label)}]" if label else "") + ";")
+        lines.append(
+            f"  {_dot_string(a)} -> {_dot_string(b)}" + (f" [label={_dot_string(label)}]" if label else "") + ";"
+        )
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -41,23 +41,23 @@ log = logging.getLogger(__name__)
 
 # Every trafilatura setting in one place.
 TRAFILATURA_OPTIONS = dict(
-    output_format="xml",      # keeps structure: <p>, <head>, <quote>, <list>/<item>, <ref target>
-    include_links=True,       # <ref target="..."> around anchor text (hrefs made absolute beforehand)
-    include_comments=False,   # reader comments are not the article's sources ("According to Reuters..." in a comment)
-    include_tables=False,     # data tables yield cell fragments, not attributable sentences
+    output_format="xml",  # keeps structure: <p>, <head>, <quote>, <list>/<item>, <ref target>
+    include_links=True,  # <ref target="..."> around anchor text (hrefs made absolute beforehand)
+    include_comments=False,  # reader comments are not the article's sources ("According to Reuters..." in a comment)
+    include_tables=False,  # data tables yield cell fragments, not attributable sentences
     include_images=False,
     include_formatting=False,  # no <hi>: bold/italic adds nothing for attribution
-    with_metadata=True,       # title, author, date, sitename, url on <doc>
-    deduplicate=False,        # a repeated paragraph is still part of this article
-    favor_precision=False,    # trafilatura's balanced default; recall fallbacks stay on
+    with_metadata=True,  # title, author, date, sitename, url on <doc>
+    deduplicate=False,  # a repeated paragraph is still part of this article
+    favor_precision=False,  # trafilatura's balanced default; recall fallbacks stay on
     favor_recall=False,
     fast=False,
 )
 
-MIN_TEXT_CHARS = 25           # less article text than this is "no text" (a caption, a cookie notice)
+MIN_TEXT_CHARS = 25  # less article text than this is "no text" (a caption, a cookie notice)
 BLOCK_SEPARATOR = "\n\n"
 MAX_ATTRIBUTE_CHARS = 65536  # longer attribute values are dropped before trafilatura runs
-LIBXML2_MAX_DEPTH = 255       # libxml2's HTML parser drops whatever is nested deeper than this
+LIBXML2_MAX_DEPTH = 255  # libxml2's HTML parser drops whatever is nested deeper than this
 
 # Tags of trafilatura's XML that start a new block of text; anything else is inline.
 _BLOCK_TAGS = frozenset({"p", "head", "item", "quote", "list", "table", "row", "cell", "code", "pre", "div", "main"})
@@ -121,7 +121,9 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         raise NoText(f"No article text could be extracted from {where}: the page is nested too deeply") from err
     except Exception as err:  # trafilatura must not turn a bad page into a server error
         log.warning("trafilatura failed on %s: %r", where, err)
-        raise NoText(f"No article text could be extracted from {where}: the extractor failed ({type(err).__name__})") from err
+        raise NoText(
+            f"No article text could be extracted from {where}: the extractor failed ({type(err).__name__})"
+        ) from err
     if not xml:
         raise NoText(f"No article text could be extracted from {where}{_why_empty(tree)}")
 
@@ -132,7 +134,9 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         if main is not None:
             builder.walk(main)
     except (etree.LxmlError, RecursionError) as err:
-        raise NoText(f"No article text could be extracted from {where}: the extracted article is malformed ({err})") from err
+        raise NoText(
+            f"No article text could be extracted from {where}: the extracted article is malformed ({err})"
+        ) from err
 
     if len(builder.text()) < MIN_TEXT_CHARS:
         raise NoText(f"No article text could be extracted from {where}{_why_empty(tree)}")
@@ -162,7 +166,7 @@ def _decode(html: str | bytes, where: str) -> str:
         document = html
         try:
             document.encode("utf-8")
-        except UnicodeEncodeError:   # lone surrogates (a bad decode upstream): mark them, keep the rest
+        except UnicodeEncodeError:  # lone surrogates (a bad decode upstream): mark them, keep the rest
             document = _SURROGATE.sub("\ufffd", document)
     elif isinstance(html, (bytes, bytearray)):
         document = _decode_bytes(bytes(html), where)
@@ -178,7 +182,7 @@ def _decode(html: str | bytes, where: str) -> str:
 def _decode_bytes(raw: bytes, where: str) -> str:
     """Bytes to text (decode_html), or NoText for what is no page: compressed, binary."""
     head = raw[:1024]
-    if raw.startswith(_GZIP_MAGIC):   # a compressed page saved as is: trafilatura decompresses it
+    if raw.startswith(_GZIP_MAGIC):  # a compressed page saved as is: trafilatura decompresses it
         try:
             return decode_file(raw)
         except Exception as err:
@@ -210,13 +214,13 @@ def _resolve_links(tree, base: str | None) -> None:
         elif base:
             try:
                 anchor.set("href", urljoin(base, href))
-            except ValueError:   # a malformed URL (bad IPv6 literal, port): leave it for trafilatura to drop
+            except ValueError:  # a malformed URL (bad IPv6 literal, port): leave it for trafilatura to drop
                 anchor.attrib.pop("href", None)
 
 
 def _drop_huge_attributes(tree) -> None:
     """Inline data (base64 images, JSON blobs) in attributes: nothing to read, and slow for date search."""
-    for value in _HUGE_ATTRIBUTES(tree, limit=MAX_ATTRIBUTE_CHARS):   # found by libxml2, not a Python walk
+    for value in _HUGE_ATTRIBUTES(tree, limit=MAX_ATTRIBUTE_CHARS):  # found by libxml2, not a Python walk
         element = value.getparent()
         if element is not None:
             element.attrib.pop(value.attrname, None)
@@ -259,10 +263,10 @@ def _protect_spaces(tree):
         return _identity
     free = (ch for ch in _PLACEHOLDER_POOL if ch not in serialised)
     forward, backward = {}, {}
-    for ch, placeholder in zip(present, free):   # pool exhausted: trafilatura flattens the rest
+    for ch, placeholder in zip(present, free):  # pool exhausted: trafilatura flattens the rest
         forward[ord(ch)] = placeholder
         backward[ord(placeholder)] = ch
-    for ch in present:   # the text nodes and meta contents holding each space, found by libxml2
+    for ch in present:  # the text nodes and meta contents holding each space, found by libxml2
         for value in _TEXT_WITH(tree, ch=ch):
             node = value.getparent()
             if node is None:
@@ -307,11 +311,11 @@ class _TextBuilder:
     def __init__(self, restore):
         self._restore = restore
         self._blocks: list[str] = []
-        self._length = 0          # length of BLOCK_SEPARATOR.join(self._blocks)
-        self._buf = ""            # the block being built
-        self._pending: list[tuple[int, int, str]] = []   # links in the current block, block-relative
+        self._length = 0  # length of BLOCK_SEPARATOR.join(self._blocks)
+        self._buf = ""  # the block being built
+        self._pending: list[tuple[int, int, str]] = []  # links in the current block, block-relative
         self.links: list[Link] = []
-        self.quotes: list[tuple[int, int]] = []   # [start, end) of each block quote
+        self.quotes: list[tuple[int, int]] = []  # [start, end) of each block quote
 
     # -- walking trafilatura's XML ------------------------------------------------
 
@@ -339,7 +343,7 @@ class _TextBuilder:
     def _children(self, element) -> None:
         """A block inside (a <quote> in a <p>) starts blocks of its own; the rest is inline text."""
         for child in element:
-            if not isinstance(child.tag, str):      # XML comment or processing instruction
+            if not isinstance(child.tag, str):  # XML comment or processing instruction
                 pass
             elif child.tag in _BLOCK_TAGS and not _inline_quote(child, element):
                 self._flush()

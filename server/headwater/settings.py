@@ -12,7 +12,7 @@ from headwater import __version__
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 DEFAULT_DB = "provenance.db"
-BLOCKING_THREADS = 8        # Python threads running the app (web/serve.py): requests served at once
+BLOCKING_THREADS = 8  # Python threads running the app (web/serve.py): requests served at once
 
 
 def default_db_path() -> str:
@@ -21,22 +21,29 @@ def default_db_path() -> str:
 
 @dataclass(frozen=True)
 class FetchSettings:
-    connect_timeout: float = 5.0          # seconds to open the connection
-    read_timeout: float = 15.0            # seconds between bytes
-    total_timeout: float = 30.0           # seconds for the whole download
-    max_bytes: int = 5 * 1024 * 1024      # size cap, counted while streaming
+    connect_timeout: float = 5.0  # seconds to open the connection
+    read_timeout: float = 15.0  # seconds between bytes
+    total_timeout: float = 30.0  # seconds for the whole download
+    max_bytes: int = 5 * 1024 * 1024  # size cap, counted while streaming
     max_redirects: int = 5
     user_agent: str = f"Headwater/{__version__} (+https://github.com/headwater; provenance tracer)"
     accepted_types: tuple[str, ...] = ("text/html", "application/xhtml+xml")
-    allowed_ports: tuple[int, ...] = (80, 443)   # other ports only with HEADWATER_ALLOW_PRIVATE=1
+    allowed_ports: tuple[int, ...] = (80, 443)  # other ports only with HEADWATER_ALLOW_PRIVATE=1
 
     @classmethod
     def from_env(cls) -> "FetchSettings":
-        return _from_env(cls, {
-            "connect_timeout": "HEADWATER_CONNECT_TIMEOUT", "read_timeout": "HEADWATER_READ_TIMEOUT",
-            "total_timeout": "HEADWATER_TOTAL_TIMEOUT", "max_bytes": "HEADWATER_MAX_BYTES",
-            "max_redirects": "HEADWATER_MAX_REDIRECTS", "allowed_ports": "HEADWATER_ALLOWED_PORTS",
-        }, allowed_ports=_ports)
+        return _from_env(
+            cls,
+            {
+                "connect_timeout": "HEADWATER_CONNECT_TIMEOUT",
+                "read_timeout": "HEADWATER_READ_TIMEOUT",
+                "total_timeout": "HEADWATER_TOTAL_TIMEOUT",
+                "max_bytes": "HEADWATER_MAX_BYTES",
+                "max_redirects": "HEADWATER_MAX_REDIRECTS",
+                "allowed_ports": "HEADWATER_ALLOWED_PORTS",
+            },
+            allowed_ports=_ports,
+        )
 
 
 def _from_env(cls, variables: dict[str, str], **readers):
@@ -70,27 +77,34 @@ class FollowSettings:
     _DELAY, HEADWATER_CACHE_TTL, HEADWATER_WAYBACK_API, HEADWATER_NEWS_INDEX_API.
     """
 
-    depth: int = 3                        # hops away from the traced page
-    max_pages: int = 25                   # pages fetched in one trace, the traced page included
-    time_budget: float = 60.0             # seconds of wall clock for the whole follow
-    workers: int = 8                      # fetches in flight at once
-    per_host: int = 2                     # of which at most this many to one host
-    politeness_delay: float = 1.0         # seconds between two requests to one host
-    cache_ttl: float = 3600.0             # a page fetched this recently is reused from the store
+    depth: int = 3  # hops away from the traced page
+    max_pages: int = 25  # pages fetched in one trace, the traced page included
+    time_budget: float = 60.0  # seconds of wall clock for the whole follow
+    workers: int = 8  # fetches in flight at once
+    per_host: int = 2  # of which at most this many to one host
+    politeness_delay: float = 1.0  # seconds between two requests to one host
+    cache_ttl: float = 3600.0  # a page fetched this recently is reused from the store
     respect_robots: bool = True
     wayback_api: str = "https://archive.org/wayback/available"
-    news_index_api: str = "https://api.gdeltproject.org/api/v2/doc/doc"   # GDELT DOC 2.0 API
-    news_index_days: int = 7              # search this many days before the citing page's date
+    news_index_api: str = "https://api.gdeltproject.org/api/v2/doc/doc"  # GDELT DOC 2.0 API
+    news_index_days: int = 7  # search this many days before the citing page's date
 
     @classmethod
     def from_env(cls) -> "FollowSettings":
-        return _from_env(cls, {
-            "depth": "HEADWATER_FOLLOW_DEPTH", "max_pages": "HEADWATER_FOLLOW_PAGES",
-            "time_budget": "HEADWATER_FOLLOW_SECONDS", "workers": "HEADWATER_FOLLOW_WORKERS",
-            "per_host": "HEADWATER_FOLLOW_PER_HOST", "politeness_delay": "HEADWATER_FOLLOW_DELAY",
-            "cache_ttl": "HEADWATER_CACHE_TTL", "wayback_api": "HEADWATER_WAYBACK_API",
-            "news_index_api": "HEADWATER_NEWS_INDEX_API",
-        })
+        return _from_env(
+            cls,
+            {
+                "depth": "HEADWATER_FOLLOW_DEPTH",
+                "max_pages": "HEADWATER_FOLLOW_PAGES",
+                "time_budget": "HEADWATER_FOLLOW_SECONDS",
+                "workers": "HEADWATER_FOLLOW_WORKERS",
+                "per_host": "HEADWATER_FOLLOW_PER_HOST",
+                "politeness_delay": "HEADWATER_FOLLOW_DELAY",
+                "cache_ttl": "HEADWATER_CACHE_TTL",
+                "wayback_api": "HEADWATER_WAYBACK_API",
+                "news_index_api": "HEADWATER_NEWS_INDEX_API",
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -109,8 +123,8 @@ class AnalysisSettings:
     In the app, the Flask config key ANALYSIS_SETTINGS replaces the whole object.
     """
 
-    seconds: float = 60.0                 # budget of one page's analysis, in seconds of wall clock
-    workers: int = 2                      # analysis processes of the server; 0: in the server's own process
+    seconds: float = 60.0  # budget of one page's analysis, in seconds of wall clock
+    workers: int = 2  # analysis processes of the server; 0: in the server's own process
 
     @classmethod
     def from_env(cls) -> "AnalysisSettings":
@@ -133,19 +147,26 @@ class ServerSettings:
     allowed_origins: tuple[str, ...] = ("chrome-extension://*", "moz-extension://*")
     # Host header names accepted besides loopback's (127.0.0.1, localhost, [::1]) and the bound host.
     allowed_hosts: tuple[str, ...] = ()
-    requests_per_minute: int = 600        # every route, per client
-    traces_per_minute: int = 60           # POST /api/traces, per client
-    max_concurrent_traces: int = 4        # traces running at once, all clients together
-    answer_cache_mib: int = 32            # rendered answers kept in memory (lookup_cache.py); 0: none
+    requests_per_minute: int = 600  # every route, per client
+    traces_per_minute: int = 60  # POST /api/traces, per client
+    max_concurrent_traces: int = 4  # traces running at once, all clients together
+    answer_cache_mib: int = 32  # rendered answers kept in memory (lookup_cache.py); 0: none
 
     @classmethod
     def from_env(cls) -> "ServerSettings":
-        return _from_env(cls, {
-            "allowed_origins": "HEADWATER_ALLOWED_ORIGINS", "allowed_hosts": "HEADWATER_ALLOWED_HOSTS",
-            "requests_per_minute": "HEADWATER_RATE_LIMIT", "traces_per_minute": "HEADWATER_TRACE_RATE_LIMIT",
-            "max_concurrent_traces": "HEADWATER_MAX_CONCURRENT_TRACES",
-            "answer_cache_mib": "HEADWATER_ANSWER_CACHE_MIB",
-        }, allowed_origins=_words, allowed_hosts=_words)
+        return _from_env(
+            cls,
+            {
+                "allowed_origins": "HEADWATER_ALLOWED_ORIGINS",
+                "allowed_hosts": "HEADWATER_ALLOWED_HOSTS",
+                "requests_per_minute": "HEADWATER_RATE_LIMIT",
+                "traces_per_minute": "HEADWATER_TRACE_RATE_LIMIT",
+                "max_concurrent_traces": "HEADWATER_MAX_CONCURRENT_TRACES",
+                "answer_cache_mib": "HEADWATER_ANSWER_CACHE_MIB",
+            },
+            allowed_origins=_words,
+            allowed_hosts=_words,
+        )
 
 
 def _words(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:

@@ -82,7 +82,7 @@ def url_key(url: str) -> str:
     and the reverse; a follow reads each page once by it."""
     try:
         url = courlan.normalize_url(url)
-    except Exception:   # courlan refuses a few odd URLs: fall back to the plain split below
+    except Exception:  # courlan refuses a few odd URLs: fall back to the plain split below
         pass
     try:
         parts = urlsplit(url)

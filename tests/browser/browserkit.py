@@ -17,8 +17,11 @@ def playwright_expect():
     except ImportError:
         if REQUIRE:
             raise
-        pytest.skip("Playwright for Python is not installed: `.venv/bin/pip install -e '.[test]'` "
-                    "(or `.venv/bin/pip install playwright`)", allow_module_level=True)
+        pytest.skip(
+            "Playwright for Python is not installed: `.venv/bin/pip install -e '.[test]'` "
+            "(or `.venv/bin/pip install playwright`)",
+            allow_module_level=True,
+        )
     return expect
 
 

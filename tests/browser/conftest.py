@@ -33,6 +33,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from .browserkit import RECORD_PROGRESS, free_port
+from .drivers import ChromiumBrowser, FirefoxBrowser
+from .fake_backend import FakeBackend, seed_page_html
+from .project import build_extension, followweb
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 EXTENSION = ROOT / "extension"
@@ -41,11 +46,6 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("HEADWATER_CHROMIUM", "/usr/lib/chromium/chromium")
 REQUIRE = os.environ.get("HEADWATER_REQUIRE_BROWSER") == "1"
 SEED_PATH = "/2014/11/iranian-official-confirms-obama-letter"
-
-from .browserkit import RECORD_PROGRESS, free_port
-from .drivers import ChromiumBrowser, FirefoxBrowser
-from .fake_backend import FakeBackend, seed_page_html
-from .project import build_extension, followweb
 
 FIREFOX = os.environ.get("HEADWATER_FIREFOX", "/usr/bin/firefox-esr")
 # The add-on's internal UUID, fixed through the profile (extensions.webextensions.uuids),
@@ -69,8 +69,10 @@ def playwright():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        unavailable("Playwright for Python is not installed: `.venv/bin/pip install -e '.[test]'` "
-                    "(or `.venv/bin/pip install playwright`)")
+        unavailable(
+            "Playwright for Python is not installed: `.venv/bin/pip install -e '.[test]'` "
+            "(or `.venv/bin/pip install playwright`)"
+        )
     if not Path(CHROMIUM).exists():
         unavailable(f"Chromium is not installed at {CHROMIUM}: {INSTALL_HINT}")
     with sync_playwright() as p:
@@ -104,7 +106,8 @@ class ExtensionBrowser:
 
     def tab_id(self, url: str) -> int:
         return self.worker.evaluate(
-            "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1", url)
+            "async (url) => (await chrome.tabs.query({})).find((t) => t.url === url)?.id ?? -1", url
+        )
 
     def set_settings(self, **settings):
         self.worker.evaluate("(s) => chrome.storage.local.set(s)", settings)
@@ -146,8 +149,9 @@ def browser(playwright, tmp_path):
 def pytest_configure(config):
     config.addinivalue_line("markers", "chromium: runs the extension in headless Chromium (Playwright)")
     config.addinivalue_line("markers", "firefox: runs the extension in headless Firefox ESR (Marionette)")
-    config.addinivalue_line("markers", "records_progress: the popup records what its progress bar shows "
-                            "(browserkit.RECORD_PROGRESS)")
+    config.addinivalue_line(
+        "markers", "records_progress: the popup records what its progress bar shows (browserkit.RECORD_PROGRESS)"
+    )
     # marionette-driver's dependencies (mozinfo, mozrunner) use deprecated stdlib parts; not ours to fix
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozinfo")
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:mozrunner")
@@ -192,11 +196,15 @@ def firefox(request, tmp_path, firefox_addons):
         from marionette_driver.addons import Addons
         from marionette_driver.marionette import Marionette
     except ImportError:
-        unavailable("marionette-driver is not installed: `.venv/bin/pip install -e '.[test]'` "
-                    "(or `.venv/bin/pip install marionette-driver`)")
+        unavailable(
+            "marionette-driver is not installed: `.venv/bin/pip install -e '.[test]'` "
+            "(or `.venv/bin/pip install marionette-driver`)"
+        )
     if not Path(FIREFOX).exists():
-        unavailable(f"Firefox is not installed at {FIREFOX}: install it with `sudo apt-get install firefox-esr` "
-                    "(Debian/Ubuntu) or point HEADWATER_FIREFOX at a Firefox binary")
+        unavailable(
+            f"Firefox is not installed at {FIREFOX}: install it with `sudo apt-get install firefox-esr` "
+            "(Debian/Ubuntu) or point HEADWATER_FIREFOX at a Firefox binary"
+        )
     profile = tmp_path / "firefox-profile"
     profile.mkdir()
     uuids = json.dumps({build_extension.GECKO_ID: FIREFOX_UUID})
@@ -207,11 +215,13 @@ def firefox(request, tmp_path, firefox_addons):
         'user_pref("browser.shell.checkDefaultBrowser", false);\n'
         'user_pref("datareporting.policy.dataSubmissionEnabled", false);\n'
         'user_pref("toolkit.telemetry.enabled", false);\n',
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     # a port of its own: never a Firefox left over on Marionette's default 2828
     # its log beside the profile, not in the working directory
-    marionette = Marionette(bin=FIREFOX, headless=True, profile=str(profile), port=free_port(),
-                            gecko_log=str(profile.parent / "gecko.log"))
+    marionette = Marionette(
+        bin=FIREFOX, headless=True, profile=str(profile), port=free_port(), gecko_log=str(profile.parent / "gecko.log")
+    )
     try:
         marionette.start_session()
         marionette.switch_to_window(marionette.window_handles[0])
@@ -298,8 +308,9 @@ def headwater_command() -> list[str]:
 
 def backend_token(db: Path, env: dict) -> str:
     """The API token the backend expects (`headwater token`), or "" when it has none."""
-    result = subprocess.run([*headwater_command(), "token", "--db", str(db)], env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [*headwater_command(), "token", "--db", str(db)], env=env, capture_output=True, text=True, timeout=60
+    )
     if result.returncode != 0:
         return ""
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
@@ -336,13 +347,21 @@ def backend(tmp_path, fweb):
     port = free_port()
     db = tmp_path / "headwater.db"
     log = tmp_path / "backend.log"
-    env = {**os.environ, "HEADWATER_ALLOW_PRIVATE": "1", "PYTHONUNBUFFERED": "1",
-           "HEADWATER_WAYBACK_API": fweb.wayback_api, "HEADWATER_NEWS_INDEX_API": fweb.news_index_api,
-           "HEADWATER_FOLLOW_DELAY": "0.2"}
+    env = {
+        **os.environ,
+        "HEADWATER_ALLOW_PRIVATE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "HEADWATER_WAYBACK_API": fweb.wayback_api,
+        "HEADWATER_NEWS_INDEX_API": fweb.news_index_api,
+        "HEADWATER_FOLLOW_DELAY": "0.2",
+    }
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [*headwater_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)],
-            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

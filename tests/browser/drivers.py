@@ -73,14 +73,20 @@ class Page:
                 return last
             if time.monotonic() > deadline:
                 shown = self._run("return [location.href, H.norm(document.body?.innerText ?? '').slice(0, 600)];", None)
-                raise PageTimeout(f"{message or body.strip()}: still {last!r} after {timeout} s; "
-                                  f"the page ({shown[0]}) shows: {shown[1]}")
+                raise PageTimeout(
+                    f"{message or body.strip()}: still {last!r} after {timeout} s; "
+                    f"the page ({shown[0]}) shows: {shown[1]}"
+                )
             time.sleep(0.1)
 
     def wait_text(self, css: str, text: str, timeout: float = 10.0) -> str:
         """Wait until the first element matching `css` contains `text`; its text."""
-        return self.wait("const t = H.text(document.querySelector(arg[0])); return t && t.includes(arg[1]) ? t : null;",
-                         [css, text], timeout, f"{css} containing {text!r}")
+        return self.wait(
+            "const t = H.text(document.querySelector(arg[0])); return t && t.includes(arg[1]) ? t : null;",
+            [css, text],
+            timeout,
+            f"{css} containing {text!r}",
+        )
 
     def text(self, css: str):
         return self.eval("return H.text(document.querySelector(arg));", css)
@@ -152,7 +158,7 @@ class ChromiumBrowser:
     """The unpacked extension in headless Chromium (Playwright's persistent context)."""
 
     name = "chromium"
-    ext: object   # conftest.ExtensionBrowser
+    ext: object  # conftest.ExtensionBrowser
     dark: bool = False
 
     def open(self, path: str, record_progress: bool = False) -> ChromiumPage:
@@ -199,7 +205,7 @@ class ChromiumBrowser:
 
 
 class FirefoxPage(Page):
-    def __init__(self, browser: "FirefoxBrowser", handle: str):
+    def __init__(self, browser: FirefoxBrowser, handle: str):
         self.browser = browser
         self.handle = handle
 
@@ -222,15 +228,16 @@ class FirefoxPage(Page):
         return out["value"]
 
     def _element(self, expr, arg):
-        element = self.m.execute_script(f"{HELPERS}\nconst arg = arguments[0]; return {expr};",
-                                        script_args=[arg], sandbox=None)
+        element = self.m.execute_script(
+            f"{HELPERS}\nconst arg = arguments[0]; return {expr};", script_args=[arg], sandbox=None
+        )
         assert element is not None, f"nothing found by {expr}"
         return element
 
     def focus(self, expr, arg=None):
         self.eval(f"({expr}).focus();", arg)
 
-    KEYS = {"Tab": "\ue004", "Enter": "\ue007"}   # WebDriver's key codes
+    KEYS = {"Tab": "\ue004", "Enter": "\ue007"}  # WebDriver's key codes
 
     def press(self, key: str):
         value = self.KEYS.get(key, key)
@@ -317,8 +324,10 @@ class FirefoxBrowser:
         """What contextMenus.onClicked calls on "Trace this claim" (in the background page); the popup window."""
         m = self.marionette
         before = set(m.window_handles)
-        self.console.eval("const bg = await browser.runtime.getBackgroundPage(); "
-                          "await bg.headwater.onMenuClick(arg[0], arg[1]);", [info, tab])
+        self.console.eval(
+            "const bg = await browser.runtime.getBackgroundPage(); await bg.headwater.onMenuClick(arg[0], arg[1]);",
+            [info, tab],
+        )
         deadline = time.monotonic() + 10
         while not (set(m.window_handles) - before):
             assert time.monotonic() < deadline, "no window opened for the claim"

@@ -60,9 +60,11 @@ def fixture_page_html(path: Path) -> str:
     text = json.loads(path.read_text(encoding="utf-8"))["text"]
     title, *blocks = text.split("\n\n")
     body = "".join(f"<p>{html.escape(block)}</p>\n" for block in blocks)
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)}</title></head><body><article><h1>{html.escape(title)}</h1>\n"
-            f"{body}</article></body></html>")
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title></head><body><article><h1>{html.escape(title)}</h1>\n"
+        f"{body}</article></body></html>"
+    )
 
 
 def _span(text: str, needle: str, after: int = 0) -> dict:
@@ -73,48 +75,97 @@ def _span(text: str, needle: str, after: int = 0) -> dict:
 def seed_trace(url: str, trace_id: int = 1, claim: str | None = None) -> dict:
     t = SEED_TEXT
     wsj = {
-        "source": {"name": "The Wall Street Journal", "kind": "outlet", "role": None,
-                   "mention": _span(t, "Wall St.\u00a0Journal")},
+        "source": {
+            "name": "The Wall Street Journal",
+            "kind": "outlet",
+            "role": None,
+            "mention": _span(t, "Wall St.\u00a0Journal"),
+        },
         "cue": _span(t, "reported"),
         "content": _span(t, "an Iranian official confirmed that United States President Barack Obama sent"),
-        "via": None, "relayed_by": None, "link": WSJ_URL, "confidence": 0.9,
+        "via": None,
+        "relayed_by": None,
+        "link": WSJ_URL,
+        "confidence": 0.9,
     }
     khoram = {
-        "source": {"name": "Ali Khoram", "kind": "person", "role": "adviser to Javad Zarif",
-                   "mention": _span(t, "Mr. Khoram")},
+        "source": {
+            "name": "Ali Khoram",
+            "kind": "person",
+            "role": "adviser to Javad Zarif",
+            "mention": _span(t, "Mr. Khoram"),
+        },
         "cue": _span(t, "told"),
         "content": _span(t, "Mr. Obama\u2019s outreach could aid the nuclear diplomacy"),
-        "via": {"name": "Asharq al-Awsat", "kind": "outlet"}, "relayed_by": 0, "link": None, "confidence": 0.8,
+        "via": {"name": "Asharq al-Awsat", "kind": "outlet"},
+        "relayed_by": 0,
+        "link": None,
+        "confidence": 0.8,
     }
     romney = {
-        "source": {"name": "Mitt Romney", "kind": "person", "role": "Republican nominee for president in 2012",
-                   "mention": _span(t, "Mitt Romney")},
+        "source": {
+            "name": "Mitt Romney",
+            "kind": "person",
+            "role": "Republican nominee for president in 2012",
+            "mention": _span(t, "Mitt Romney"),
+        },
         "cue": _span(t, "explained"),
         "content": _span(t, "I was frankly stunned that the president of the United States"),
-        "via": None, "relayed_by": None, "link": None, "confidence": 0.7,
+        "via": None,
+        "relayed_by": None,
+        "link": None,
+        "confidence": 0.7,
     }
-    page = {"name": "Iranian Official Confirms that Obama Sent Letter to Ayatollah Khamenei", "kind": "page",
-            "role": None, "url": url}
+    page = {
+        "name": "Iranian Official Confirms that Obama Sent Letter to Ayatollah Khamenei",
+        "kind": "page",
+        "role": None,
+        "url": url,
+    }
     trace = {
-        "id": trace_id, "status": "done", "url": url, "final_url": url,
+        "id": trace_id,
+        "status": "done",
+        "url": url,
+        "final_url": url,
         "canonical_url": "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter",
         "title": "Iranian Official Confirms that Obama Sent Letter to Ayatollah Khamenei",
-        "site": "Example Blog", "published": "2014-11-09", "fetched_at": "2026-11-28T02:00:00Z",
-        "sha256": "0" * 64, "text": t, "claim": claim,
+        "site": "Example Blog",
+        "published": "2014-11-09",
+        "fetched_at": "2026-11-28T02:00:00Z",
+        "sha256": "0" * 64,
+        "text": t,
+        "claim": claim,
         "attributions": [wsj, khoram, romney],
         "chains": [
-            [page,
-             {"name": "The Wall Street Journal", "kind": "outlet", "role": "Jay Solomon's report", "url": WSJ_URL},
-             {"name": "Asharq al-Awsat", "kind": "outlet", "role": "Arabic daily", "url": None},
-             {"name": "Ali Khoram", "kind": "person", "role": "adviser to Javad Zarif", "url": None}],
-            [page, {"name": "Mitt Romney", "kind": "person", "role": "Republican nominee for president in 2012",
-                    "url": None}],
+            [
+                page,
+                {"name": "The Wall Street Journal", "kind": "outlet", "role": "Jay Solomon's report", "url": WSJ_URL},
+                {"name": "Asharq al-Awsat", "kind": "outlet", "role": "Arabic daily", "url": None},
+                {"name": "Ali Khoram", "kind": "person", "role": "adviser to Javad Zarif", "url": None},
+            ],
+            [
+                page,
+                {
+                    "name": "Mitt Romney",
+                    "kind": "person",
+                    "role": "Republican nominee for president in 2012",
+                    "url": None,
+                },
+            ],
         ],
         "primary_sources": [
-            {"name": "Ali Khoram", "kind": "person", "role": "adviser to Javad Zarif",
-             "reason": "spoke on the record to Asharq al-Awsat"},
-            {"name": "Mitt Romney", "kind": "person", "role": "Republican nominee for president in 2012",
-             "reason": "spoke at an event"},
+            {
+                "name": "Ali Khoram",
+                "kind": "person",
+                "role": "adviser to Javad Zarif",
+                "reason": "spoke on the record to Asharq al-Awsat",
+            },
+            {
+                "name": "Mitt Romney",
+                "kind": "person",
+                "role": "Republican nominee for president in 2012",
+                "reason": "spoke at an event",
+            },
         ],
     }
     return trace
@@ -123,8 +174,10 @@ def seed_trace(url: str, trace_id: int = 1, claim: str | None = None) -> dict:
 def seed_page_html() -> str:
     """The seed text as a page the overlay can underline."""
     paragraphs = "".join(f"<p>{line}</p>\n" for line in SEED_TEXT.split("\n"))
-    return ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Seed</title></head>"
-            f"<body><article>{paragraphs}</article></body></html>")
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Seed</title></head>"
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
 
 
 class FakeBackend:
@@ -134,12 +187,12 @@ class FakeBackend:
 
     def __init__(self, mode: str = "sync", token: str = "", delay: float = 0.0, fixture: Path | None = None):
         self.mode = mode
-        self.fixture = fixture        # a trace kept as JSON to answer with, instead of the seed's
+        self.fixture = fixture  # a trace kept as JSON to answer with, instead of the seed's
         self.token = token
-        self.delay = delay            # seconds before answering POST /api/traces (or between events)
+        self.delay = delay  # seconds before answering POST /api/traces (or between events)
         self.traces: dict[int, dict] = {}
         self.by_url: dict[str, int] = {}
-        self.requests: list[tuple[str, str, dict, dict | None]] = []   # method, path, headers, json body
+        self.requests: list[tuple[str, str, dict, dict | None]] = []  # method, path, headers, json body
         backend = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -175,7 +228,9 @@ class FakeBackend:
                     url = parse_qs(parsed.query).get("url", [""])[0]
                     if url in backend.by_url:
                         return self._json(200, backend.traces[backend.by_url[url]])
-                    return self._json(404, {"error": {"code": "not_found", "message": f"{url} has not been traced yet."}})
+                    return self._json(
+                        404, {"error": {"code": "not_found", "message": f"{url} has not been traced yet."}}
+                    )
                 parts = parsed.path.strip("/").split("/")
                 if parts[:2] == ["api", "traces"] and len(parts) >= 3 and parts[2].isdigit():
                     trace_id = int(parts[2])
@@ -194,8 +249,12 @@ class FakeBackend:
                 self.send_header("Cache-Control", "no-store")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                stages = [("fetch", "Fetching the page"), ("extract", "Reading the article"),
-                          ("attribute", "Finding who said what"), ("follow", "Following the cited sources")]
+                stages = [
+                    ("fetch", "Fetching the page"),
+                    ("extract", "Reading the article"),
+                    ("attribute", "Finding who said what"),
+                    ("follow", "Following the cited sources"),
+                ]
                 for done, (stage, message) in enumerate(stages):
                     data = json.dumps({"stage": stage, "done": done, "total": len(stages), "message": message})
                     self.wfile.write(f"event: progress\ndata: {data}\n\n".encode())
@@ -217,11 +276,13 @@ class FakeBackend:
                 if not self._authorised():
                     return
                 if self.path != "/api/traces" or not isinstance(body, dict) or not body.get("url"):
-                    return self._json(400, {"error": {"code": "bad_request", "message": "Send {\"url\": ...}."}})
+                    return self._json(400, {"error": {"code": "bad_request", "message": 'Send {"url": ...}.'}})
                 if backend.mode == "error":
                     time.sleep(backend.delay)
-                    return self._json(422, {"error": {"code": "fetch_failed",
-                                                      "message": "The page answered 503 Service Unavailable."}})
+                    return self._json(
+                        422,
+                        {"error": {"code": "fetch_failed", "message": "The page answered 503 Service Unavailable."}},
+                    )
                 trace_id = len(backend.traces) + 1
                 if backend.fixture is not None:
                     trace = fixture_trace(backend.fixture, body["url"], trace_id, body.get("claim"))
@@ -249,11 +310,14 @@ class FakeBackend:
             if time.monotonic() - self._started > max(self.delay, 0.5) * 2:
                 trace["status"] = "done"
             else:
-                return {"id": trace_id, "status": "running",
-                        "progress": {"stage": "attribute", "done": 1, "total": 2, "message": "Finding who said what"}}
+                return {
+                    "id": trace_id,
+                    "status": "running",
+                    "progress": {"stage": "attribute", "done": 1, "total": 2, "message": "Finding who said what"},
+                }
         return trace
 
-    def start(self) -> "FakeBackend":
+    def start(self) -> FakeBackend:
         self._thread.start()
         return self
 

@@ -14,8 +14,10 @@ import pytest
 from .browserkit import closed_port, progress_seen
 
 SEED_CHAIN = ["This page", "The Wall Street Journal", "Asharq al-Awsat", "Ali Khoram"]
-TRACE_TIMEOUT = 120   # seconds; the first trace loads the NLP model
-CLAIM = "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama\u2019s outreach could aid the nuclear diplomacy"
+TRACE_TIMEOUT = 120  # seconds; the first trace loads the NLP model
+CLAIM = (
+    "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama\u2019s outreach could aid the nuclear diplomacy"
+)
 
 # What one step (li.hop) of a chain shows, as data (run in the popup, `H` from drivers.py).
 DESCRIBE_HOP = r"""
@@ -44,8 +46,11 @@ def use(browser, backend, **settings):
 
 def wait_for_chain(page, timeout=TRACE_TIMEOUT) -> list[str]:
     """Wait until the chain to Ali Khoram is shown; its step names."""
-    return page.wait("return H.visible(H.khoram()) && H.all('.hop .name', null, H.khoram()).map(H.text);",
-                     timeout=timeout, message="the chain to Ali Khoram")
+    return page.wait(
+        "return H.visible(H.khoram()) && H.all('.hop .name', null, H.khoram()).map(H.text);",
+        timeout=timeout,
+        message="the chain to Ali Khoram",
+    )
 
 
 def chain_hops(page) -> list[dict]:
@@ -74,14 +79,18 @@ def open_evidence(page, hop_index: int) -> None:
 
 
 def evidence_text(page, hop_index: int, css: str = "") -> str:
-    return page.wait("const d = H.khoram().querySelectorAll('li.hop')[arg[0]].querySelector('details.evidence');"
-                     "const el = arg[1] ? d.querySelector(arg[1]) : d; return H.visible(el) && H.text(el);",
-                     [hop_index, css], message=f"the evidence of step {hop_index}")
+    return page.wait(
+        "const d = H.khoram().querySelectorAll('li.hop')[arg[0]].querySelector('details.evidence');"
+        "const el = arg[1] ? d.querySelector(arg[1]) : d; return H.visible(el) && H.text(el);",
+        [hop_index, css],
+        message=f"the evidence of step {hop_index}",
+    )
 
 
 @pytest.mark.records_progress
 def test_popup_follows_the_seed_upstream_to_ali_khoram_with_the_backends_progress(
-        any_browser, backend, fweb, followed_seed, artifacts):
+    any_browser, backend, fweb, followed_seed, artifacts
+):
     use(any_browser, backend)
     popup = any_browser.popup(followed_seed, record_progress=True)
 
@@ -93,8 +102,9 @@ def test_popup_follows_the_seed_upstream_to_ali_khoram_with_the_backends_progres
     seen = progress_seen(popup)
     from_backend = [p["text"] for p in seen if p["from"] == "backend"]
     assert from_backend, seen
-    assert any("/wsj/articles/" in t or "/aawsat/" in t or "Read “" in t or t.startswith("Followed ")
-               for t in from_backend), from_backend
+    assert any(
+        "/wsj/articles/" in t or "/aawsat/" in t or "Read “" in t or t.startswith("Followed ") for t in from_backend
+    ), from_backend
     assert seen[0]["from"] == "client", "the client's own stages until the first event"
     first_backend = next(i for i, p in enumerate(seen) if p["from"] == "backend")
     assert all(p["from"] == "backend" for p in seen[first_backend:-1]), seen
@@ -115,7 +125,7 @@ def test_popup_follows_the_seed_upstream_to_ali_khoram_with_the_backends_progres
     assert "Iran’s Supreme Leader Responds to Obama Letter" in journal["doc"]
     assert journal["match"] == "Passage quoted word for word"
     assert link(asharq, "Open the cited page") == fweb.asharq
-    assert asharq["flags"]["unlinked"] is None   # the Journal's page links it
+    assert asharq["flags"]["unlinked"] is None  # the Journal's page links it
     assert khoram["badges"] == ["person"]
     assert khoram["primaryMark"] == "Primary source"
     assert khoram["reason"] == "a person speaking first-hand"
@@ -123,8 +133,9 @@ def test_popup_follows_the_seed_upstream_to_ali_khoram_with_the_backends_progres
     assert popup.eval("return H.visible(H.one('li.hop.primary .name', 'Mitt Romney'));"), "Romney's chain"
 
     # the evidence, on demand: where Khoram speaks first-hand (the third document)
-    assert popup.eval("return !H.visible(H.khoram().querySelectorAll('li.hop')[3]"
-                      ".querySelector('details.evidence blockquote'));"), "evidence folded until asked for"
+    assert popup.eval(
+        "return !H.visible(H.khoram().querySelectorAll('li.hop')[3].querySelector('details.evidence blockquote'));"
+    ), "evidence folded until asked for"
     open_evidence(popup, 3)
     said = next(chain for chain in trace["follow"]["chains"] if chain[-1]["name"] == "Ali Khoram")[-1]["evidence"]
     assert said["document"] == 2, "Khoram speaks first-hand in the interview"
@@ -183,14 +194,18 @@ def test_a_followed_trace_shows_archived_circular_late_and_uncertain_hops(any_br
     assert archived == [fweb.snapshot]
 
     # circular sourcing: the chain that comes back, and the cycle spelled out
-    circular = popup.eval("return H.all('ol.chain').filter((ol) => ol.querySelector('.flag-circular'))"
-                          ".map((ol) => H.all('.flag-circular', null, ol).map(H.text));")
+    circular = popup.eval(
+        "return H.all('ol.chain').filter((ol) => ol.querySelector('.flag-circular'))"
+        ".map((ol) => H.all('.flag-circular', null, ol).map(H.text));"
+    )
     assert circular == [["Circular sourcing"]]
     assert popup.eval("return H.all('.follow-note.warn').map(H.text);") == [
-        "Circular sourcing: Al Jazeera, which cites The Independent, which cites Al Jazeera."]
+        "Circular sourcing: Al Jazeera, which cites The Independent, which cites Al Jazeera."
+    ]
     # a source dated after the page citing it
-    assert re.search("dated 2014-11-07, after the page citing it",
-                     hop_named(popup, "The Independent")["flags"]["after"]["title"])
+    assert re.search(
+        "dated 2014-11-07, after the page citing it", hop_named(popup, "The Independent")["flags"]["after"]["title"]
+    )
     # an outlet named without a link, found in the news index: a guess, shown as one
     reuters = hop_named(popup, "Reuters")
     assert re.search(r"Uncertain match: \d+% sure", reuters["flags"]["uncertain"]["text"])
@@ -221,8 +236,11 @@ def test_a_traced_page_opens_from_the_store_and_can_be_traced_again(any_browser,
     assert progress_seen(again) == [], "a stored trace shows at once, with no trace run"
 
     again.click("H.button('Trace again')")
-    again.wait("return !H.text(document.getElementById('trace-meta')).includes('store');", timeout=TRACE_TIMEOUT,
-               message="a new trace, not the stored one")
+    again.wait(
+        "return !H.text(document.getElementById('trace-meta')).includes('store');",
+        timeout=TRACE_TIMEOUT,
+        message="a new trace, not the stored one",
+    )
     wait_for_chain(again)
     assert progress_seen(again), "tracing again shows progress"
 
@@ -242,8 +260,9 @@ def test_options_are_saved_and_used(any_browser, backend, followed_seed):
     shows the seed chain (the Journal, Asharq al-Awsat, Ali Khoram) from the real backend."""
     options = any_browser.open("options.html")
     address = "H.label('Backend address')"
-    options.wait("return H.label('Backend address').value === 'http://127.0.0.1:8765';",
-                 message="the default backend address")
+    options.wait(
+        "return H.label('Backend address').value === 'http://127.0.0.1:8765';", message="the default backend address"
+    )
     assert options.value("H.label('Send the page as my browser shows it')") is False
     assert options.value("H.label('Underline attributed sentences on the page after a trace')") is False
     assert "only its address" in options.text("#send-html-hint")
@@ -252,8 +271,11 @@ def test_options_are_saved_and_used(any_browser, backend, followed_seed):
 
     def saved(expected):
         options.click("H.button('Save')")
-        options.wait("return H.text(document.querySelector('[role=status]')) === arg;", expected,
-                     message=f"the status {expected!r}")
+        options.wait(
+            "return H.text(document.querySelector('[role=status]')) === arg;",
+            expected,
+            message=f"the status {expected!r}",
+        )
 
     options.fill(address, "http://example.org:8765")
     saved("Not saved: fix the backend address.")
@@ -268,10 +290,10 @@ def test_options_are_saved_and_used(any_browser, backend, followed_seed):
     options.click("H.button('Test connection')")
     options.wait_text("[role=status]", "Connected to Headwater 0.1.0")
 
-    popup = any_browser.popup(followed_seed)   # the popup uses the saved address (and token)
+    popup = any_browser.popup(followed_seed)  # the popup uses the saved address (and token)
     assert wait_for_chain(popup) == SEED_CHAIN
 
-    if backend.token:   # a wrong token is refused, and the popup says how to fix it
+    if backend.token:  # a wrong token is refused, and the popup says how to fix it
         options.fill("H.label('API token')", "wrong-token")
         saved("Saved.")
         popup.click("H.button('Trace again')")
@@ -286,7 +308,8 @@ def test_trace_this_claim_from_the_context_menu(any_browser, backend, fweb, foll
     # what contextMenus.onClicked calls on "Trace this claim" (a menu cannot be clicked headless)
     popup = any_browser.menu_click(
         {"menuItemId": "headwater-trace-claim", "selectionText": CLAIM, "pageUrl": followed_seed},
-        {"id": tab, "url": followed_seed})
+        {"id": tab, "url": followed_seed},
+    )
     popup.wait_text("#claim", "Mr. Khoram told the Arabic daily")
     wait_for_chain(popup)
     # the backend recorded the claim with the trace
@@ -310,18 +333,21 @@ def test_overlay_underlines_the_attributed_sentences(any_browser, backend, follo
         return site.eval("return H.all('mark.headwater-mark').length;")
 
     toggle = "H.label('Underline sources on the page')"
-    assert popup.value(toggle) is False   # off by default
+    assert popup.value(toggle) is False  # off by default
     assert marks() == 0
 
     popup.set_checked(toggle, True)
     popup.wait_text("#overlay-status", "Underlined")
-    khoram = site.wait(f"const m = {KHORAM_MARK}; return H.visible(m) && "
-                       "{ title: m.getAttribute('title'), line: getComputedStyle(m).textDecorationLine };",
-                       message="Khoram's sentence underlined")
+    khoram = site.wait(
+        f"const m = {KHORAM_MARK}; return H.visible(m) && "
+        "{ title: m.getAttribute('title'), line: getComputedStyle(m).textDecorationLine };",
+        message="Khoram's sentence underlined",
+    )
     assert re.search(r"Source: Ali Khoram.*via Asharq al-Awsat", khoram["title"])
     assert "underline" in khoram["line"]
     assert "The Wall Street Journal" in site.eval(
-        "return H.one('mark.headwater-mark', 'Wall St. Journal').getAttribute('title');")
+        "return H.one('mark.headwater-mark', 'Wall St. Journal').getAttribute('title');"
+    )
     # not in the reader comments
     assert site.eval("return H.all('#comments mark.headwater-mark').length;") == 0
     # the tooltip, from the keyboard

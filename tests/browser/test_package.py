@@ -110,8 +110,18 @@ def test_build_makes_a_chromium_and_a_firefox_zip(tmp_path):
     with zipfile.ZipFile(results["firefox"]) as z:
         assert set(z.namelist()) == names
         firefox = json.loads(z.read("manifest.json"))
-    assert {"manifest.json", "background.js", "popup.html", "popup.js", "options.html",
-            "lib/messages.js", "lib/client.js", "lib/overlay.js", "overlay.css", "icons/icon-128.png"} <= names
+    assert {
+        "manifest.json",
+        "background.js",
+        "popup.html",
+        "popup.js",
+        "options.html",
+        "lib/messages.js",
+        "lib/client.js",
+        "lib/overlay.js",
+        "overlay.css",
+        "icons/icon-128.png",
+    } <= names
     assert "README.md" not in names
     assert not [n for n in names if n.startswith("test/")], "the node tests do not ship"
     assert chromium == manifest()
@@ -120,7 +130,8 @@ def test_build_makes_a_chromium_and_a_firefox_zip(tmp_path):
     assert firefox["browser_specific_settings"]["gecko"]["id"]
     assert "minimum_chrome_version" not in firefox
     assert {k: v for k, v in firefox.items() if k not in ("background", "browser_specific_settings")} == {
-        k: v for k, v in chromium.items() if k not in ("background", "minimum_chrome_version")}
+        k: v for k, v in chromium.items() if k not in ("background", "minimum_chrome_version")
+    }
     # reproducible
     again = build_extension.build(tmp_path / "dist2", tmp_path / "build2")
     assert again["firefox"].read_bytes() == results["firefox"].read_bytes()
@@ -139,10 +150,21 @@ def test_web_ext_lint_passes_on_the_firefox_build(tmp_path):
     if command is None:
         pytest.skip("web-ext is not installed: `npm install --no-save web-ext` (or `make extension-lint`)")
     build_extension.build(tmp_path / "dist", tmp_path / "build")
-    result = subprocess.run([*command, "lint", "--source-dir", str(tmp_path / "build" / "firefox"),
-                             "--warnings-as-errors", "--output", "json"],
-                            capture_output=True, text=True, timeout=300)
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+    result = subprocess.run(
+        [
+            *command,
+            "lint",
+            "--source-dir",
+            str(tmp_path / "build" / "firefox"),
+            "--warnings-as-errors",
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    report = json.loads(result.stdout[result.stdout.index("{") :])
     assert result.returncode == 0, json.dumps(report, indent=2)
     assert report["summary"] == {"errors": 0, "notices": 0, "warnings": 0}
 

@@ -11,7 +11,9 @@ import pytest
 
 from .browserkit import progress_seen
 
-CLAIM = "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama\u2019s outreach could aid the nuclear diplomacy"
+CLAIM = (
+    "Mr. Khoram told the Arabic daily, Asharq al-Aswat, that Mr. Obama\u2019s outreach could aid the nuclear diplomacy"
+)
 SEED_CHAIN = "return H.visible(H.all('ol.chain').find((ol) => H.text(ol).includes('Ali Khoram')));"
 
 
@@ -21,8 +23,9 @@ def wait_for_chain(page, timeout=10):
 
 def saved(options, expected="Saved."):
     options.click("H.button('Save')")
-    options.wait("return H.text(document.querySelector('[role=status]')) === arg;", expected,
-                 message=f"the status {expected!r}")
+    options.wait(
+        "return H.text(document.querySelector('[role=status]')) === arg;", expected, message=f"the status {expected!r}"
+    )
 
 
 def posted(fake_backend) -> list[dict]:
@@ -40,8 +43,12 @@ def test_progress_events_from_the_backend_feed_the_bar(any_browser, fake_backend
     popup.wait("return !H.visible(document.getElementById('progress'));", message="the progress bar hidden")
 
     shown = [p["text"] for p in progress_seen(popup)]
-    backend_stages = ["Fetching the page", "Reading the article", "Finding who said what",
-                      "Following the cited sources"]
+    backend_stages = [
+        "Fetching the page",
+        "Reading the article",
+        "Finding who said what",
+        "Following the cited sources",
+    ]
     assert [t for t in shown if t in backend_stages] == backend_stages, shown
     assert shown[-1] == "Drawing the chain…", shown
     values = [p["value"] / p["max"] for p in progress_seen(popup)]
@@ -55,8 +62,7 @@ def test_a_trace_without_an_event_stream_is_polled(any_browser, fake_backend, se
     popup = any_browser.popup(seed_site, record_progress=True)
     wait_for_chain(popup, timeout=15)
     assert "Finding who said what" in [p["text"] for p in progress_seen(popup)]
-    assert any(path.startswith("/api/traces/1") and method == "GET"
-               for method, path, _, _ in fake_backend.requests)
+    assert any(path.startswith("/api/traces/1") and method == "GET" for method, path, _, _ in fake_backend.requests)
 
 
 def test_a_backend_error_shows_its_message(any_browser, fake_backend, seed_site):
@@ -98,16 +104,19 @@ def test_the_page_html_is_sent_only_when_the_reader_allows_it(any_browser, fake_
 
     popup = any_browser.popup(seed_site)
     wait_for_chain(popup)
-    assert posted(fake_backend)[-1] == {"url": seed_site, "follow": True, "background": True}, \
+    assert posted(fake_backend)[-1] == {"url": seed_site, "follow": True, "background": True}, (
         "by default only the address leaves the browser (and the wish to follow its sources)"
+    )
 
     options = any_browser.open("options.html")
     options.wait("return H.label('Backend address').value !== '';", message="the options loaded")
     options.set_checked("H.label('Send the page as my browser shows it')", True)
     saved(options)
     popup.click("H.button('Trace again')")
-    popup.wait("return !H.text(document.getElementById('trace-meta')).includes('store');",
-               message="a new trace, not the stored one")
+    popup.wait(
+        "return !H.text(document.getElementById('trace-meta')).includes('store');",
+        message="a new trace, not the stored one",
+    )
     wait_for_chain(popup)
     body = posted(fake_backend)[-1]
     assert body["url"] == seed_site
@@ -122,7 +131,8 @@ def test_trace_this_claim_sends_url_and_claim_through_the_worker(any_browser, fa
     any_browser.menu_entry_exists("headwater-trace-claim")
     popup = any_browser.menu_click(
         {"menuItemId": "headwater-trace-claim", "selectionText": CLAIM, "pageUrl": seed_site},
-        {"id": tab, "url": seed_site})
+        {"id": tab, "url": seed_site},
+    )
     popup.wait_text("#claim", "Mr. Khoram told the Arabic daily")
     wait_for_chain(popup)
     assert posted(fake_backend)[-1] == {"url": seed_site, "claim": CLAIM, "follow": True, "background": True}
@@ -150,8 +160,10 @@ def test_evidence_opens_from_the_keyboard(any_browser, fake_backend, seed_site):
     assert popup.eval(f"return !H.visible(({wsj}).querySelector('blockquote'));")
     popup.focus(f"({wsj}).querySelector('summary')")
     popup.press("Enter")
-    shown = popup.wait(f"const b = ({wsj}).querySelector('blockquote'); return H.visible(b) && H.text(b);",
-                       message="the evidence opened")
+    shown = popup.wait(
+        f"const b = ({wsj}).querySelector('blockquote'); return H.visible(b) && H.text(b);",
+        message="the evidence opened",
+    )
     assert "Journal reported that an Iranian official confirmed" in shown
     assert popup.eval(f"return H.text(({wsj}).querySelector('strong.ev-cue'));") == "reported"
 
@@ -171,6 +183,6 @@ def test_popup_is_readable_in_dark_mode(any_browser, fake_backend, seed_site, ar
 
 def test_popup_on_a_page_that_is_not_a_web_page(any_browser, fake_backend):
     any_browser.set_settings(backendUrl=fake_backend.base)
-    popup = any_browser.open("popup.html")   # the active tab is the extension page itself
+    popup = any_browser.open("popup.html")  # the active tab is the extension page itself
     popup.wait_text("[role=alert]", "Nothing to trace here")
     assert not [r for r in fake_backend.requests if r[0] == "POST"]

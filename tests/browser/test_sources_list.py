@@ -31,13 +31,24 @@ return H.all('#sources section.group').map((g) => ({
 """
 
 FIRST_OUTLETS = ["The Hindu", "BBC News", "The Times of India", "Al Jazeera", "Deccan Herald"]
-ALL_OUTLETS = FIRST_OUTLETS + ["Down To Earth", "Hindustan Times", "Mongabay India", "NDTV", "Scroll.in",
-                               "The Guardian", "The Indian Express", "The New York Times", "The News Minute",
-                               "ThePrint"]
-PRIMARY_LINE = ("Primary sources: Roxy Mathew Koll, S. Janakarajan, India Meteorological Department, "
-                "Nature Climate Change study on extreme rainfall in Chennai, IIT Madras study of the Adyar basin, "
-                "CAG report on flood preparedness in Tamil Nadu, The Hindu, The Times of India, "
-                "14 other named sources and 2 unnamed sources")
+ALL_OUTLETS = FIRST_OUTLETS + [
+    "Down To Earth",
+    "Hindustan Times",
+    "Mongabay India",
+    "NDTV",
+    "Scroll.in",
+    "The Guardian",
+    "The Indian Express",
+    "The New York Times",
+    "The News Minute",
+    "ThePrint",
+]
+PRIMARY_LINE = (
+    "Primary sources: Roxy Mathew Koll, S. Janakarajan, India Meteorological Department, "
+    "Nature Climate Change study on extreme rainfall in Chennai, IIT Madras study of the Adyar basin, "
+    "CAG report on flood preparedness in Tamil Nadu, The Hindu, The Times of India, "
+    "14 other named sources and 2 unnamed sources"
+)
 
 
 @pytest.fixture
@@ -58,11 +69,18 @@ def test_a_link_heavy_page_lists_its_linked_sources_by_kind(any_browser, fake_ba
 
     # the count of outside sources, and the page's links to its own reporting apart
     assert popup.text("#sources .sources-summary") == (
-        "25 sources, 29 citations, and 2 links to The Daily Explainer's own reporting (not counted).")
+        "25 sources, 29 citations, and 2 links to The Daily Explainer's own reporting (not counted)."
+    )
     shown = groups(popup)
     assert [(name, g["count"]) for name, g in shown.items()] == [
-        ("People", "2"), ("Organizations", "1"), ("Outlets", "15"), ("Wire services", "1"),
-        ("Documents", "3"), ("Social media accounts", "1"), ("Anonymous sources", "2")]
+        ("People", "2"),
+        ("Organizations", "1"),
+        ("Outlets", "15"),
+        ("Wire services", "1"),
+        ("Documents", "3"),
+        ("Social media accounts", "1"),
+        ("Anonymous sources", "2"),
+    ]
     listed = [name for g in shown.values() for name in g["shown"]]
     assert "The Daily Explainer" not in listed and "X" not in listed
 
@@ -70,22 +88,26 @@ def test_a_link_heavy_page_lists_its_linked_sources_by_kind(any_browser, fake_ba
     outlets = shown["Outlets"]
     assert outlets["shown"] == FIRST_OUTLETS
     assert outlets["cited"]["The Hindu"] == "· cited 3×"
-    assert outlets["linked"] == ["The Hindu", "The Times of India", "Al Jazeera", "Deccan Herald"], \
+    assert outlets["linked"] == ["The Hindu", "The Times of India", "Al Jazeera", "Deccan Herald"], (
         "BBC News is also cited in words: no 'linked' tag"
+    )
     assert outlets["button"] == {"text": "Show 10 more", "expanded": "false"}
 
     # expanded from the keyboard
     popup.focus("H.button('Show 10 more')")
     popup.press("Enter")
-    popup.wait("return H.button('Show fewer')?.getAttribute('aria-expanded') === 'true';",
-               message="the outlets expanded")
+    popup.wait(
+        "return H.button('Show fewer')?.getAttribute('aria-expanded') === 'true';", message="the outlets expanded"
+    )
     outlets = groups(popup)["Outlets"]
     assert outlets["shown"] == ALL_OUTLETS
     assert len(outlets["linked"]) == 14 and "BBC News" not in outlets["linked"]
     popup.screenshot(artifacts / f"popup-link-heavy-sources-{any_browser.name}.png")
-    popup.press("Enter")   # the button kept the focus: folded again
-    popup.wait("return H.button('Show 10 more')?.getAttribute('aria-expanded') === 'false';",
-               message="the outlets folded again")
+    popup.press("Enter")  # the button kept the focus: folded again
+    popup.wait(
+        "return H.button('Show 10 more')?.getAttribute('aria-expanded') === 'false';",
+        message="the outlets folded again",
+    )
     assert groups(popup)["Outlets"]["shown"] == FIRST_OUTLETS
 
     # short groups are shown whole; documents cited by links, people in words
@@ -105,21 +127,30 @@ def test_the_chain_shows_a_linked_hop_and_the_primary_line_counts_the_unnamed(an
     assert popup.eval("return H.all('.primary-summary strong').map(H.text).length;") == 8
 
     def chain_to(name):
-        return popup.eval("""
+        return popup.eval(
+            """
             const ol = H.all('ol.chain').find((o) => H.text([...o.querySelectorAll('li.hop')].at(-1)
                 .querySelector('.name')) === arg);
             return ol && [...ol.querySelectorAll('li.hop')].map((li) => [H.text(li.querySelector('.name')),
-                H.text(li.querySelector('.hop-form'))]);""", name)
+                H.text(li.querySelector('.hop-form'))]);""",
+            name,
+        )
 
     assert chain_to("The Hindu") == [["This page", None], ["The Hindu", "linked"]]
     assert chain_to("CAG report on flood preparedness in Tamil Nadu")[1] == [
-        "CAG report on flood preparedness in Tamil Nadu", "linked"]
+        "CAG report on flood preparedness in Tamil Nadu",
+        "linked",
+    ]
     assert chain_to("India Meteorological Department")[1] == ["India Meteorological Department", None]
     assert chain_to("S. Janakarajan") == [["This page", None], ["BBC News", None], ["S. Janakarajan", None]]
-    hindu = popup.eval("const li = H.hop('The Hindu'); return { visible: H.visible(li.querySelector('.hop-form')),"
-                       " link: li.querySelector('a.open-link')?.getAttribute('href') };")
-    assert hindu == {"visible": True,
-                     "link": "https://www.thehindu.com/news/cities/chennai/chennai-floods-2015/article1.ece"}
+    hindu = popup.eval(
+        "const li = H.hop('The Hindu'); return { visible: H.visible(li.querySelector('.hop-form')),"
+        " link: li.querySelector('a.open-link')?.getAttribute('href') };"
+    )
+    assert hindu == {
+        "visible": True,
+        "link": "https://www.thehindu.com/news/cities/chennai/chennai-floods-2015/article1.ece",
+    }
 
 
 def test_the_overlay_underlines_linked_citations_dashed(any_browser, fake_backend, explainer):
@@ -132,14 +163,19 @@ def test_the_overlay_underlines_linked_citations_dashed(any_browser, fake_backen
     assert "Underlined 23 attributed sentences" in popup.wait_text("#overlay-status", "Underlined")
 
     def mark(words):
-        return site.wait("const m = H.one('mark.headwater-mark', arg); return H.visible(m) && "
-                         "{ title: m.getAttribute('title'), style: getComputedStyle(m).textDecorationStyle };",
-                         words, message=f"the sentence with {words!r} underlined")
+        return site.wait(
+            "const m = H.one('mark.headwater-mark', arg); return H.visible(m) && "
+            "{ title: m.getAttribute('title'), style: getComputedStyle(m).textDecorationStyle };",
+            words,
+            message=f"the sentence with {words!r} underlined",
+        )
 
     assert mark("not seen in a century") == {"title": "Source: BBC News, linked", "style": "dashed"}
-    assert mark("reports in The Indian Express")["title"] == \
-        "Source: The Indian Express, linked; Hindustan Times, linked"
+    assert (
+        mark("reports in The Indian Express")["title"] == "Source: The Indian Express, linked; Hindustan Times, linked"
+    )
     told = mark("told BBC News")
     assert told["style"] == "solid" and told["title"] == "Source: S. Janakarajan (hydrologist), via BBC News"
-    assert site.eval("return H.all('mark.headwater-mark', 'storm drains work').length;") == 0, \
+    assert site.eval("return H.all('mark.headwater-mark', 'storm drains work').length;") == 0, (
         "the page's links to its own reporting cite no outside source"
+    )

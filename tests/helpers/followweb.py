@@ -38,11 +38,15 @@ class Web:
         self.delay = delay
         bases = {"main": self.main.base, "slow": self.slow.base, "strict": self.strict.base}
         add = self._add
-        self.wsj = add(self.main, "/wsj/articles/iran-supreme-leader-responds-to-obama-letter-1415577934",
-                       page("wsj", bases))
+        self.wsj = add(
+            self.main, "/wsj/articles/iran-supreme-leader-responds-to-obama-letter-1415577934", page("wsj", bases)
+        )
         self.asharq = add(self.main, "/aawsat/2014/11/khoram-interview", page("asharq", bases))
-        self.seed = add(self.main, "/blog/2014/11/iranian-official-confirms-obama-letter",
-                        SEED.read_text(encoding="utf-8").replace(WSJ_URL, self.wsj))
+        self.seed = add(
+            self.main,
+            "/blog/2014/11/iranian-official-confirms-obama-letter",
+            SEED.read_text(encoding="utf-8").replace(WSJ_URL, self.wsj),
+        )
         self.roundup = add(self.main, "/desk/water-tariffs", page("roundup", bases))
         self.gone = add(self.main, "/gone/tariffs", Response("gone", status=404))
         self.snapshot = add(self.main, f"/web/{SNAPSHOT_TIME}id_/{self.gone}", page("archived", bases))
@@ -56,8 +60,9 @@ class Web:
         self.wayback_api = self.main.add("/wayback/available", self._wayback)
         self.news_index_api = self.main.add("/newsindex", self._news_index)
         self.reservoir = add(self.slow, "/reservoir", Response(page("archived", bases), delay=slow_delay))
-        self.strict.add("/robots.txt", Response("User-agent: *\nDisallow: /private/\n",
-                                                headers={"Content-Type": "text/plain"}))
+        self.strict.add(
+            "/robots.txt", Response("User-agent: *\nDisallow: /private/\n", headers={"Content-Type": "text/plain"})
+        )
         self.private = add(self.strict, "/private/warning", page("archived", bases))
         self.index_queries: list[dict] = []
 
@@ -73,10 +78,19 @@ class Web:
         asked = parse_qs(urlsplit(handler.path).query).get("url", [""])[0]
         closest = {}
         if asked == self.gone:
-            closest = {"closest": {"available": True, "status": "200", "timestamp": SNAPSHOT_TIME,
-                                   "url": f"{self.main.base}/web/{SNAPSHOT_TIME}/{self.gone}"}}
-        return Response(json.dumps({"url": asked, "archived_snapshots": closest}),
-                        headers={"Content-Type": "application/json"}, delay=self.delay)
+            closest = {
+                "closest": {
+                    "available": True,
+                    "status": "200",
+                    "timestamp": SNAPSHOT_TIME,
+                    "url": f"{self.main.base}/web/{SNAPSHOT_TIME}/{self.gone}",
+                }
+            }
+        return Response(
+            json.dumps({"url": asked, "archived_snapshots": closest}),
+            headers={"Content-Type": "application/json"},
+            delay=self.delay,
+        )
 
     def _news_index(self, handler) -> Response:
         """GDELT DOC API-shaped answers: Reuters' article on the reservoir budget."""
@@ -85,15 +99,26 @@ class Web:
         articles = []
         if "domain:reuters.com" in query.get("query", [""])[0]:
             articles = [
-                {"url": self.reuters, "title": "Port Ellery reservoir repair budget doubles",
-                 "seendate": "20141104T150000Z", "domain": "reuters.com", "language": "English"},
-                {"url": f"{self.main.base}/elsewhere", "title": "Reservoir budget doubles",
-                 "seendate": "20141104T150000Z", "domain": "example.org", "language": "English"},
+                {
+                    "url": self.reuters,
+                    "title": "Port Ellery reservoir repair budget doubles",
+                    "seendate": "20141104T150000Z",
+                    "domain": "reuters.com",
+                    "language": "English",
+                },
+                {
+                    "url": f"{self.main.base}/elsewhere",
+                    "title": "Reservoir budget doubles",
+                    "seendate": "20141104T150000Z",
+                    "domain": "example.org",
+                    "language": "English",
+                },
             ]
-        return Response(json.dumps({"articles": articles}), headers={"Content-Type": "application/json"},
-                        delay=self.delay)
+        return Response(
+            json.dumps({"articles": articles}), headers={"Content-Type": "application/json"}, delay=self.delay
+        )
 
-    def start(self) -> "Web":
+    def start(self) -> Web:
         for server in (self.main, self.slow, self.strict):
             server.start()
         return self

@@ -41,13 +41,16 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> "Server":
+    def start(self, timeout: float = 60) -> Server:
         self.port = free_port()
         env = {**os.environ, "HEADWATER_ALLOW_PRIVATE": "1", "PYTHONUNBUFFERED": "1", **self.env}
         with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
                 [*headwater_command(), "serve", "--port", str(self.port), "--db", str(self.db)],
-                env=env, stdout=out, stderr=subprocess.STDOUT)
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while True:
             if self.process.poll() is not None:

@@ -13,8 +13,9 @@ from headwater.settings import FollowSettings
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--follow", action="store_true",
-                        help="follow the cited pages upstream (depth 3, 25 pages unless given)")
+    parser.add_argument(
+        "--follow", action="store_true", help="follow the cited pages upstream (depth 3, 25 pages unless given)"
+    )
     parser.add_argument("--depth", type=int, default=None, help="hops to follow upstream (implies --follow)")
     parser.add_argument("--budget", type=int, default=None, help="pages to fetch at most (implies --follow)")
     parser.add_argument("--seconds", type=float, default=None, help="wall-clock budget of the follow")
@@ -24,8 +25,11 @@ def settings_from(args) -> FollowSettings | None:
     if not (args.follow or args.depth or args.budget or args.seconds):
         return None
     settings = FollowSettings.from_env()
-    changes = {k: v for k, v in (("depth", args.depth), ("max_pages", args.budget),
-                                 ("time_budget", args.seconds)) if v is not None}
+    changes = {
+        k: v
+        for k, v in (("depth", args.depth), ("max_pages", args.budget), ("time_budget", args.seconds))
+        if v is not None
+    }
     settings = replace(settings, **changes)
     return settings if settings.depth > 0 else None
 
@@ -72,13 +76,18 @@ def format_follow(trace: dict) -> str:
         for hop in chain[1:]:
             where = f"  <{hop['url']}>" if hop.get("document") is not None else ""
             match = hop.get("match") or {}
-            verdict = {"quoted": "quoted from", "paraphrase": "paraphrased from",
-                       "not_found": "claim not found in"}.get(match.get("verdict"), "")
+            verdict = {
+                "quoted": "quoted from",
+                "paraphrase": "paraphrased from",
+                "not_found": "claim not found in",
+            }.get(match.get("verdict"), "")
             mark = " [circular]" if hop.get("circular") else ""
             archived = f" [archived {hop['archived']['date']}]" if hop.get("archived") else ""
             lines.append(f"     -> {hop['name']} ({hop['kind']}){mark}{archived}{where}")
             if verdict:
-                lines.append(f"        {verdict}: \"{_short(match['cited']['text'] if match.get('cited') else match['citing']['text'])}\"")
+                lines.append(
+                    f'        {verdict}: "{_short(match["cited"]["text"] if match.get("cited") else match["citing"]["text"])}"'
+                )
     for p in follow["primary_sources"]:
         lines.append(f"  primary: {p['name']} ({p['kind']}): {p['reason']}")
     for cycle in follow["cycles"]:

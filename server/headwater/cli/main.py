@@ -1,17 +1,17 @@
 """The `headwater` command: a thin shell over trace, attribute, store and api.
 
-    headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
-    headwater trace --from FILE [--workers N] [--json] [--db PATH] [--follow ...]
-    headwater corpus run INPUT... --out DIR [--workers N | --scheduler ADDRESS] [--follow ...] [--limit N]
-    headwater corpus load DIR --db FILE
-    headwater corpus stats DIR
-    headwater export ID [--format prov|graphml|dot] [--db PATH]
-    headwater analyze FILE... --jsonl [--workers N]
-    headwater log [--limit N] [--db PATH]
-    headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
-    headwater token [--db PATH]
-    headwater forget URL | --before DATE [--db PATH]
-    headwater review [--db PATH] [--port 8766]
+headwater trace URL [--html FILE] [--json] [--db PATH] [--follow] [--depth N] [--budget N] [--seconds S]
+headwater trace --from FILE [--workers N] [--json] [--db PATH] [--follow ...]
+headwater corpus run INPUT... --out DIR [--workers N | --scheduler ADDRESS] [--follow ...] [--limit N]
+headwater corpus load DIR --db FILE
+headwater corpus stats DIR
+headwater export ID [--format prov|graphml|dot] [--db PATH]
+headwater analyze FILE... --jsonl [--workers N]
+headwater log [--limit N] [--db PATH]
+headwater serve [--host 127.0.0.1] [--port 8765] [--db PATH]
+headwater token [--db PATH]
+headwater forget URL | --before DATE [--db PATH]
+headwater review [--db PATH] [--port 8766]
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ import json
 import sys
 from pathlib import Path
 
-from headwater import __version__
-
+from headwater import __version__, store
 from headwater.cli import follow_options
-
-from headwater import store
 from headwater.errors import HeadwaterError, NotFound
 from headwater.settings import DEFAULT_HOST, DEFAULT_PORT, default_db_path
 
@@ -53,14 +50,26 @@ def _parser() -> argparse.ArgumentParser:
     trace.add_argument("url", nargs="?", help="the page to trace")
     trace.add_argument("--url", dest="url_option", help="the page's URL when tracing a saved --html file")
     trace.add_argument("--html", type=Path, help="trace this saved HTML file instead of fetching (no network)")
-    trace.add_argument("--from", dest="url_list", metavar="FILE",
-                       help="trace every URL in FILE (one a line; blank lines and # comments skipped, "
-                            "a repeated URL traced once; - for stdin)")
-    trace.add_argument("--workers", type=int, default=None, metavar="N",
-                       help="with --from: worker processes of the local dask cluster (default and 0: every "
-                            "core); a host's URLs are traced by one worker, HEADWATER_FOLLOW_DELAY seconds apart")
-    trace.add_argument("--json", action="store_true",
-                       help="print the trace as JSON (the API's contract); with --from, one JSON line per URL")
+    trace.add_argument(
+        "--from",
+        dest="url_list",
+        metavar="FILE",
+        help="trace every URL in FILE (one a line; blank lines and # comments skipped, "
+        "a repeated URL traced once; - for stdin)",
+    )
+    trace.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --from: worker processes of the local dask cluster (default and 0: every "
+        "core); a host's URLs are traced by one worker, HEADWATER_FOLLOW_DELAY seconds apart",
+    )
+    trace.add_argument(
+        "--json",
+        action="store_true",
+        help="print the trace as JSON (the API's contract); with --from, one JSON line per URL",
+    )
     trace.add_argument("--db", default=None, help=db_help)
     follow_options.add_arguments(trace)
     trace.set_defaults(run=cmd_trace)
@@ -68,27 +77,44 @@ def _parser() -> argparse.ArgumentParser:
     corpus = commands.add_parser("corpus", help="trace a whole news archive (WARC, saved pages, URL lists) on dask")
     corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
     run = corpus_commands.add_parser(
-        "run", help="analyse every page of the inputs into Parquet datasets under --out",
+        "run",
+        help="analyse every page of the inputs into Parquet datasets under --out",
         description="INPUT is any mix of WARC files (.warc, .warc.gz), directories of saved pages "
-                    "(.html, .html.gz) and lists of URLs (one a line, as trace --from reads them).")
+        "(.html, .html.gz) and lists of URLs (one a line, as trace --from reads them).",
+    )
     run.add_argument("inputs", nargs="+", metavar="INPUT")
-    run.add_argument("--out", required=True, type=Path, metavar="DIR",
-                     help="the output folder (Parquet datasets); a rerun skips the partitions already in it")
-    run.add_argument("--workers", type=int, default=None, metavar="N",
-                     help="worker processes of the local cluster (default: one per core)")
-    run.add_argument("--scheduler", metavar="ADDRESS",
-                     help="run on the dask cluster whose scheduler is at ADDRESS (tcp://host:8786) "
-                          "instead of a local one")
+    run.add_argument(
+        "--out",
+        required=True,
+        type=Path,
+        metavar="DIR",
+        help="the output folder (Parquet datasets); a rerun skips the partitions already in it",
+    )
+    run.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes of the local cluster (default: one per core)",
+    )
+    run.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on the dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of a local one",
+    )
     run.add_argument("--limit", type=int, default=None, metavar="N", help="the first N records of the inputs only")
     follow_options.add_arguments(run)
     run.set_defaults(run=cmd_corpus_run)
-    load = corpus_commands.add_parser("load", help="load a corpus run's output into SQLite "
-                                                   "(then: headwater review --db FILE)")
+    load = corpus_commands.add_parser(
+        "load", help="load a corpus run's output into SQLite (then: headwater review --db FILE)"
+    )
     load.add_argument("out", type=Path, metavar="DIR")
     load.add_argument("--db", required=True, metavar="FILE", help="the SQLite file to load into")
     load.set_defaults(run=cmd_corpus_load)
-    corpus_stats = corpus_commands.add_parser("stats", help="what a corpus run found: most-cited outlets, "
-                                                            "outlets citing each other, anonymous sources, errors")
+    corpus_stats = corpus_commands.add_parser(
+        "stats",
+        help="what a corpus run found: most-cited outlets, outlets citing each other, anonymous sources, errors",
+    )
     corpus_stats.add_argument("out", type=Path, metavar="DIR")
     corpus_stats.add_argument("--top", type=int, default=10, metavar="N", help="rows per list (default 10)")
     corpus_stats.set_defaults(run=cmd_corpus_stats)
@@ -102,8 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="attribute plain-text files (no fetching, no store)")
     analyze.add_argument("files", nargs="+", type=Path)
     analyze.add_argument("--jsonl", action="store_true", help="one JSON line per file (the default output)")
-    analyze.add_argument("--workers", type=int, default=0,
-                         help="processes to use (default 0: every core, one per file at most)")
+    analyze.add_argument(
+        "--workers", type=int, default=0, help="processes to use (default 0: every core, one per file at most)"
+    )
     analyze.set_defaults(run=cmd_analyze)
 
     log = commands.add_parser("log", help="show the latest fetches and traces")
@@ -172,7 +199,7 @@ def cmd_trace(args) -> int:
     return 0
 
 
-SOME_FAILED = 6   # exit code of a `trace --from` batch in which some URLs failed (the others are stored)
+SOME_FAILED = 6  # exit code of a `trace --from` batch in which some URLs failed (the others are stored)
 
 
 def _trace_list(args) -> int:
@@ -186,8 +213,9 @@ def _trace_list(args) -> int:
         raise HeadwaterError("--workers takes a number of processes (0: every core).", code="usage")
     urls = read_url_list(args.url_list)
     if not urls:
-        raise HeadwaterError(f"No URLs in {'the standard input' if args.url_list == '-' else args.url_list}.",
-                             code="usage")
+        raise HeadwaterError(
+            f"No URLs in {'the standard input' if args.url_list == '-' else args.url_list}.", code="usage"
+        )
     # A URL listed twice is traced once: two workers would otherwise fetch and store it twice.
     unique = list(dict.fromkeys(urls))
     repeated, urls = len(urls) - len(unique), unique
@@ -195,8 +223,9 @@ def _trace_list(args) -> int:
         _say(f"headwater: {_count(repeated, 'repeated URL')} in the list, traced once.")
     progress = Progress(len(urls), "trace", "URLs")
     failed = 0
-    for result in trace_urls(urls, _db_path(args), follow=follow_options.settings_from(args),
-                             workers=args.workers or None, progress=progress):
+    for result in trace_urls(
+        urls, _db_path(args), follow=follow_options.settings_from(args), workers=args.workers or None, progress=progress
+    ):
         if result.error:
             failed += 1
             progress.print(f"headwater: {result.url}: {result.error}", file=sys.stderr)
@@ -205,8 +234,10 @@ def _trace_list(args) -> int:
         elif not result.error:
             pages = f", followed across {_count(result.pages, 'page')}" if result.pages is not None else ""
             progress.print(f"#{result.trace_id}  {result.url}  {_count(result.sources, 'source')}{pages}")
-    _say(f"Traced {len(urls) - failed} of {_count(len(urls), 'URL')} into {_db_path(args)}"
-         + (f"; {failed} failed." if failed else "."))
+    _say(
+        f"Traced {len(urls) - failed} of {_count(len(urls), 'URL')} into {_db_path(args)}"
+        + (f"; {failed} failed." if failed else ".")
+    )
     return SOME_FAILED if failed else 0
 
 
@@ -228,16 +259,16 @@ def cmd_corpus_run(args) -> int:
     if args.workers is not None and args.workers < 1:
         raise HeadwaterError("--workers takes a number of worker processes, 1 or more.", code="usage")
     if args.workers is not None and args.scheduler:
-        raise HeadwaterError("--workers sizes the local cluster; with --scheduler the cluster has its own workers.",
-                             code="usage")
+        raise HeadwaterError(
+            "--workers sizes the local cluster; with --scheduler the cluster has its own workers.", code="usage"
+        )
     if args.limit is not None and args.limit < 1:
         raise HeadwaterError("--limit takes a number of records, 1 or more.", code="usage")
     if args.out.exists() and not args.out.is_dir():
         raise HeadwaterError(f"--out {args.out} is a file: give a folder for the output.", code="usage")
     if any(name == "-" for name in args.inputs):
-        raise HeadwaterError("corpus run reads its inputs from files: save the URL list to a file first.",
-                             code="usage")
-    parts, _ = partitions(args.inputs, limit=args.limit)   # bad inputs are a message before any cluster starts
+        raise HeadwaterError("corpus run reads its inputs from files: save the URL list to a file first.", code="usage")
+    parts, _ = partitions(args.inputs, limit=args.limit)  # bad inputs are a message before any cluster starts
     if not parts:
         raise HeadwaterError("Nothing to read in the inputs (no WARC records, .html files or URLs).", code="usage")
     try:
@@ -246,14 +277,15 @@ def cmd_corpus_run(args) -> int:
         raise HeadwaterError(f"Cannot write to --out {args.out}: {error.strerror or error}.", code="usage") from None
     config = RunConfig.from_env(follow_options.settings_from(args))
     with cluster(workers=args.workers, scheduler=args.scheduler, say=_say) as client:
-        summary = run_corpus(client, args.inputs, args.out, config=config, parts=parts, say=_say,
-                             progress=True)
+        summary = run_corpus(client, args.inputs, args.out, config=config, parts=parts, say=_say, progress=True)
     if summary.skipped and not summary.partitions:
         _say(f"headwater: every partition was already written in {args.out}: nothing to do.")
     print(summary.line(), flush=True)
     if summary.failed:
-        _say(f"headwater: {_count(len(summary.failed), 'partition')} failed (see the errors dataset); "
-             "run again with the same --out to retry them.")
+        _say(
+            f"headwater: {_count(len(summary.failed), 'partition')} failed (see the errors dataset); "
+            "run again with the same --out to retry them."
+        )
         return SOME_FAILED
     return 0
 
@@ -262,8 +294,11 @@ def cmd_corpus_load(args) -> int:
     from headwater.corpus.load import load
 
     counts = load(args.out, args.db)
-    print(f"Loaded {args.out} into {args.db}: " + ", ".join(f"{n} {name}" for name, n in counts.items())
-          + f" (tables corpus_*). Browse it: headwater review --db {args.db}")
+    print(
+        f"Loaded {args.out} into {args.db}: "
+        + ", ".join(f"{n} {name}" for name, n in counts.items())
+        + f" (tables corpus_*). Browse it: headwater review --db {args.db}"
+    )
     return 0
 
 
@@ -296,7 +331,7 @@ def format_trace(trace: dict) -> str:
             detail.append(f"via {a['via']['name']}")
         if a["relayed_by"] is not None:
             detail.append(f"relayed by #{a['relayed_by']} {trace['attributions'][a['relayed_by']]['source']['name']}")
-        lines.append(f"  #{index} {source['name']} ({', '.join(detail)}) cue \"{a['cue']['text']}\"")
+        lines.append(f'  #{index} {source["name"]} ({", ".join(detail)}) cue "{a["cue"]["text"]}"')
         if a["content"]:
             content = " ".join(a["content"]["text"].split())
             lines.append(f"      {content[:110]}{'...' if len(content) > 110 else ''}")
@@ -361,15 +396,19 @@ def cmd_serve(args) -> int:
     from headwater.web.auth import token_path
 
     config = {"DATABASE": _db_path(args), "BIND_HOST": args.host, "SERVER_PORT": args.port}
-    create_app(config)   # here first: a store that cannot be opened is an error message, not a dead worker
+    create_app(config)  # here first: a store that cannot be opened is an error message, not a dead worker
     serve.check_port_free(args.host, args.port)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
-        _say(f"headwater: warning: listening on {args.host}, not only on this computer. Anyone who can "
-             "reach it and has the token can fetch pages through it and read the store.")
+        _say(
+            f"headwater: warning: listening on {args.host}, not only on this computer. Anyone who can "
+            "reach it and has the token can fetch pages through it and read the store."
+        )
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Headwater API on http://{host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.\n"
-          f"API token: run `headwater token{_db_option(args)}` to see it (kept in {token_path(_db_path(args))}).",
-          flush=True)
+    print(
+        f"Headwater API on http://{host}:{args.port}/api (store: {_db_path(args)}). Ctrl-C stops it.\n"
+        f"API token: run `headwater token{_db_option(args)}` to see it (kept in {token_path(_db_path(args))}).",
+        flush=True,
+    )
     serve.run(config, args.host, args.port)
     return 0
 
@@ -382,16 +421,19 @@ def cmd_token(args) -> int:
     from headwater.web.auth import load_or_create_token, token_path
 
     token = load_or_create_token(_db_path(args))
-    _say(f"The API token of {_db_path(args)} (kept in {token_path(_db_path(args))}); paste it in the "
-         "extension's options:")
+    _say(
+        f"The API token of {_db_path(args)} (kept in {token_path(_db_path(args))}); paste it in the "
+        "extension's options:"
+    )
     print(token)
     return 0
 
 
 def cmd_forget(args) -> int:
     if (args.url is None) == (args.before is None):
-        raise HeadwaterError("Say what to forget: headwater forget URL, or headwater forget --before DATE.",
-                             code="usage")
+        raise HeadwaterError(
+            "Say what to forget: headwater forget URL, or headwater forget --before DATE.", code="usage"
+        )
     before = None
     if args.before is not None:
         try:
@@ -404,8 +446,10 @@ def cmd_forget(args) -> int:
     if not any(counts[t] for t in ("traces", "documents", "fetches")):
         print(f"Nothing stored for {what}; the store is unchanged.")
         return 0
-    print(f"Forgot {what}: {_count(counts['traces'], 'trace')}, {_count(counts['documents'], 'document')} "
-          f"and {_count(counts['fetches'], 'fetch', 'fetches')}, with the rows that depended on them.")
+    print(
+        f"Forgot {what}: {_count(counts['traces'], 'trace')}, {_count(counts['documents'], 'document')} "
+        f"and {_count(counts['fetches'], 'fetch', 'fetches')}, with the rows that depended on them."
+    )
     return 0
 
 

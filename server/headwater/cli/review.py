@@ -30,7 +30,7 @@ ORDER BY traces.id DESC LIMIT 100""",
     "traces_of_a_site": {
         "title": "Newest traces of a site",
         "description": "Write the site as example.com: its registrable domain (news.bbc.co.uk is bbc.co.uk), "
-                       "as documents.domain holds it.",
+        "as documents.domain holds it.",
         "sql": """SELECT traces.id, traces.created_at, documents.title, documents.final_url
 FROM documents JOIN traces ON traces.document_id = documents.id
 WHERE documents.domain = CASE WHEN lower(trim(:domain)) LIKE 'www.%'
@@ -81,8 +81,24 @@ def run_datasette(db_path: str, *, port: int) -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as meta:
         json.dump(metadata(db_path), meta)
     print(f"Reviewing {db_path} read-only at http://127.0.0.1:{port}/ (Ctrl-C stops it).", flush=True)
-    command = [sys.executable, "-m", "datasette", "serve", db_path, "--host", "127.0.0.1", "--port", str(port),
-               "--metadata", meta.name, "--setting", "default_allow_sql", "on", "--plugins-dir", str(PLUGINS)]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        db_path,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--metadata",
+        meta.name,
+        "--setting",
+        "default_allow_sql",
+        "on",
+        "--plugins-dir",
+        str(PLUGINS),
+    ]
     try:
         return subprocess.call(command)
     except KeyboardInterrupt:

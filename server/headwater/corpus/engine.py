@@ -32,16 +32,21 @@ from headwater.corpus.pipeline import PipelinePlugin
 from headwater.corpus.progress import CorpusProgress, default_workers
 from headwater.corpus.tasks import RunConfig, run_partition
 
-CONNECT_TIMEOUT = "10s"   # to reach a --scheduler
-TASK_RETRIES = 1   # a task that raised (not one whose worker died: the scheduler re-runs those) is tried again once
+CONNECT_TIMEOUT = "10s"  # to reach a --scheduler
+TASK_RETRIES = 1  # a task that raised (not one whose worker died: the scheduler re-runs those) is tried again once
 
 
-_local_clusters: dict[int, object] = {}   # worker count -> a LocalCluster this process keeps for its next runs
+_local_clusters: dict[int, object] = {}  # worker count -> a LocalCluster this process keeps for its next runs
 
 
 @contextmanager
-def cluster(workers: int | None = None, scheduler: str | None = None, *, load_pipeline: bool = True,
-            say: Callable[[str], None] | None = None):
+def cluster(
+    workers: int | None = None,
+    scheduler: str | None = None,
+    *,
+    load_pipeline: bool = True,
+    say: Callable[[str], None] | None = None,
+):
     """A Client: to the scheduler at `scheduler`, else to a LocalCluster of `workers` processes
     (default: one per core). The pipeline is loaded in every worker, once.
 
@@ -76,8 +81,9 @@ def _local_cluster(workers: int):
         return local
     # Workers' own logs stay quiet (a worker's failure reaches the client through its task; a worker
     # closing while the scheduler closes logs a traceback that would only alarm a user).
-    local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                         silence_logs=logging.CRITICAL)
+    local = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.CRITICAL
+    )
     if not _local_clusters:
         atexit.register(close_local_clusters)
     _local_clusters[workers] = local
@@ -86,19 +92,20 @@ def _local_cluster(workers: int):
 
 def close_local_clusters() -> None:
     """Close the local clusters this process kept (the CLI does at the end of a command; else at exit)."""
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)   # shutting down: no news is good news
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # shutting down: no news is good news
     while _local_clusters:
         _, local = _local_clusters.popitem()
         try:
             local.close()
-        except Exception:   # at exit: nothing to report to
+        except Exception:  # at exit: nothing to report to
             pass
 
 
 def submit(client, fn, part: Partition, *args):
     """One task per partition, named after it (a rerun of the same partition is the same work)."""
-    return client.submit(fn, part, *args, key=f"headwater-{part.kind}-{part.id}-{time.monotonic_ns()}",
-                         pure=False, retries=TASK_RETRIES)
+    return client.submit(
+        fn, part, *args, key=f"headwater-{part.kind}-{part.id}-{time.monotonic_ns()}", pure=False, retries=TASK_RETRIES
+    )
 
 
 def as_done(client, futures: dict) -> Iterator[tuple[object, object, BaseException | None]]:
@@ -110,7 +117,7 @@ def as_done(client, futures: dict) -> Iterator[tuple[object, object, BaseExcepti
         item = futures.pop(future)
         try:
             yield item, future.result(), None
-        except Exception as error:   # the task failed after its retries
+        except Exception as error:  # the task failed after its retries
             yield item, None, error
         finally:
             future.release()
@@ -130,9 +137,17 @@ class Summary:
         return f"{self.pages} pages, {self.attributions} attributions, {self.errors} errors in {self.seconds:.1f} s"
 
 
-def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig | None = None,
-               limit: int | None = None, say: Callable[[str], None] | None = None,
-               progress: CorpusProgress | bool = False, parts: list[Partition] | None = None) -> Summary:
+def run_corpus(
+    client,
+    inputs: list[str],
+    out: str | Path,
+    *,
+    config: RunConfig | None = None,
+    limit: int | None = None,
+    say: Callable[[str], None] | None = None,
+    progress: CorpusProgress | bool = False,
+    parts: list[Partition] | None = None,
+) -> Summary:
     """Analyse every page of `inputs` into OUT's datasets; partitions already in OUT are skipped.
     `parts`: the partitions of `inputs`, when the caller has them already."""
     started = time.monotonic()
@@ -152,14 +167,16 @@ def run_corpus(client, inputs: list[str], out: str | Path, *, config: RunConfig 
     topic = None
     if progress:
         topic = f"headwater-progress-{uuid.uuid4().hex[:12]}"
-        client.subscribe_topic(topic, lambda event: progress.partial(event[1]["partition"], event[1]["pages"],
-                                                                    event[1].get("fraction", 0.0)))
+        client.subscribe_topic(
+            topic,
+            lambda event: progress.partial(event[1]["partition"], event[1]["pages"], event[1].get("fraction", 0.0)),
+        )
     try:
         _run(client, todo, config, out, topic, summary, progress, say)
     finally:
         if topic:
             client.unsubscribe_topic(topic)
-    output.prepare(out)   # what a killed worker left half-written (its task was run again elsewhere)
+    output.prepare(out)  # what a killed worker left half-written (its task was run again elsewhere)
     write_outlet_graph(out)
     summary.seconds = time.monotonic() - started
     return summary
@@ -186,8 +203,19 @@ def _run(client, todo, config, out, topic, summary, progress, say) -> None:
 def _record_failure(out: Path, part: Partition, error: BaseException) -> None:
     """A partition whose task failed is one row in `errors` (no `_done` marker: a rerun tries it again)."""
     writer = output.PartitionWriter(out, part.id)
-    writer.add("errors", [{"input": part.input, "record": part.label, "url": None, "reason": "partition_failed",
-                           "message": f"{type(error).__name__}: {error}", "partition": part.id}])
+    writer.add(
+        "errors",
+        [
+            {
+                "input": part.input,
+                "record": part.label,
+                "url": None,
+                "reason": "partition_failed",
+                "message": f"{type(error).__name__}: {error}",
+                "partition": part.id,
+            }
+        ],
+    )
     writer.commit(mark_done=False)
 
 
@@ -199,21 +227,30 @@ def write_outlet_graph(out: str | Path) -> int:
 
     pairs: dict[tuple[str, str], list] = {}
     data = output.dataset(out, "citations")
-    for batch in data.to_batches(columns=["page_id", "page_outlet", "source_outlet", "published"],
-                                 filter=_not_null("page_outlet") & _not_null("source_outlet")):
+    for batch in data.to_batches(
+        columns=["page_id", "page_outlet", "source_outlet", "published"],
+        filter=_not_null("page_outlet") & _not_null("source_outlet"),
+    ):
         for page, citing, cited, published in zip(*(batch.column(i).to_pylist() for i in range(4))):
             entry = pairs.setdefault((citing, cited), [set(), None, None])
             entry[0].add(page)
             if published:
                 entry[1] = min(entry[1] or published, published)
                 entry[2] = max(entry[2] or published, published)
-    rows = [{"citing_outlet": a, "cited_outlet": b, "pages": len(e[0]), "first_published": e[1],
-             "last_published": e[2]} for (a, b), e in sorted(pairs.items())]
+    rows = [
+        {"citing_outlet": a, "cited_outlet": b, "pages": len(e[0]), "first_published": e[1], "last_published": e[2]}
+        for (a, b), e in sorted(pairs.items())
+    ]
     output.write_table(out, "outlet_graph", rows)
     graph = nx.DiGraph()
     for row in rows:
-        graph.add_edge(row["citing_outlet"], row["cited_outlet"], pages=row["pages"],
-                       first_published=row["first_published"] or "", last_published=row["last_published"] or "")
+        graph.add_edge(
+            row["citing_outlet"],
+            row["cited_outlet"],
+            pages=row["pages"],
+            first_published=row["first_published"] or "",
+            last_published=row["last_published"] or "",
+        )
     temp = Path(out) / ".outlet_graph.graphml.tmp"
     nx.write_graphml(graph, temp)
     temp.replace(Path(out) / "outlet_graph.graphml")
@@ -237,6 +274,6 @@ def ordered(results: Iterable[tuple[int, object]], total: int) -> Iterator:
         while next_index in waiting:
             yield waiting.pop(next_index)
             next_index += 1
-    while next_index < total and next_index in waiting:   # pragma: no cover (all arrive)
+    while next_index < total and next_index in waiting:  # pragma: no cover (all arrive)
         yield waiting.pop(next_index)
         next_index += 1

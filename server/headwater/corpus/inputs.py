@@ -32,8 +32,8 @@ from headwater.urls import host_and_port
 
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz", ".xhtml")
-FILES_PER_PARTITION = 50     # saved pages in one partition (a few partitions per worker, even in a small folder)
-URLS_PER_PARTITION = 200     # URLs in one partition, unless a single host has more (a host is never split)
+FILES_PER_PARTITION = 50  # saved pages in one partition (a few partitions per worker, even in a small folder)
+URLS_PER_PARTITION = 200  # URLs in one partition, unless a single host has more (a host is never split)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
@@ -43,11 +43,11 @@ class UsageError(HeadwaterError):
 
 @dataclass(frozen=True)
 class Partition:
-    kind: str                  # "warc", "files" or "urls"
-    id: str                    # stable: a hash of what it holds
-    input: str                 # the WARC file, the directory, or the URL list(s)
-    items: tuple[str, ...] = ()   # files (under `input`) or URLs
-    limit: int | None = None   # a WARC's records to read at most (--limit)
+    kind: str  # "warc", "files" or "urls"
+    id: str  # stable: a hash of what it holds
+    input: str  # the WARC file, the directory, or the URL list(s)
+    items: tuple[str, ...] = ()  # files (under `input`) or URLs
+    limit: int | None = None  # a WARC's records to read at most (--limit)
 
     @property
     def label(self) -> str:
@@ -67,10 +67,10 @@ class Page:
     url: str | None
     body: bytes
     content_type: str | None
-    record_kind: str           # "warc", "file" or "fetched"
+    record_kind: str  # "warc", "file" or "fetched"
     record_file: str | None
     record_offset: int | None = None
-    final_url: str | None = None   # after redirects (fetched pages)
+    final_url: str | None = None  # after redirects (fetched pages)
 
 
 @dataclass
@@ -78,8 +78,8 @@ class Problem:
     """A record, file or URL that gives no page: the `errors` dataset's row."""
 
     input: str
-    record: str                # "offset 1234" in a WARC, a file, a URL
-    reason: str                # a stable code: truncated, not_html, revisit, too_large, undecodable, ...
+    record: str  # "offset 1234" in a WARC, a file, a URL
+    reason: str  # a stable code: truncated, not_html, revisit, too_large, undecodable, ...
     message: str
     extra: dict = field(default_factory=dict)
 
@@ -127,22 +127,26 @@ def partitions(inputs: list[str], *, limit: int | None = None) -> tuple[list[Par
     for name in inputs:
         path = Path(name)
         if not path.exists():
-            raise UsageError(f"No such input: {name} (give WARC files, directories of .html/.html.gz "
-                             "files, or lists of URLs).")
+            raise UsageError(
+                f"No such input: {name} (give WARC files, directories of .html/.html.gz files, or lists of URLs)."
+            )
         kind = input_kind(path)
         if kind == "warc":
             warcs_and_dirs.append(Partition("warc", _hash("warc", str(path.resolve())), str(path)))
         elif kind == "dir":
             found = sorted(p for p in path.rglob("*") if p.is_file())
-            for warc in (p for p in found if p.name.lower().endswith(WARC_SUFFIXES)):   # a folder of WARC files
+            for warc in (p for p in found if p.name.lower().endswith(WARC_SUFFIXES)):  # a folder of WARC files
                 warcs_and_dirs.append(Partition("warc", _hash("warc", str(warc.resolve())), str(warc)))
             files = [str(p.relative_to(path)) for p in found if p.name.lower().endswith(HTML_SUFFIXES)]
             for start in range(0, len(files), FILES_PER_PARTITION):
-                chunk = tuple(files[start:start + FILES_PER_PARTITION])
+                chunk = tuple(files[start : start + FILES_PER_PARTITION])
                 warcs_and_dirs.append(Partition("files", _hash("files", str(path.resolve()), *chunk), str(path), chunk))
         elif kind == "html":
-            warcs_and_dirs.append(Partition("files", _hash("files", str(path.parent.resolve()), path.name),
-                                            str(path.parent), (path.name,)))
+            warcs_and_dirs.append(
+                Partition(
+                    "files", _hash("files", str(path.parent.resolve()), path.name), str(path.parent), (path.name,)
+                )
+            )
         else:
             listed = read_url_list(name)
             if not listed:
@@ -150,7 +154,7 @@ def partitions(inputs: list[str], *, limit: int | None = None) -> tuple[list[Par
             urls += listed
             lists.append(name)
     url_parts = url_partitions(list(dict.fromkeys(urls)), ", ".join(lists))
-    parts = list({part.id: part for part in warcs_and_dirs + url_parts}.values())   # an input given twice: once
+    parts = list({part.id: part for part in warcs_and_dirs + url_parts}.values())  # an input given twice: once
     if limit is not None:
         parts = _limited(parts, limit)
     return parts, lists
@@ -200,7 +204,7 @@ def _limited(parts: list[Partition], limit: int) -> list[Partition]:
     return kept
 
 
-PAGE_RECORD_TYPES = ("response", "resource", "revisit")   # request, metadata, warcinfo... are no pages
+PAGE_RECORD_TYPES = ("response", "resource", "revisit")  # request, metadata, warcinfo... are no pages
 
 
 def count_warc_records(path: str, upto: int) -> int:
@@ -215,7 +219,7 @@ def count_warc_records(path: str, upto: int) -> int:
                     if count >= upto:
                         break
     except Exception:
-        pass   # a damaged file: its task reports what it can read and where it broke
+        pass  # a damaged file: its task reports what it can read and where it broke
     return count
 
 
@@ -253,8 +257,9 @@ def file_record(folder: str, name: str, max_bytes: int) -> Page | Problem:
     except OSError as error:
         return Problem(folder, shown, "unreadable", f"{shown}: {error.strerror or error}")
     if len(body) > max_bytes:
-        return Problem(folder, shown, "too_large", f"{shown}: larger than the size cap of {max_bytes} bytes "
-                                                    "(HEADWATER_MAX_BYTES)")
+        return Problem(
+            folder, shown, "too_large", f"{shown}: larger than the size cap of {max_bytes} bytes (HEADWATER_MAX_BYTES)"
+        )
     return Page(page_id(f"file:{path.resolve()}"), None, body, None, "file", str(path))
 
 
@@ -267,8 +272,9 @@ def _is_html_type(content_type: str | None) -> bool:
     return bool(content_type) and content_type.split(";")[0].strip().lower() in HTML_TYPES
 
 
-def warc_records(path: str, max_bytes: int, limit: int | None = None,
-                 where: dict | None = None) -> Iterator[Page | Problem]:
+def warc_records(
+    path: str, max_bytes: int, limit: int | None = None, where: dict | None = None
+) -> Iterator[Page | Problem]:
     """Every page-like record of a WARC file, streamed; problems in place of the records that are not
     pages; a file cut short or damaged ends with a `truncated` problem after the good records."""
     from warcio.archiveiterator import ArchiveIterator
@@ -285,7 +291,7 @@ def warc_records(path: str, max_bytes: int, limit: int | None = None,
         seen, offset = 0, 0
         try:
             for record in iterator:
-                offset = iterator.offset   # where this record starts (get_record_offset() would read it first)
+                offset = iterator.offset  # where this record starts (get_record_offset() would read it first)
                 if record.rec_type not in PAGE_RECORD_TYPES:
                     continue
                 if limit is not None and seen >= limit:
@@ -295,19 +301,32 @@ def warc_records(path: str, max_bytes: int, limit: int | None = None,
                     where["fraction"] = (seen / limit) if limit else (stream.tell() / size if size else 1.0)
                 item = _warc_record(record, path, resolved, offset, max_bytes)
                 if isinstance(item, Page) and getattr(record.raw_stream, "limit", 0):
-                    item = Problem(path, f"offset {offset}", "truncated",
-                                   f"{path}: the record at offset {offset} ({item.url}) is cut short: "
-                                   f"{record.raw_stream.limit} bytes missing", {"url": item.url})
+                    item = Problem(
+                        path,
+                        f"offset {offset}",
+                        "truncated",
+                        f"{path}: the record at offset {offset} ({item.url}) is cut short: "
+                        f"{record.raw_stream.limit} bytes missing",
+                        {"url": item.url},
+                    )
                 yield item
             end = iterator.offset
-        except Exception as error:   # the reader gave up: a damaged or cut file
-            yield Problem(path, f"offset {offset}", "truncated",
-                          f"{path}: cannot be read after offset {offset}: {type(error).__name__}: {error}")
+        except Exception as error:  # the reader gave up: a damaged or cut file
+            yield Problem(
+                path,
+                f"offset {offset}",
+                "truncated",
+                f"{path}: cannot be read after offset {offset}: {type(error).__name__}: {error}",
+            )
             return
         if end < size:
-            yield Problem(path, f"offset {end}", "truncated",
-                          f"{path}: the file ends in the middle of a record: the last {size - end} bytes "
-                          f"(from offset {end}) hold no complete record")
+            yield Problem(
+                path,
+                f"offset {end}",
+                "truncated",
+                f"{path}: the file ends in the middle of a record: the last {size - end} bytes "
+                f"(from offset {end}) hold no complete record",
+            )
 
 
 def _warc_record(record, path: str, resolved: str, offset: int, max_bytes: int) -> Page | Problem:
@@ -315,30 +334,46 @@ def _warc_record(record, path: str, resolved: str, offset: int, max_bytes: int) 
     where = f"offset {offset}"
     label = f"{path} at offset {offset} ({url or 'no URL'})"
     if record.rec_type == "revisit":
-        return Problem(path, where, "revisit", f"{label}: a revisit record (the page is stored elsewhere), not a page",
-                       {"url": url})
+        return Problem(
+            path,
+            where,
+            "revisit",
+            f"{label}: a revisit record (the page is stored elsewhere), not a page",
+            {"url": url},
+        )
     http = record.http_headers
     if record.rec_type == "response" and http is not None:
         status = http.get_statuscode()
         if status and not status.startswith("2"):
-            return Problem(path, where, "http_status", f"{label}: HTTP status {http.get_statuscode()}, not a page",
-                           {"url": url})
+            return Problem(
+                path, where, "http_status", f"{label}: HTTP status {http.get_statuscode()}, not a page", {"url": url}
+            )
         content_type = _content_type(http)
     else:
         content_type = _content_type(record.rec_headers)
     declared = record.length or 0
     if declared > max_bytes + 64 * 1024 or (http is not None and _length(http) > max_bytes):
-        return Problem(path, where, "too_large", f"{label}: {declared} bytes, over the size cap of {max_bytes} "
-                                                 "bytes (HEADWATER_MAX_BYTES)", {"url": url})
+        return Problem(
+            path,
+            where,
+            "too_large",
+            f"{label}: {declared} bytes, over the size cap of {max_bytes} bytes (HEADWATER_MAX_BYTES)",
+            {"url": url},
+        )
     if content_type and not _is_html_type(content_type):
         return Problem(path, where, "not_html", f"{label}: {content_type.split(';')[0]}, not HTML", {"url": url})
     try:
         body = record.content_stream().read(max_bytes + 1)
-    except Exception as error:   # a body that cannot be decoded (bad chunking or Content-Encoding)
+    except Exception as error:  # a body that cannot be decoded (bad chunking or Content-Encoding)
         return Problem(path, where, "undecodable", f"{label}: its body cannot be decoded ({error})", {"url": url})
     if len(body) > max_bytes:
-        return Problem(path, where, "too_large", f"{label}: over the size cap of {max_bytes} bytes "
-                                                 "(HEADWATER_MAX_BYTES)", {"url": url})
+        return Problem(
+            path,
+            where,
+            "too_large",
+            f"{label}: over the size cap of {max_bytes} bytes (HEADWATER_MAX_BYTES)",
+            {"url": url},
+        )
     if not content_type and not looks_like_html(body):
         return Problem(path, where, "not_html", f"{label}: no content type, and the body is not HTML", {"url": url})
     return Page(page_id(f"warc:{resolved}@{offset}"), url, body, content_type, "warc", path, offset)

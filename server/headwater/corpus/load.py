@@ -31,17 +31,18 @@ INDEXES = {
 def check_output(out: str | Path) -> Path:
     out = Path(out)
     if not (out / "pages").is_dir():
-        raise UsageError(f"{out} holds no corpus output (no pages/ dataset): give the --out folder of "
-                         "`headwater corpus run`.")
+        raise UsageError(
+            f"{out} holds no corpus output (no pages/ dataset): give the --out folder of `headwater corpus run`."
+        )
     return out
 
 
 def load(out: str | Path, db_path: str | Path) -> dict[str, int]:
     """Load every dataset of OUT into the SQLite file at db_path; the rows loaded per table."""
-    import sqlite_utils
-    import pyarrow.dataset as ds
-
     import sqlite3
+
+    import pyarrow.dataset as ds
+    import sqlite_utils
 
     out = check_output(out)
     try:

@@ -27,43 +27,83 @@ DATASETS = ("pages", "attributions", "citations", "errors")
 DONE = "_done"
 
 SCHEMAS = {
-    "pages": pa.schema([
-        ("page_id", pa.string()), ("url", pa.string()), ("final_url", pa.string()), ("site", pa.string()),
-        ("outlet", pa.string()), ("title", pa.string()), ("published", pa.string()),
-        ("record_kind", pa.string()),        # "warc", "file" or "fetched"
-        ("record_file", pa.string()), ("record_offset", pa.int64()),
-        ("n_attributions", pa.int32()), ("partition", pa.string()),
-        ("upstream_pages", pa.int32()),      # with --follow: the pages read upstream (this one included)
-        ("primary_sources", pa.list_(pa.string())),
-    ]),
-    "attributions": pa.schema([
-        ("page_id", pa.string()), ("idx", pa.int32()),
-        ("source_name", pa.string()), ("source_kind", pa.string()), ("source_role", pa.string()),
-        ("source_reporter", pa.string()),
-        ("cue_text", pa.string()), ("cue_start", pa.int32()), ("cue_end", pa.int32()),
-        ("content_text", pa.string()), ("content_start", pa.int32()), ("content_end", pa.int32()),
-        ("via_name", pa.string()), ("via_kind", pa.string()), ("relayed_by", pa.int32()),
-        ("link", pa.string()), ("form", pa.string()), ("confidence", pa.float64()),
-    ]),
-    "citations": pa.schema([
-        ("page_id", pa.string()), ("attribution_idx", pa.int32()), ("relation", pa.string()),
-        ("page_site", pa.string()), ("page_outlet", pa.string()), ("published", pa.string()),
-        ("source_name", pa.string()), ("source_kind", pa.string()),
-        ("source_site", pa.string()),        # the host of the source's link, where it is linked
-        ("source_outlet", pa.string()),      # the outlet cited: the source's own name, or its link's outlet
-        ("form", pa.string()),
-    ]),
-    "errors": pa.schema([
-        ("input", pa.string()), ("record", pa.string()), ("url", pa.string()),
-        ("reason", pa.string()), ("message", pa.string()), ("partition", pa.string()),
-    ]),
-    "outlet_graph": pa.schema([
-        ("citing_outlet", pa.string()), ("cited_outlet", pa.string()), ("pages", pa.int64()),
-        ("first_published", pa.string()), ("last_published", pa.string()),
-    ]),
+    "pages": pa.schema(
+        [
+            ("page_id", pa.string()),
+            ("url", pa.string()),
+            ("final_url", pa.string()),
+            ("site", pa.string()),
+            ("outlet", pa.string()),
+            ("title", pa.string()),
+            ("published", pa.string()),
+            ("record_kind", pa.string()),  # "warc", "file" or "fetched"
+            ("record_file", pa.string()),
+            ("record_offset", pa.int64()),
+            ("n_attributions", pa.int32()),
+            ("partition", pa.string()),
+            ("upstream_pages", pa.int32()),  # with --follow: the pages read upstream (this one included)
+            ("primary_sources", pa.list_(pa.string())),
+        ]
+    ),
+    "attributions": pa.schema(
+        [
+            ("page_id", pa.string()),
+            ("idx", pa.int32()),
+            ("source_name", pa.string()),
+            ("source_kind", pa.string()),
+            ("source_role", pa.string()),
+            ("source_reporter", pa.string()),
+            ("cue_text", pa.string()),
+            ("cue_start", pa.int32()),
+            ("cue_end", pa.int32()),
+            ("content_text", pa.string()),
+            ("content_start", pa.int32()),
+            ("content_end", pa.int32()),
+            ("via_name", pa.string()),
+            ("via_kind", pa.string()),
+            ("relayed_by", pa.int32()),
+            ("link", pa.string()),
+            ("form", pa.string()),
+            ("confidence", pa.float64()),
+        ]
+    ),
+    "citations": pa.schema(
+        [
+            ("page_id", pa.string()),
+            ("attribution_idx", pa.int32()),
+            ("relation", pa.string()),
+            ("page_site", pa.string()),
+            ("page_outlet", pa.string()),
+            ("published", pa.string()),
+            ("source_name", pa.string()),
+            ("source_kind", pa.string()),
+            ("source_site", pa.string()),  # the host of the source's link, where it is linked
+            ("source_outlet", pa.string()),  # the outlet cited: the source's own name, or its link's outlet
+            ("form", pa.string()),
+        ]
+    ),
+    "errors": pa.schema(
+        [
+            ("input", pa.string()),
+            ("record", pa.string()),
+            ("url", pa.string()),
+            ("reason", pa.string()),
+            ("message", pa.string()),
+            ("partition", pa.string()),
+        ]
+    ),
+    "outlet_graph": pa.schema(
+        [
+            ("citing_outlet", pa.string()),
+            ("cited_outlet", pa.string()),
+            ("pages", pa.int64()),
+            ("first_published", pa.string()),
+            ("last_published", pa.string()),
+        ]
+    ),
 }
 
-FLUSH_ROWS = 2000   # rows of a dataset kept in memory before they go to the partition's file
+FLUSH_ROWS = 2000  # rows of a dataset kept in memory before they go to the partition's file
 
 
 class PartitionWriter:
@@ -99,7 +139,7 @@ class PartitionWriter:
     def commit(self, *, mark_done: bool = True) -> dict:
         """Rename the partition's files into place, then (mark_done) write its `_done` marker."""
         for name in DATASETS:
-            self._flush(name)     # every dataset gets a file, empty or not: the partition is whole
+            self._flush(name)  # every dataset gets a file, empty or not: the partition is whole
             self.writers.pop(name).close()
             os.replace(self._temp(name), self.final(name))
         if not mark_done:

@@ -20,9 +20,10 @@ import os
 
 from distributed import WorkerPlugin, get_worker
 
+from headwater.attribution.attributor import Attributor
+
 # The attribution step, imported here only (re-point these three lines if it moves):
 from headwater.attribution.gazetteer import Gazetteer  # noqa: F401  (the outlets, for tasks.py)
-from headwater.attribution.attributor import Attributor
 from headwater.errors import NoText
 from headwater.extract import extract
 from headwater.settings import AnalysisSettings
@@ -31,7 +32,7 @@ from headwater.tracing.graph import provenance
 
 PLUGIN_NAME = "headwater-pipeline"
 
-LOADS: list[int] = []   # pids that loaded the pipeline in this process (tests count them)
+LOADS: list[int] = []  # pids that loaded the pipeline in this process (tests count them)
 
 
 def load_attributor() -> Attributor | workers.AnalysisPool:
@@ -48,7 +49,7 @@ class PipelinePlugin(WorkerPlugin):
     name = PLUGIN_NAME
 
     def setup(self, worker):
-        if getattr(worker, "headwater_attributor", None) is None:   # registered again by a later run: kept
+        if getattr(worker, "headwater_attributor", None) is None:  # registered again by a later run: kept
             worker.headwater_attributor = load_attributor()
 
 
@@ -56,7 +57,7 @@ def worker_attributor() -> Attributor:
     """This worker's pipeline (loaded by PipelinePlugin; loaded here if the plugin has not run)."""
     try:
         worker = get_worker()
-    except ValueError:   # not in a worker: the caller's own process
+    except ValueError:  # not in a worker: the caller's own process
         worker = None
     if worker is None:
         global _local
@@ -84,7 +85,7 @@ def text_attributor() -> Attributor:
     return holder.headwater_text_attributor
 
 
-class _Texts:   # holds the texts' Attributor outside a worker
+class _Texts:  # holds the texts' Attributor outside a worker
     headwater_text_attributor: Attributor | None = None
 
 
@@ -99,15 +100,25 @@ def analyse(attributor: Attributor, html: str | bytes, url: str | None) -> dict:
     if not page.text.strip():
         raise NoText(f"No article text could be extracted from {url or 'the page'}")
     final_url = url or page.canonical_url or ""
-    attributions = workers.attribute(attributor, page, final_url)   # a pool's, under its budget; or here
-    page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
-                 "url": page.canonical_url or final_url}
+    attributions = workers.attribute(attributor, page, final_url)  # a pool's, under its budget; or here
+    page_node = {
+        "name": page.title or page.site or final_url,
+        "kind": "page",
+        "role": None,
+        "url": page.canonical_url or final_url,
+    }
     graph = provenance(page_node, attributions)
     return {
-        "final_url": final_url or None, "canonical_url": page.canonical_url, "title": page.title,
-        "site": page.site, "author": page.author, "published": page.published,
+        "final_url": final_url or None,
+        "canonical_url": page.canonical_url,
+        "title": page.title,
+        "site": page.site,
+        "author": page.author,
+        "published": page.published,
         "attributions": [a.to_dict() for a in attributions],
-        "edges": [{"from": e["from"], "to": e["to"], "attribution": e["attribution"], "relation": e["relation"]}
-                  for e in graph.edges],
+        "edges": [
+            {"from": e["from"], "to": e["to"], "attribution": e["attribution"], "relation": e["relation"]}
+            for e in graph.edges
+        ],
         "primary_sources": graph.primary_sources,
     }

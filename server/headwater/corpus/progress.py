@@ -26,17 +26,24 @@ def default_workers() -> int:
 class Progress:
     """`label done/total unit, rate/s, ~N s left` on stderr (nothing with show=False, but print() still prints)."""
 
-    def __init__(self, total: int, label: str = "analyze", unit: str = "files", stream: TextIO | None = None,
-                 every: float = 2.0, show: bool = True):
+    def __init__(
+        self,
+        total: int,
+        label: str = "analyze",
+        unit: str = "files",
+        stream: TextIO | None = None,
+        every: float = 2.0,
+        show: bool = True,
+    ):
         self.total, self.label, self.unit, self.show = total, label, unit, show
         self.stream = stream or sys.stderr
         self.tty = getattr(self.stream, "isatty", lambda: False)()
         self.every = 0.1 if self.tty else every
         self.started = self.last = time.monotonic()
         self.done = 0
-        self.drawn = False   # the line is on the terminal, without its newline yet
+        self.drawn = False  # the line is on the terminal, without its newline yet
         if self.tty and total:
-            self._draw()     # "0/N" at once: the workers take a few seconds to load the pipeline
+            self._draw()  # "0/N" at once: the workers take a few seconds to load the pipeline
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
@@ -64,7 +71,7 @@ class Progress:
     def print(self, text: str, file: TextIO | None = None):
         """Print a line (to stdout by default) above the progress line drawn in place."""
         if self.drawn:
-            self.stream.write("\r\033[K")   # off the line, then drawn again below what was printed
+            self.stream.write("\r\033[K")  # off the line, then drawn again below what was printed
             self.stream.flush()
         print(text, file=file or sys.stdout, flush=True)
         if self.drawn:
@@ -76,7 +83,7 @@ class CorpusProgress(Progress):
     partition runs: `partial`), pages/s and the time left."""
 
     def __init__(self, total: int, stream: TextIO | None = None, every: float = 2.0, show: bool = True):
-        self.partitions: dict[str, int] = {}   # partition -> pages so far (final once it is done)
+        self.partitions: dict[str, int] = {}  # partition -> pages so far (final once it is done)
         self.finished: set[str] = set()
         self.fractions: dict[str, float] = {}  # partition still running -> how far through it (0..1)
         self.lock = threading.Lock()
@@ -88,9 +95,10 @@ class CorpusProgress(Progress):
 
     def line(self) -> str:
         elapsed = max(time.monotonic() - self.started, 1e-9)
-        text = (f"{self.label} {self.done}/{self.total} {self.unit}, {self.pages} pages, "
-                f"{self.pages / elapsed:.1f} pages/s")
-        through = self.done + sum(self.fractions.values())   # partitions' worth of work done
+        text = (
+            f"{self.label} {self.done}/{self.total} {self.unit}, {self.pages} pages, {self.pages / elapsed:.1f} pages/s"
+        )
+        through = self.done + sum(self.fractions.values())  # partitions' worth of work done
         if 0 < through and self.done < self.total:
             text += f", ~{(self.total - through) * elapsed / through:.0f} s left"
         return text
@@ -98,7 +106,7 @@ class CorpusProgress(Progress):
     def partial(self, partition: str, pages: int, fraction: float = 0.0):
         """A worker's report from a partition still running (called from the client's event thread)."""
         with self.lock:
-            if partition in self.finished:   # a late report: the final count is in
+            if partition in self.finished:  # a late report: the final count is in
                 return
             self.partitions[partition] = pages
             self.fractions[partition] = fraction

@@ -22,8 +22,11 @@ def stats(out: str | Path, top: int = 10) -> dict:
     errors = output.dataset(out, "errors").to_table(columns=["reason"])
 
     cited = citations.filter(pc.is_valid(citations["source_outlet"]))
-    by_outlet = (cited.group_by("source_outlet").aggregate([("page_id", "count_distinct")])
-                 .sort_by([("page_id_count_distinct", "descending"), ("source_outlet", "ascending")]))
+    by_outlet = (
+        cited.group_by("source_outlet")
+        .aggregate([("page_id", "count_distinct")])
+        .sort_by([("page_id_count_distinct", "descending"), ("source_outlet", "ascending")])
+    )
     most_cited = [(r["source_outlet"], r["page_id_count_distinct"]) for r in by_outlet.slice(0, top).to_pylist()]
 
     pairs = cited.filter(pc.is_valid(cited["page_outlet"]))
@@ -42,12 +45,20 @@ def stats(out: str | Path, top: int = 10) -> dict:
     kinds = attributions["source_kind"]
     anonymous = pc.sum(pc.equal(kinds, "anonymous")).as_py() or 0
     anonymous_pages = len(set(attributions.filter(pc.equal(kinds, "anonymous"))["page_id"].to_pylist()))
-    reasons = errors.group_by("reason").aggregate([("reason", "count")]).sort_by(
-        [("reason_count", "descending"), ("reason", "ascending")])
+    reasons = (
+        errors.group_by("reason")
+        .aggregate([("reason", "count")])
+        .sort_by([("reason_count", "descending"), ("reason", "ascending")])
+    )
     return {
-        "pages": pages, "attributions": attributions.num_rows, "errors": errors.num_rows,
-        "most_cited_outlets": most_cited, "mutual_pairs": mutual[:top], "citing_pairs": one_way,
-        "anonymous": anonymous, "anonymous_pages": anonymous_pages,
+        "pages": pages,
+        "attributions": attributions.num_rows,
+        "errors": errors.num_rows,
+        "most_cited_outlets": most_cited,
+        "mutual_pairs": mutual[:top],
+        "citing_pairs": one_way,
+        "anonymous": anonymous,
+        "anonymous_pages": anonymous_pages,
         "errors_by_reason": [(r["reason"], r["reason_count"]) for r in reasons.to_pylist()],
     }
 
@@ -57,15 +68,19 @@ def format_stats(found: dict) -> str:
     lines.append("Most-cited outlets (pages citing them):")
     lines += [f"  {n:6}  {name}" for name, n in found["most_cited_outlets"]] or ["  none"]
     lines += ["", "Outlet pairs citing each other most (pages A -> B, B -> A):"]
-    lines += [f"  {ab + ba:6}  {a} <-> {b}  ({ab}, {ba})" for a, b, ab, ba in found["mutual_pairs"]] or \
-        ["  none: no two outlets cite each other"]
+    lines += [f"  {ab + ba:6}  {a} <-> {b}  ({ab}, {ba})" for a, b, ab, ba in found["mutual_pairs"]] or [
+        "  none: no two outlets cite each other"
+    ]
     lines += ["", "Outlets citing another most (pages):"]
     lines += [f"  {n:6}  {a} -> {b}" for (a, b), n in found["citing_pairs"]] or ["  none"]
     total = found["attributions"]
     share = 100 * found["anonymous"] / total if total else 0.0
     page_share = 100 * found["anonymous_pages"] / found["pages"] if found["pages"] else 0.0
-    lines += ["", f"Anonymous sources: {share:.1f}% of {total} attributions "
-                  f"({found['anonymous']}), on {page_share:.1f}% of pages"]
+    lines += [
+        "",
+        f"Anonymous sources: {share:.1f}% of {total} attributions "
+        f"({found['anonymous']}), on {page_share:.1f}% of pages",
+    ]
     lines += ["", "Errors by reason:"]
     lines += [f"  {n:6}  {reason}" for reason, n in found["errors_by_reason"]] or ["  none"]
     return "\n".join(lines)

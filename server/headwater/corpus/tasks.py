@@ -18,7 +18,7 @@ from headwater.errors import HeadwaterError, NoText, TooComplex
 from headwater.settings import FetchSettings, FollowSettings
 from headwater.urls import host_and_port, host_of
 
-FORM = "verb"   # how an attribution cites: every attribution is a verbal one today
+FORM = "verb"  # how an attribution cites: every attribution is a verbal one today
 
 
 @dataclass(frozen=True)
@@ -32,15 +32,20 @@ class RunConfig:
     respect_robots: bool = True
 
     @classmethod
-    def from_env(cls, follow: FollowSettings | None = None) -> "RunConfig":
+    def from_env(cls, follow: FollowSettings | None = None) -> RunConfig:
         from headwater.fetch.client import private_allowed_by_env
 
         settings = follow or FollowSettings.from_env()
-        return cls(FetchSettings.from_env(), private_allowed_by_env(), follow, settings.politeness_delay,
-                   settings.respect_robots)
+        return cls(
+            FetchSettings.from_env(),
+            private_allowed_by_env(),
+            follow,
+            settings.politeness_delay,
+            settings.respect_robots,
+        )
 
 
-REPORT_EVERY = 2.0   # seconds between two progress reports of a running partition
+REPORT_EVERY = 2.0  # seconds between two progress reports of a running partition
 
 
 def run_partition(part: Partition, config: RunConfig, out: str, topic: str | None = None) -> dict:
@@ -51,8 +56,7 @@ def run_partition(part: Partition, config: RunConfig, out: str, topic: str | Non
     analyser = _Analyser(part, config, writer)
     try:
         where = {"fraction": 0.0}
-        items = (_fetched(part, config, where) if part.kind == "urls"
-                 else records(part, config.fetch.max_bytes, where))
+        items = _fetched(part, config, where) if part.kind == "urls" else records(part, config.fetch.max_bytes, where)
         for item in items:
             analyser.take(item)
             if topic and time.monotonic() - last >= REPORT_EVERY:
@@ -64,8 +68,14 @@ def run_partition(part: Partition, config: RunConfig, out: str, topic: str | Non
         analyser.close()
         raise
     analyser.close()
-    return {"partition": part.id, "pages": counts["pages"], "attributions": counts["attributions"],
-            "errors": counts["errors"], "seconds": time.monotonic() - started, "pid": os.getpid()}
+    return {
+        "partition": part.id,
+        "pages": counts["pages"],
+        "attributions": counts["attributions"],
+        "errors": counts["errors"],
+        "seconds": time.monotonic() - started,
+        "pid": os.getpid(),
+    }
 
 
 def _report(topic: str, partition: str, pages: int, fraction: float) -> None:
@@ -73,7 +83,7 @@ def _report(topic: str, partition: str, pages: int, fraction: float) -> None:
 
     try:
         get_worker().log_event(topic, {"partition": partition, "pages": pages, "fraction": min(1.0, fraction)})
-    except ValueError:   # not on a worker
+    except ValueError:  # not on a worker
         pass
 
 
@@ -94,17 +104,36 @@ class _Analyser:
             upstream = self._follow(item) if self.config.follow else None
         except NoText as error:
             reason = _no_text_reason(error.message)
-            self.writer.add("errors", [self._error(Problem(self._input(item), self._where(item), reason,
-                                                           error.message, {"url": item.url}))])
+            self.writer.add(
+                "errors",
+                [self._error(Problem(self._input(item), self._where(item), reason, error.message, {"url": item.url}))],
+            )
             return
-        except TooComplex as error:   # over the analysis budget: its worker process was replaced
-            self.writer.add("errors", [self._error(Problem(self._input(item), self._where(item), error.code,
-                                                           error.message, {"url": item.url}))])
+        except TooComplex as error:  # over the analysis budget: its worker process was replaced
+            self.writer.add(
+                "errors",
+                [
+                    self._error(
+                        Problem(self._input(item), self._where(item), error.code, error.message, {"url": item.url})
+                    )
+                ],
+            )
             return
-        except Exception as error:   # one bad page must not end a corpus
-            self.writer.add("errors", [self._error(Problem(self._input(item), self._where(item), "analysis_failed",
-                                                           f"the analysis failed: {type(error).__name__}: {error}",
-                                                           {"url": item.url}))])
+        except Exception as error:  # one bad page must not end a corpus
+            self.writer.add(
+                "errors",
+                [
+                    self._error(
+                        Problem(
+                            self._input(item),
+                            self._where(item),
+                            "analysis_failed",
+                            f"the analysis failed: {type(error).__name__}: {error}",
+                            {"url": item.url},
+                        )
+                    )
+                ],
+            )
             return
         pages, attributions, citations = page_rows(item, result, self.gazetteer, self.part.id, upstream)
         self.writer.add("pages", pages)
@@ -118,8 +147,10 @@ class _Analyser:
         tracer = self._follow_tracer()
         trace = tracer.trace(item.final_url or item.url, html=_html(item), follow=self.config.follow).to_dict()
         follow = trace.get("follow") or {}
-        return {"upstream_pages": sum(d["status"] == "traced" for d in follow.get("documents", [])),
-                "primary_sources": [p["name"] for p in follow.get("primary_sources", [])]}
+        return {
+            "upstream_pages": sum(d["status"] == "traced" for d in follow.get("documents", [])),
+            "primary_sources": [p["name"] for p in follow.get("primary_sources", [])],
+        }
 
     def _follow_tracer(self):
         if self._tracer is None:
@@ -132,8 +163,12 @@ class _Analyser:
             fetcher = Fetcher(self.config.fetch, allow_private=self.config.allow_private)
             self._scratch = tempfile.TemporaryDirectory(prefix="headwater-follow-")
             db = open_db(os.path.join(self._scratch.name, "follow.db"))
-            self._tracer = Tracer(db, fetcher=fetcher, attributor=self.attributor,
-                                  manners=Manners.of(self.config.follow, data_fetcher(fetcher)))
+            self._tracer = Tracer(
+                db,
+                fetcher=fetcher,
+                attributor=self.attributor,
+                manners=Manners.of(self.config.follow, data_fetcher(fetcher)),
+            )
         return self._tracer
 
     def close(self) -> None:
@@ -152,8 +187,14 @@ class _Analyser:
         return item.record_file or item.url or ""
 
     def _error(self, problem: Problem) -> dict:
-        return {"input": problem.input, "record": problem.record, "url": problem.extra.get("url"),
-                "reason": problem.reason, "message": problem.message, "partition": self.part.id}
+        return {
+            "input": problem.input,
+            "record": problem.record,
+            "url": problem.extra.get("url"),
+            "reason": problem.reason,
+            "message": problem.message,
+            "partition": self.part.id,
+        }
 
 
 def _no_text_reason(message: str) -> str:
@@ -181,30 +222,49 @@ def page_rows(item: Page, result: dict, gazetteer, partition: str, upstream: dic
     outlet = _page_outlet(gazetteer, final_url, result["site"])
     attributions = result["attributions"]
     page = {
-        "page_id": pid, "url": item.url, "final_url": final_url, "site": result["site"] or host_of(final_url) or None,
-        "outlet": outlet, "title": result["title"], "published": result["published"],
-        "record_kind": item.record_kind, "record_file": item.record_file, "record_offset": item.record_offset,
-        "n_attributions": len(attributions), "partition": partition,
+        "page_id": pid,
+        "url": item.url,
+        "final_url": final_url,
+        "site": result["site"] or host_of(final_url) or None,
+        "outlet": outlet,
+        "title": result["title"],
+        "published": result["published"],
+        "record_kind": item.record_kind,
+        "record_file": item.record_file,
+        "record_offset": item.record_offset,
+        "n_attributions": len(attributions),
+        "partition": partition,
         "upstream_pages": upstream["upstream_pages"] if upstream else None,
-        "primary_sources": upstream["primary_sources"] if upstream else
-        [p["name"] for p in result["primary_sources"]],
+        "primary_sources": upstream["primary_sources"] if upstream else [p["name"] for p in result["primary_sources"]],
     }
     rows = []
     for idx, a in enumerate(attributions):
         content = a["content"] or {}
-        rows.append({
-            "page_id": pid, "idx": idx, "source_name": a["source"]["name"], "source_kind": a["source"]["kind"],
-            "source_role": a["source"]["role"], "source_reporter": a["source"].get("reporter"),
-            "cue_text": a["cue"]["text"], "cue_start": a["cue"]["start"], "cue_end": a["cue"]["end"],
-            "content_text": content.get("text"), "content_start": content.get("start"),
-            "content_end": content.get("end"),
-            "via_name": (a["via"] or {}).get("name"), "via_kind": (a["via"] or {}).get("kind"),
-            "relayed_by": a["relayed_by"], "link": a["link"], "form": a.get("form") or FORM,
-            "confidence": a["confidence"],
-        })
+        rows.append(
+            {
+                "page_id": pid,
+                "idx": idx,
+                "source_name": a["source"]["name"],
+                "source_kind": a["source"]["kind"],
+                "source_role": a["source"]["role"],
+                "source_reporter": a["source"].get("reporter"),
+                "cue_text": a["cue"]["text"],
+                "cue_start": a["cue"]["start"],
+                "cue_end": a["cue"]["end"],
+                "content_text": content.get("text"),
+                "content_start": content.get("start"),
+                "content_end": content.get("end"),
+                "via_name": (a["via"] or {}).get("name"),
+                "via_kind": (a["via"] or {}).get("kind"),
+                "relayed_by": a["relayed_by"],
+                "link": a["link"],
+                "form": a.get("form") or FORM,
+                "confidence": a["confidence"],
+            }
+        )
     citations = []
     for edge in result["edges"]:
-        if edge["from"] is not None:   # a hop further up (relayed, via a medium): not the page's own citation
+        if edge["from"] is not None:  # a hop further up (relayed, via a medium): not the page's own citation
             continue
         name, kind = edge["to"]
         a = attributions[edge["attribution"]]
@@ -214,12 +274,21 @@ def page_rows(item: Page, result: dict, gazetteer, partition: str, upstream: dic
         if cited is None and link:
             found = gazetteer.by_domain(link)
             cited = found.name if found else None
-        citations.append({
-            "page_id": pid, "attribution_idx": edge["attribution"], "relation": edge["relation"],
-            "page_site": page["site"], "page_outlet": outlet, "published": result["published"],
-            "source_name": name, "source_kind": kind, "source_site": host_of(link) or None if link else None,
-            "source_outlet": cited, "form": a.get("form") or FORM,
-        })
+        citations.append(
+            {
+                "page_id": pid,
+                "attribution_idx": edge["attribution"],
+                "relation": edge["relation"],
+                "page_site": page["site"],
+                "page_outlet": outlet,
+                "published": result["published"],
+                "source_name": name,
+                "source_kind": kind,
+                "source_site": host_of(link) or None if link else None,
+                "source_outlet": cited,
+                "form": a.get("form") or FORM,
+            }
+        )
     return [page], rows, citations
 
 
@@ -256,15 +325,27 @@ def _fetched(part: Partition, config: RunConfig, where: dict):
                 continue
             if robots is not None and not robots.allowed(url):
                 robots.take_fetches()
-                yield Problem(source, url, "blocked", f"{url}: robots.txt of {host_and_port(url)} does not "
-                                                      "allow fetching it", {"url": url})
+                yield Problem(
+                    source,
+                    url,
+                    "blocked",
+                    f"{url}: robots.txt of {host_and_port(url)} does not allow fetching it",
+                    {"url": url},
+                )
                 continue
             with gate.slot(host_and_port(url)):
                 result = fetcher.fetch(url)
             if not result.ok:
                 yield Problem(source, url, result.error_code, f"{url}: {result.error}", {"url": url})
                 continue
-            yield Page(page_id(f"url:{url}"), url, result.body, result.content_type, "fetched", None,
-                       final_url=result.final_url or url)
+            yield Page(
+                page_id(f"url:{url}"),
+                url,
+                result.body,
+                result.content_type,
+                "fetched",
+                None,
+                final_url=result.final_url or url,
+            )
     finally:
         fetcher.close()

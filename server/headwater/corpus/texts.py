@@ -21,7 +21,7 @@ from headwater.corpus.progress import Progress, default_workers
 @dataclass
 class FileResult:
     file: str
-    attributions: list[dict] | None   # the JSON contract's attribution objects; None on error
+    attributions: list[dict] | None  # the JSON contract's attribution objects; None on error
     error: str | None = None
 
 
@@ -42,8 +42,9 @@ def analyze_chunk(chunk: list[tuple[int, str]]) -> list[tuple[int, FileResult]]:
     return [(index, analyze_file(path)) for index, path in chunk]
 
 
-def analyze_files(paths: Iterable[str | Path], *, workers: int | None = None,
-                  progress: bool | Progress = False, client=None) -> Iterator[FileResult]:
+def analyze_files(
+    paths: Iterable[str | Path], *, workers: int | None = None, progress: bool | Progress = False, client=None
+) -> Iterator[FileResult]:
     """`headwater analyze` over many files on the engine's workers; results in input order."""
     from headwater.corpus.engine import cluster, ordered
 
@@ -61,9 +62,9 @@ def analyze_files(paths: Iterable[str | Path], *, workers: int | None = None,
     if workers == 1 and client is None:
         yield from step(analyze_file(path) for path in paths)
         return
-    size = max(1, len(paths) // (workers * 4))   # a few chunks per worker: even load, few tasks
+    size = max(1, len(paths) // (workers * 4))  # a few chunks per worker: even load, few tasks
     indexed = list(enumerate(paths))
-    chunks = [indexed[i:i + size] for i in range(0, len(indexed), size)]
+    chunks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
 
     def run(client):
         from distributed import as_completed

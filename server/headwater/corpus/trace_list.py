@@ -27,22 +27,28 @@ from headwater.corpus.tasks import RunConfig
 
 @dataclass
 class TraceResult:
-    url: str                             # as listed
-    trace_id: int | None = None          # None on error
+    url: str  # as listed
+    trace_id: int | None = None  # None on error
     final_url: str | None = None
     title: str | None = None
-    sources: int = 0                     # distinct sources the page attributes to
+    sources: int = 0  # distinct sources the page attributes to
     primary_sources: list[str] = field(default_factory=list)
-    pages: int | None = None             # with follow: the pages read, this one included
-    error_code: str | None = None        # errors.py's codes ("http_error", "invalid_url"...); "error" for a bug
+    pages: int | None = None  # with follow: the pages read, this one included
+    error_code: str | None = None  # errors.py's codes ("http_error", "invalid_url"...); "error" for a bug
     error: str | None = None
 
     def to_dict(self) -> dict:
         """One JSON line of `headwater trace --from FILE --json`."""
         if self.error:
             return {"url": self.url, "id": None, "error": {"code": self.error_code, "message": self.error}}
-        line = {"url": self.url, "id": self.trace_id, "final_url": self.final_url, "title": self.title,
-                "sources": self.sources, "primary_sources": self.primary_sources}
+        line = {
+            "url": self.url,
+            "id": self.trace_id,
+            "final_url": self.final_url,
+            "title": self.title,
+            "sources": self.sources,
+            "primary_sources": self.primary_sources,
+        }
         if self.pages is not None:
             line["pages"] = self.pages
         return line | {"error": None}
@@ -57,8 +63,9 @@ def trace_partition(part: Partition, db_path: str, config: RunConfig) -> list[tu
     from headwater.tracing.follower import data_fetcher
     from headwater.tracing.tracer import Tracer
 
-    settings = config.follow or FollowSettings(politeness_delay=config.politeness_delay,
-                                               respect_robots=config.respect_robots)
+    settings = config.follow or FollowSettings(
+        politeness_delay=config.politeness_delay, respect_robots=config.respect_robots
+    )
     fetcher = Fetcher(config.fetch, allow_private=config.allow_private)
     manners = Manners.of(settings, data_fetcher(fetcher), gate=HostGate(settings.per_host, settings.politeness_delay))
     db = open_db(db_path)
@@ -76,19 +83,34 @@ def trace_url(tracer, url: str, follow) -> TraceResult:
 
     try:
         trace = tracer.trace(url, follow=follow).to_dict()
-    except HeadwaterError as error:   # bad URL, fetch failed, no text: logged as a failed fetch, no trace rows
+    except HeadwaterError as error:  # bad URL, fetch failed, no text: logged as a failed fetch, no trace rows
         return TraceResult(url, error_code=error.code, error=error.message)
     except Exception as error:  # one bad page must not end a batch of thousands
         return TraceResult(url, error_code="error", error=f"trace failed: {error!r}")
     sources = {(a["source"]["name"], a["source"]["kind"]) for a in trace["attributions"]}
     followed = trace.get("follow")
     pages = sum(d["status"] == "traced" for d in followed["documents"]) if followed else None
-    return TraceResult(url, trace["id"], trace["final_url"], trace["title"], len(sources),
-                       [p["name"] for p in trace["primary_sources"]], pages)
+    return TraceResult(
+        url,
+        trace["id"],
+        trace["final_url"],
+        trace["title"],
+        len(sources),
+        [p["name"] for p in trace["primary_sources"]],
+        pages,
+    )
 
 
-def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers: int | None = None,
-               progress: bool | Progress = False, client=None, say=None) -> Iterator[TraceResult]:
+def trace_urls(
+    urls: Iterable[str],
+    db_path: str | Path,
+    *,
+    follow=None,
+    workers: int | None = None,
+    progress: bool | Progress = False,
+    client=None,
+    say=None,
+) -> Iterator[TraceResult]:
     """Trace many URLs into one store on a local cluster of `workers` processes (default: one per
     core; `client`: an engine client to use instead); results in input order.
 
@@ -98,7 +120,7 @@ def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers
     from headwater.store import open_db
 
     urls = list(urls)
-    open_db(db_path).close()   # schema, migrations and WAL here, once, before the workers open the store
+    open_db(db_path).close()  # schema, migrations and WAL here, once, before the workers open the store
     if progress is True:
         progress = Progress(len(urls), "trace", "URLs")
     unique = list(dict.fromkeys(urls))
@@ -113,9 +135,11 @@ def trace_urls(urls: Iterable[str], db_path: str | Path, *, follow=None, workers
 
         def arrived():
             for part, results, error in as_done(client, futures):
-                if error is not None:   # the task itself failed: each of its URLs says so
-                    results = [(url, TraceResult(url, error_code="error", error=f"trace failed: {error!r}"))
-                               for url in part.items]
+                if error is not None:  # the task itself failed: each of its URLs says so
+                    results = [
+                        (url, TraceResult(url, error_code="error", error=f"trace failed: {error!r}"))
+                        for url in part.items
+                    ]
                 for url, result in results:
                     for index in positions[url]:
                         yield index, result

@@ -28,7 +28,7 @@ from headwater.evaluation.benchkit import REPO, shared_dir
 
 BASELINE = REPO / "bench" / "baseline.json"
 MEDIA = REPO / "tests" / "fixtures" / "medium_sentences.jsonl"
-GATE_SAMPLE = 15                # the gate scores the first 15 dev articles, sorted by name
+GATE_SAMPLE = 15  # the gate scores the first 15 dev articles, sorted by name
 GATE_METRICS = (("source", "begin"), ("cue", "begin"), ("content", "overlap"))
 TARGETS = {("source", "begin"): 0.80, ("cue", "begin"): 0.75, ("content", "overlap"): 0.75}
 
@@ -56,8 +56,11 @@ def analyze(paths: list[Path], workers: int = 1) -> tuple[dict[str, list[dict]],
         procs = []
         for chunk, out in zip(chunks, outs):
             with open(out, "w") as f:
-                procs.append(subprocess.Popen(
-                    headwater_command() + [str(p) for p in chunk], stdout=f, stderr=subprocess.PIPE, text=True))
+                procs.append(
+                    subprocess.Popen(
+                        headwater_command() + [str(p) for p in chunk], stdout=f, stderr=subprocess.PIPE, text=True
+                    )
+                )
         errors = [p.communicate()[1] for p in procs]
         seconds = time.perf_counter() - started
         for proc, err in zip(procs, errors):
@@ -185,20 +188,29 @@ def main(argv: list[str] | None = None) -> int:
 
     root = polnear_dir()
     if not (root / "dev" / "text").is_dir():
-        print(f"bench-attribution: PolNeAR not found at {root}. The benchmark needs the shared data "
-              "beside the repo (../shared/polnear) or HEADWATER_SHARED pointing at it.", file=sys.stderr)
+        print(
+            f"bench-attribution: PolNeAR not found at {root}. The benchmark needs the shared data "
+            "beside the repo (../shared/polnear) or HEADWATER_SHARED pointing at it.",
+            file=sys.stderr,
+        )
         return 2
 
     if args.record_baseline:
         articles = polnear.load_split(root / "dev", GATE_SAMPLE)
         found, _ = analyze([a.text_path for a in articles], args.workers)
         figures = gate_figures(score_split(articles, found))
-        BASELINE.write_text(json.dumps({
-            "sample": f"first {GATE_SAMPLE} PolNeAR dev articles, sorted by name",
-            "articles": [a.name for a in articles],
-            "f1": figures,
-            "tolerance": 0.01,
-        }, indent=2) + "\n")
+        BASELINE.write_text(
+            json.dumps(
+                {
+                    "sample": f"first {GATE_SAMPLE} PolNeAR dev articles, sorted by name",
+                    "articles": [a.name for a in articles],
+                    "f1": figures,
+                    "tolerance": 0.01,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
         print(f"wrote {BASELINE}: {figures}")
         return 0
 
@@ -214,8 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         else:
             found, seconds = analyze([a.text_path for a in articles], args.workers)
             rate = len(articles) / max(seconds - startup, 1e-9)
-            print(f"{split}: {len(articles)} articles in {seconds:.1f} s with {args.workers} worker(s): "
-                  f"{rate:.2f} articles/s, start-up excluded ({len(articles) / seconds:.2f} including it)")
+            print(
+                f"{split}: {len(articles)} articles in {seconds:.1f} s with {args.workers} worker(s): "
+                f"{rate:.2f} articles/s, start-up excluded ({len(articles) / seconds:.2f} including it)"
+            )
         scores[split] = score_split(articles, found)
 
     print()
@@ -228,8 +242,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"target {role} F1 ({matching}) >= {target:.2f}: {f1:.3f} {'ok' if f1 >= target else 'BELOW'}")
     if not args.predictions:
         media = run_media(args.workers)
-        print(f"\nmedium (via) test set, {MEDIA.name}: precision {media.precision:.3f} "
-              f"({media.matched}/{media.predicted}), recall {media.recall:.3f} ({media.matched}/{media.gold})")
+        print(
+            f"\nmedium (via) test set, {MEDIA.name}: precision {media.precision:.3f} "
+            f"({media.matched}/{media.predicted}), recall {media.recall:.3f} ({media.matched}/{media.gold})"
+        )
     return 0
 
 

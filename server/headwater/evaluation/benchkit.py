@@ -23,7 +23,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[3]   # server/headwater/evaluation/ -> the checkout
+REPO = Path(__file__).resolve().parents[3]  # server/headwater/evaluation/ -> the checkout
 
 
 def shared_dir() -> Path:
@@ -111,10 +111,10 @@ class Row:
     measure: str
     value: float | None
     unit: str = ""
-    baseline: str = ""          # what the ratio is against, with its value: "health 2100 req/s"
+    baseline: str = ""  # what the ratio is against, with its value: "health 2100 req/s"
     ratio: float | None = None
-    target: str = ""            # "<= 3x", ">= 0.5x"; empty for information
-    ok: bool | None = None      # None: information only
+    target: str = ""  # "<= 3x", ">= 0.5x"; empty for information
+    ok: bool | None = None  # None: information only
 
 
 def check(value: float, target: str) -> bool:
@@ -185,6 +185,8 @@ def check_all_clients_served(results: dict, clients: int, share: float = 0.75) -
     for name, rounds in results.items():
         served = min(res["in_flight"] for res in rounds)
         if served < share * clients:
-            raise RuntimeError(f"{name}: only {served:.1f} of {clients} clients were being served at a time "
-                               "(requests/s x mean latency); the others waited unmeasured, so the latencies "
-                               "would flatter the server")
+            raise RuntimeError(
+                f"{name}: only {served:.1f} of {clients} clients were being served at a time "
+                "(requests/s x mean latency); the others waited unmeasured, so the latencies "
+                "would flatter the server"
+            )

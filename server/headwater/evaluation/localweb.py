@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
 
 
 @dataclass
@@ -18,15 +18,15 @@ class Response:
     body: bytes | str = b""
     status: int = 200
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
-    delay: float = 0.0            # seconds to wait before answering
-    chunks: list[bytes] | None = None   # stream these, flushing between them
+    delay: float = 0.0  # seconds to wait before answering
+    chunks: list[bytes] | None = None  # stream these, flushing between them
     chunk_delay: float = 0.0
 
 
 class FixtureWeb:
     def __init__(self):
         self.routes: dict[str, Response | Callable] = {}
-        self.requests: list[tuple[str, str, dict]] = []   # (method, path, headers) seen
+        self.requests: list[tuple[str, str, dict]] = []  # (method, path, headers) seen
         web = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -91,7 +91,7 @@ class FixtureWeb:
         self.routes[path] = response
         return self.url(path)
 
-    def start(self) -> "FixtureWeb":
+    def start(self) -> FixtureWeb:
         self._thread.start()
         return self
 

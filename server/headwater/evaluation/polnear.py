@@ -57,7 +57,7 @@ from pathlib import Path
 ROLES = ("source", "cue", "content")
 MATCHINGS = ("overlap", "begin", "exact")
 
-Fragments = tuple[tuple[int, int], ...]   # sorted (start, end) pairs, end exclusive
+Fragments = tuple[tuple[int, int], ...]  # sorted (start, end) pairs, end exclusive
 
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
 _E_LINE = re.compile(r"^E\d+\t(.*)$")
@@ -81,7 +81,7 @@ def parse_ann(ann: str) -> dict[str, list[Fragments]]:
                 _, _, tid = arg.partition(":")
                 referenced.append(tid)
     gold: dict[str, list[Fragments]] = {role: [] for role in ROLES}
-    for tid in dict.fromkeys(referenced):             # first-reference order, no repeats
+    for tid in dict.fromkeys(referenced):  # first-reference order, no repeats
         typ, frags = spans.get(tid, ("", ()))
         role = _ROLE_OF_TYPE.get(typ)
         if role and frags not in gold[role]:
@@ -109,10 +109,7 @@ def article_files(split_dir: Path) -> list[tuple[str, Path, Path]]:
 
 def load_split(split_dir: Path, limit: int | None = None) -> list[Article]:
     files = article_files(split_dir)[:limit]
-    return [
-        Article(name, txt, read_text(txt), parse_ann(ann.read_text(encoding="utf-8")))
-        for name, txt, ann in files
-    ]
+    return [Article(name, txt, read_text(txt), parse_ann(ann.read_text(encoding="utf-8"))) for name, txt, ann in files]
 
 
 def read_text(path: Path) -> str:
@@ -145,12 +142,12 @@ def _is_trimmable(ch: str) -> bool:
 
 @dataclass(frozen=True)
 class _Span:
-    chars: frozenset[int]      # non-space positions
-    first: int | None          # first non-space position
-    core: tuple[int, ...]      # non-space positions left after trimming the edges
+    chars: frozenset[int]  # non-space positions
+    first: int | None  # first non-space position
+    core: tuple[int, ...]  # non-space positions left after trimming the edges
 
     @classmethod
-    def of(cls, text: str, frags: Fragments) -> "_Span":
+    def of(cls, text: str, frags: Fragments) -> _Span:
         positions = sorted({i for s, e in frags for i in range(max(s, 0), min(e, len(text)))})
         nonspace = [i for i in positions if not text[i].isspace()]
         lo, hi = 0, len(positions)

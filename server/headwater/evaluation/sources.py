@@ -64,11 +64,29 @@ FORMS = ("verb", "link", "credit", "embed")
 FORM_RANK = {form: rank for rank, form in enumerate(FORMS)}  # lower is stronger
 PEOPLE_ORGS = frozenset({"person", "organization"})
 DOCS_SOCIAL = frozenset({"document", "social"})
-PLATFORMS = frozenset({
-    "twitter.com", "x.com", "t.co", "youtube.com", "youtu.be", "facebook.com", "instagram.com",
-    "tiktok.com", "reddit.com", "bsky.app", "mastodon.social", "linkedin.com", "threads.net",
-    "archive.ph", "archive.is", "archive.today", "archive.org", "google.com", "medium.com",
-})
+PLATFORMS = frozenset(
+    {
+        "twitter.com",
+        "x.com",
+        "t.co",
+        "youtube.com",
+        "youtu.be",
+        "facebook.com",
+        "instagram.com",
+        "tiktok.com",
+        "reddit.com",
+        "bsky.app",
+        "mastodon.social",
+        "linkedin.com",
+        "threads.net",
+        "archive.ph",
+        "archive.is",
+        "archive.today",
+        "archive.org",
+        "google.com",
+        "medium.com",
+    }
+)
 _TITLES = re.compile(r"^(?:dr|mr|mrs|ms|prof|sir|dame|rep|sen|gov|president|rev|lord|lady)\s+")
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
@@ -122,6 +140,7 @@ class GoldPage:
 @dataclass
 class Predicted:
     """One distinct source in Headwater's output for a page."""
+
     name: str
     kind: str
     form: str
@@ -130,12 +149,26 @@ class Predicted:
 
 
 def gold_page(data: dict) -> GoldPage:
-    sources = [GoldSource(name=s["name"], kind=s["kind"], form=s.get("form") or "verb", url=s.get("url"),
-                          aliases=list(s.get("aliases") or []), own_site=bool(s.get("own_site")),
-                          also_forms=list(s.get("also_forms") or []))
-               for s in data.get("sources", [])]
-    return GoldPage(page=data["page"], url=data["url"], outlet=data.get("outlet", ""),
-                    genre=data.get("genre", ""), sources=sources, notes=list(data.get("notes") or []))
+    sources = [
+        GoldSource(
+            name=s["name"],
+            kind=s["kind"],
+            form=s.get("form") or "verb",
+            url=s.get("url"),
+            aliases=list(s.get("aliases") or []),
+            own_site=bool(s.get("own_site")),
+            also_forms=list(s.get("also_forms") or []),
+        )
+        for s in data.get("sources", [])
+    ]
+    return GoldPage(
+        page=data["page"],
+        url=data["url"],
+        outlet=data.get("outlet", ""),
+        genre=data.get("genre", ""),
+        sources=sources,
+        notes=list(data.get("notes") or []),
+    )
 
 
 def load_gold(directory: str | Path) -> dict[str, GoldPage]:
@@ -163,10 +196,15 @@ def distinct_predicted(trace: dict) -> list[Predicted]:
         for a in items:
             if a.get("link") and a["link"] not in links:
                 links.append(a["link"])
-        predicted.append(Predicted(
-            name=items[0]["source"]["name"], kind=kinds.most_common(1)[0][0],
-            form=min(forms, key=lambda f: FORM_RANK.get(f, len(FORMS))),
-            links=links, own_site=any(a.get("own_site") for a in items)))
+        predicted.append(
+            Predicted(
+                name=items[0]["source"]["name"],
+                kind=kinds.most_common(1)[0][0],
+                form=min(forms, key=lambda f: FORM_RANK.get(f, len(FORMS))),
+                links=links,
+                own_site=any(a.get("own_site") for a in items),
+            )
+        )
     return predicted
 
 
@@ -177,7 +215,9 @@ def same_page(a: str, b: str) -> bool:
         return True
     sa, sb = urlsplit(a.strip()), urlsplit(b.strip())
     return bool(sa.hostname) and (host_of(a).removeprefix("www."), sa.path.rstrip("/")) == (
-        host_of(b).removeprefix("www."), sb.path.rstrip("/"))
+        host_of(b).removeprefix("www."),
+        sb.path.rstrip("/"),
+    )
 
 
 def _match_strength(gold: GoldSource, pred: Predicted) -> int:
@@ -191,8 +231,10 @@ def _match_strength(gold: GoldSource, pred: Predicted) -> int:
         pred_tokens = _name_tokens(pred.name)
         for full in [gold.name, *gold.aliases]:
             tokens = _name_tokens(full)
-            if len(tokens) >= 2 and (pred_tokens == tokens[-1:] or (
-                    len(pred_tokens) >= 2 and pred_tokens[0] == tokens[0] and pred_tokens[-1] == tokens[-1])):
+            if len(tokens) >= 2 and (
+                pred_tokens == tokens[-1:]
+                or (len(pred_tokens) >= 2 and pred_tokens[0] == tokens[0] and pred_tokens[-1] == tokens[-1])
+            ):
                 return 2
     if gold.kind == "outlet" and gold.url:
         domain = domain_of(gold.url)
@@ -203,8 +245,10 @@ def _match_strength(gold: GoldSource, pred: Predicted) -> int:
 
 def match(gold: list[GoldSource], predicted: list[Predicted]) -> dict[int, int]:
     """A one-to-one matching {predicted index: gold index}, as large as possible, stronger edges tried first."""
-    edges = {p: sorted(((s, g) for g, gs in enumerate(gold) if (s := _match_strength(gs, ps))), reverse=True)
-             for p, ps in enumerate(predicted)}
+    edges = {
+        p: sorted(((s, g) for g, gs in enumerate(gold) if (s := _match_strength(gs, ps))), reverse=True)
+        for p, ps in enumerate(predicted)
+    }
     gold_to_pred: dict[int, int] = {}
 
     def augment(p: int, seen: set[int]) -> bool:
@@ -258,8 +302,14 @@ class Cell:
         return self.pred_hit / self.pred if self.pred else None
 
 
-CATEGORIES = ("outlets", "people+organisations", "documents+social",
-              *(f"form {f}" for f in FORMS), "all sources", "own-site")
+CATEGORIES = (
+    "outlets",
+    "people+organisations",
+    "documents+social",
+    *(f"form {f}" for f in FORMS),
+    "all sources",
+    "own-site",
+)
 
 
 def _gold_in(category: str, s: GoldSource) -> bool:
@@ -302,9 +352,9 @@ def _pred_in(category: str, p: Predicted, own: bool) -> bool:
 class PageScore:
     page: str
     cells: dict[str, Cell]
-    matched: list[tuple[str, str]]          # (predicted name, gold name)
-    missed: list[GoldSource]                # outside gold sources with no match
-    extra: list[Predicted]                  # outside predictions with no match
+    matched: list[tuple[str, str]]  # (predicted name, gold name)
+    missed: list[GoldSource]  # outside gold sources with no match
+    extra: list[Predicted]  # outside predictions with no match
 
 
 def score_page(page: GoldPage, trace: dict) -> PageScore:
@@ -315,8 +365,10 @@ def score_page(page: GoldPage, trace: dict) -> PageScore:
     outside_gold = [i for i, s in enumerate(page.sources) if not s.own_site]
     own_gold = [i for i, s in enumerate(page.sources) if s.own_site]
     pairs: dict[int, int] = {}
-    for gold_idx, pred_idx in ((outside_gold, [i for i, o in enumerate(own) if not o]),
-                               (own_gold, [i for i, o in enumerate(own) if o])):
+    for gold_idx, pred_idx in (
+        (outside_gold, [i for i, o in enumerate(own) if not o]),
+        (own_gold, [i for i, o in enumerate(own) if o]),
+    ):
         sub = match([page.sources[i] for i in gold_idx], [predicted[i] for i in pred_idx])
         pairs.update({pred_idx[p]: gold_idx[g] for p, g in sub.items()})
     gold_hit = set(pairs.values())
@@ -333,10 +385,12 @@ def score_page(page: GoldPage, trace: dict) -> PageScore:
                 cell.pred_hit += p in pairs
         cells[category] = cell
     return PageScore(
-        page=page.page, cells=cells,
+        page=page.page,
+        cells=cells,
         matched=[(predicted[p].name, page.sources[g].name) for p, g in sorted(pairs.items())],
         missed=[s for g, s in enumerate(page.sources) if g not in gold_hit and not s.own_site],
-        extra=[p for i, p in enumerate(predicted) if i not in pairs and not own[i]])
+        extra=[p for i, p in enumerate(predicted) if i not in pairs and not own[i]],
+    )
 
 
 def total(scores: list[PageScore]) -> dict[str, Cell]:
@@ -350,8 +404,10 @@ def total(scores: list[PageScore]) -> dict[str, Cell]:
 
 # (category, which measure, at least)
 TARGETS = (
-    ("outlets", "recall", 0.90), ("outlets", "precision", 0.90),
-    ("people+organisations", "recall", 0.85), ("people+organisations", "precision", 0.85),
+    ("outlets", "recall", 0.90),
+    ("outlets", "precision", 0.90),
+    ("people+organisations", "recall", 0.85),
+    ("people+organisations", "precision", 0.85),
     ("form link", "recall", 0.95),
     ("all sources", "precision", 0.90),
 )

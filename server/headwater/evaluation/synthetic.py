@@ -28,7 +28,7 @@ from headwater.evaluation.benchkit import REPO, say
 
 SEED_HTML = REPO / "tests" / "fixtures" / "seed.html"
 SEED_URL = "https://www.example-blog.com/2014/11/iranian-official-confirms-obama-letter"
-DOMAINS = 100           # 20+ traces per domain even in a --quick store
+DOMAINS = 100  # 20+ traces per domain even in a --quick store
 TABLES = ("fetches", "documents", "traces", "attributions", "edges", "chain_hops", "primary_sources")
 
 
@@ -70,19 +70,32 @@ def template() -> dict[str, list[dict]]:
     rows["documents"] = list(db.query("SELECT * FROM documents WHERE id = ?", [rows["traces"][0]["document_id"]]))
     rows["fetches"] = list(db.query("SELECT * FROM fetches"))
     if not rows["fetches"]:  # a supplied page may not log a fetch: make one, as a fetched page would have
-        rows["fetches"] = [{"id": 1, "url": SEED_URL, "final_url": SEED_URL, "status": 200,
-                            "content_type": "text/html", "bytes": len(SEED_HTML.read_bytes()),
-                            "sha256": rows["documents"][0]["sha256"], "duration_ms": 180,
-                            "fetched_at": trace["created_at"], "error_code": None, "error": None,
-                            "origin": "network"}]
+        rows["fetches"] = [
+            {
+                "id": 1,
+                "url": SEED_URL,
+                "final_url": SEED_URL,
+                "status": 200,
+                "content_type": "text/html",
+                "bytes": len(SEED_HTML.read_bytes()),
+                "sha256": rows["documents"][0]["sha256"],
+                "duration_ms": 180,
+                "fetched_at": trace["created_at"],
+                "error_code": None,
+                "error": None,
+                "origin": "network",
+            }
+        ]
     return rows
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict]):
     if rows:
         cols = list(rows[0])
-        conn.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                         [tuple(r[c] for c in cols) for r in rows])
+        conn.executemany(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [tuple(r[c] for c in cols) for r in rows],
+        )
 
 
 def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
@@ -123,23 +136,48 @@ def build_store(path: str | Path, n: int, batch: int = 10_000) -> dict:
                 sid[p["id"]] = first_person + (i * len(people) + j) % pool
             rename = {p["name"]: name_of[sid[p["id"]]] for p in people}
             stamp = f"2024-01-01T00:00:00.{i % 1_000_000:06d}+00:00"
-            rows["fetches"].append({**fetch, "id": rid, "url": u["url"], "final_url": u["final_url"],
-                                    "fetched_at": stamp})
-            rows["documents"].append({**doc, "id": rid, "fetch_id": rid, **u, "domain": domain_of(u["final_url"]),
-                                       "page_key": url_key(u["final_url"])})
+            rows["fetches"].append(
+                {**fetch, "id": rid, "url": u["url"], "final_url": u["final_url"], "fetched_at": stamp}
+            )
+            rows["documents"].append(
+                {
+                    **doc,
+                    "id": rid,
+                    "fetch_id": rid,
+                    **u,
+                    "domain": domain_of(u["final_url"]),
+                    "page_key": url_key(u["final_url"]),
+                }
+            )
             rows["traces"].append({**tr, "id": rid, "url": u["url"], "document_id": rid, "created_at": stamp})
             for a in t["attributions"]:
-                rows["attributions"].append({**{k: v for k, v in a.items() if k != "id"}, "trace_id": rid,
-                                             "source_id": sid[a["source_id"]],
-                                             "via_source_id": sid.get(a["via_source_id"])})
+                rows["attributions"].append(
+                    {
+                        **{k: v for k, v in a.items() if k != "id"},
+                        "trace_id": rid,
+                        "source_id": sid[a["source_id"]],
+                        "via_source_id": sid.get(a["via_source_id"]),
+                    }
+                )
             for e in t["edges"]:
-                rows["edges"].append({**{k: v for k, v in e.items() if k != "id"}, "trace_id": rid,
-                                      "from_source_id": sid.get(e["from_source_id"]),
-                                      "to_source_id": sid[e["to_source_id"]]})
+                rows["edges"].append(
+                    {
+                        **{k: v for k, v in e.items() if k != "id"},
+                        "trace_id": rid,
+                        "from_source_id": sid.get(e["from_source_id"]),
+                        "to_source_id": sid[e["to_source_id"]],
+                    }
+                )
             for h in t["chain_hops"]:
-                rows["chain_hops"].append({**h, "trace_id": rid,
-                                           "name": rename.get(h["name"], h["name"]) if h["kind"] == "person"
-                                           or h["name"] in person_names else h["name"]})
+                rows["chain_hops"].append(
+                    {
+                        **h,
+                        "trace_id": rid,
+                        "name": rename.get(h["name"], h["name"])
+                        if h["kind"] == "person" or h["name"] in person_names
+                        else h["name"],
+                    }
+                )
             for p in t["primary_sources"]:
                 rows["primary_sources"].append({**p, "trace_id": rid, "source_id": sid[p["source_id"]]})
         for table in TABLES:

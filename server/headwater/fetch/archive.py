@@ -21,8 +21,8 @@ _SNAPSHOT = re.compile(r"/web/(\d{14})/")
 
 @dataclass
 class Snapshot:
-    url: str          # the snapshot, in its original form
-    timestamp: str    # YYYYMMDDhhmmss, as the archive gives it
+    url: str  # the snapshot, in its original form
+    timestamp: str  # YYYYMMDDhhmmss, as the archive gives it
 
     @property
     def date(self) -> str:
@@ -33,7 +33,7 @@ class Snapshot:
 class Wayback:
     def __init__(self, fetcher: Fetcher, api: str):
         self.fetcher, self.api = fetcher, api
-        self.fetches: list = []   # FetchResults, for the fetch log
+        self.fetches: list = []  # FetchResults, for the fetch log
 
     def closest(self, url: str, near: str | None = None) -> Snapshot | None:
         """The snapshot of `url` closest to the date `near` (ISO), or None if there is none."""

@@ -29,17 +29,17 @@ def decode_html(raw: bytes, content_type: str | None = None) -> str:
             try:
                 return raw.decode(encoding)
             except UnicodeDecodeError:
-                break   # a wrong label: read the bytes for what they are
+                break  # a wrong label: read the bytes for what they are
     text = raw.decode("utf-8", "replace")
-    replaced = raw.count("\ufffd".encode("utf-8"))   # U+FFFD already in the page
+    replaced = raw.count("\ufffd".encode("utf-8"))  # U+FFFD already in the page
     bad = text.count("\ufffd") - replaced
     if bad == 0:
         return text
     good = sum(1 for ch in text if ord(ch) > 127) - bad - replaced
-    if good >= bad:   # UTF-8 with a few stray bytes, not another charset
+    if good >= bad:  # UTF-8 with a few stray bytes, not another charset
         return text
     try:
-        return decode_file(raw)   # trafilatura's guess (charset detection), lossy at worst
+        return decode_file(raw)  # trafilatura's guess (charset detection), lossy at worst
     except Exception:
         return text
 

@@ -32,11 +32,11 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.client import responses as HTTP_REASONS
 from http.cookiejar import DefaultCookiePolicy
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -48,14 +48,21 @@ from headwater.fetch.charset import decode_html
 from headwater.settings import FetchSettings
 
 ERROR_CODES = (
-    "invalid_url", "forbidden_address", "dns_failure", "connection_failed", "timeout",
-    "http_error", "too_many_redirects", "too_large", "not_html",
+    "invalid_url",
+    "forbidden_address",
+    "dns_failure",
+    "connection_failed",
+    "timeout",
+    "http_error",
+    "too_many_redirects",
+    "too_large",
+    "not_html",
 )
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-READ_CHUNK = 64 * 1024          # at most this much decompressed data per read
+READ_CHUNK = 64 * 1024  # at most this much decompressed data per read
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 
-Resolver = Callable[[str], list[str]]   # host name -> IP addresses as strings
+Resolver = Callable[[str], list[str]]  # host name -> IP addresses as strings
 
 
 def resolve_host(host: str) -> list[str]:
@@ -102,17 +109,17 @@ def private_allowed_by_env() -> bool:
 
 @dataclass
 class FetchResult:
-    url: str                              # as asked
-    final_url: str | None = None          # after redirects
-    status: int | None = None             # HTTP status of the last response
+    url: str  # as asked
+    final_url: str | None = None  # after redirects
+    status: int | None = None  # HTTP status of the last response
     content_type: str | None = None
-    body: bytes = b""                     # b"" on error
-    bytes: int = 0                        # bytes read (decompressed)
-    sha256: str | None = None             # of body
+    body: bytes = b""  # b"" on error
+    bytes: int = 0  # bytes read (decompressed)
+    sha256: str | None = None  # of body
     duration_ms: int = 0
-    fetched_at: str = ""                  # ISO 8601 UTC with microseconds
-    error_code: str | None = None         # None when ok; else one of ERROR_CODES
-    error: str | None = None              # a sentence for the reader
+    fetched_at: str = ""  # ISO 8601 UTC with microseconds
+    error_code: str | None = None  # None when ok; else one of ERROR_CODES
+    error: str | None = None  # a sentence for the reader
     etag: str | None = None
     last_modified: str | None = None
 
@@ -140,11 +147,18 @@ class FetchResult:
     def to_log(self) -> dict:
         """The row for the store's fetches table."""
         return {
-            "url": self.url, "final_url": self.final_url, "status": self.status,
-            "content_type": self.content_type, "bytes": self.bytes, "sha256": self.sha256,
-            "duration_ms": self.duration_ms, "fetched_at": self.fetched_at,
-            "error_code": self.error_code, "error": self.error,
-            "etag": self.etag, "last_modified": self.last_modified,
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "content_type": self.content_type,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+            "duration_ms": self.duration_ms,
+            "fetched_at": self.fetched_at,
+            "error_code": self.error_code,
+            "error": self.error,
+            "etag": self.etag,
+            "last_modified": self.last_modified,
         }
 
 
@@ -172,10 +186,10 @@ class _Target:
 
     url: str
     scheme: str
-    host: str            # ASCII, lower case, no brackets: "example.com", "::1"
-    host_header: str     # what the Host header says: "example.com", "[::1]:8080"
-    port: int | None     # None: the scheme's default
-    path: str            # path and query, "/" at least
+    host: str  # ASCII, lower case, no brackets: "example.com", "::1"
+    host_header: str  # what the Host header says: "example.com", "[::1]:8080"
+    port: int | None  # None: the scheme's default
+    path: str  # path and query, "/" at least
 
     def url_for_address(self, address: str) -> str:
         """The same URL with the host replaced by one checked IP address (the pin)."""
@@ -197,7 +211,7 @@ def _parse_url(url, *, allowed_ports: tuple[int, ...], any_port: bool) -> _Targe
         parts = urlsplit(url)
     except ValueError:
         raise InvalidURL(f"“{shown}” is not a valid web address.") from None
-    if not parts.scheme or not url[len(parts.scheme) + 1:].startswith("//"):
+    if not parts.scheme or not url[len(parts.scheme) + 1 :].startswith("//"):
         if parts.scheme in ("", "http", "https") or "." in parts.scheme:
             raise InvalidURL(f"“{shown}” is not a web address: it should start with http:// or https://.")
     if parts.scheme not in ("http", "https"):
@@ -247,8 +261,7 @@ def _parse_url(url, *, allowed_ports: tuple[int, ...], any_port: bool) -> _Targe
     return _Target(url=url, scheme=parts.scheme, host=host, host_header=host_header, port=port, path=path)
 
 
-def validate_url(url: str, *, allowed_ports: tuple[int, ...] | None = None,
-                 allow_private: bool | None = None) -> str:
+def validate_url(url: str, *, allowed_ports: tuple[int, ...] | None = None, allow_private: bool | None = None) -> str:
     """The URL stripped, or InvalidURL with a sentence saying what is wrong with it.
 
     Checks the spelling only (scheme, credentials, host, port); where the host
@@ -267,9 +280,9 @@ def validate_url(url: str, *, allowed_ports: tuple[int, ...] | None = None,
 _CGNAT = ipaddress.IPv4Network("100.64.0.0/10")
 _NAT64 = (ipaddress.IPv6Network("64:ff9b::/96"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 _METADATA = {
-    ipaddress.ip_address("169.254.169.254"),   # AWS, GCP, Azure, OpenStack...
-    ipaddress.ip_address("fd00:ec2::254"),     # AWS over IPv6
-    ipaddress.ip_address("100.100.100.200"),   # Alibaba Cloud
+    ipaddress.ip_address("169.254.169.254"),  # AWS, GCP, Azure, OpenStack...
+    ipaddress.ip_address("fd00:ec2::254"),  # AWS over IPv6
+    ipaddress.ip_address("100.100.100.200"),  # Alibaba Cloud
 }
 
 
@@ -317,7 +330,7 @@ def forbidden_reason(address: str | ipaddress.IPv4Address | ipaddress.IPv6Addres
             reason = forbidden_reason(embedded)
             if reason:
                 return f"{reason}, written as an IPv6 address"
-            if not (int(ip) >> 32 == 0):     # a public IPv4 address seen through IPv6
+            if not (int(ip) >> 32 == 0):  # a public IPv4 address seen through IPv6
                 return None
     if ip in _METADATA:
         return "the cloud metadata service"
@@ -344,8 +357,23 @@ def forbidden_reason(address: str | ipaddress.IPv4Address | ipaddress.IPv6Addres
 
 # The HTML signatures of the WHATWG MIME sniffing standard, for pages sent without a type.
 _HTML_SIGNATURES = (
-    b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<h1", b"<div", b"<font",
-    b"<table", b"<a", b"<style", b"<title", b"<b", b"<body", b"<br", b"<p", b"<!--",
+    b"<!doctype html",
+    b"<html",
+    b"<head",
+    b"<script",
+    b"<iframe",
+    b"<h1",
+    b"<div",
+    b"<font",
+    b"<table",
+    b"<a",
+    b"<style",
+    b"<title",
+    b"<b",
+    b"<body",
+    b"<br",
+    b"<p",
+    b"<!--",
 )
 
 
@@ -353,7 +381,7 @@ def looks_like_html(body: bytes) -> bool:
     start = body[:1024].lstrip(b"\xef\xbb\xbf").lstrip(b" \t\n\r\x0c").lower()
     for signature in _HTML_SIGNATURES:
         if start.startswith(signature):
-            after = start[len(signature):len(signature) + 1]
+            after = start[len(signature) : len(signature) + 1]
             if signature == b"<!--" or after in (b" ", b">", b"\t", b"\n", b"\r", b"\x0c"):
                 return True
     return False
@@ -429,8 +457,13 @@ def _seconds(value: float) -> str:
 class Fetcher:
     """One HTTP session and the rules for using it; `fetch(url)` never raises for a bad page."""
 
-    def __init__(self, settings: FetchSettings | None = None, *, allow_private: bool | None = None,
-                 resolver: Resolver | None = None):
+    def __init__(
+        self,
+        settings: FetchSettings | None = None,
+        *,
+        allow_private: bool | None = None,
+        resolver: Resolver | None = None,
+    ):
         self.settings = settings or FetchSettings()
         self.allow_private = private_allowed_by_env() if allow_private is None else allow_private
         self.resolver = resolver or resolve_host
@@ -447,7 +480,7 @@ class Fetcher:
         """`headers` adds request headers, e.g. If-None-Match / If-Modified-Since for a
         conditional GET; a 304 answer is then a success with status 304 and an empty body."""
         started = time.monotonic()
-        result = FetchResult(url=url, fetched_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"))
+        result = FetchResult(url=url, fetched_at=datetime.now(UTC).isoformat(timespec="microseconds"))
         try:
             self._fetch(url, result, deadline=started + self.settings.total_timeout, headers=headers or {})
         except _Failed as failure:
@@ -478,7 +511,7 @@ class Fetcher:
             result.content_type = response.headers.get("Content-Type")
             result.etag = response.headers.get("ETag")
             result.last_modified = response.headers.get("Last-Modified")
-            if response.status_code == 304 and headers:   # not modified since the copy we hold
+            if response.status_code == 304 and headers:  # not modified since the copy we hold
                 response.close()
                 return
             if response.status_code not in REDIRECT_STATUSES:
@@ -487,17 +520,21 @@ class Fetcher:
             location = response.headers.get("Location")
             response.close()
             if not location:
-                raise _Failed("http_error", f"{target.url} answered {self._status(response)} "
-                                            "but did not say where the page went.")
+                raise _Failed(
+                    "http_error", f"{target.url} answered {self._status(response)} but did not say where the page went."
+                )
             redirects += 1
             previous, current = target.url, urljoin(target.url, location.strip())
             if current.split("#")[0] in seen:
-                raise _Failed("too_many_redirects",
-                              f"{url} redirects in a loop (back to {current}), so it never reaches a page.")
+                raise _Failed(
+                    "too_many_redirects", f"{url} redirects in a loop (back to {current}), so it never reaches a page."
+                )
             if redirects > self.settings.max_redirects:
-                raise _Failed("too_many_redirects",
-                              f"{url} redirected more than {self.settings.max_redirects} times without "
-                              "reaching a page; Headwater gave up.")
+                raise _Failed(
+                    "too_many_redirects",
+                    f"{url} redirected more than {self.settings.max_redirects} times without "
+                    "reaching a page; Headwater gave up.",
+                )
 
     def _checked_addresses(self, target: _Target, deadline: float) -> list[str]:
         """The addresses to connect to, resolved once and all checked (InvalidURL/ForbiddenAddress if not)."""
@@ -511,13 +548,18 @@ class Fetcher:
                 resolved = resolve_within(self.resolver, target.host, seconds)
                 addresses = [str(ipaddress.ip_address(a)) for a in resolved]
             except TimeoutError:
-                raise _Failed("timeout", f"The name {target.host} did not resolve within "
-                                         f"{_seconds(seconds)}; its DNS may be down.") from None
+                raise _Failed(
+                    "timeout",
+                    f"The name {target.host} did not resolve within {_seconds(seconds)}; its DNS may be down.",
+                ) from None
             except (OSError, UnicodeError, ValueError):
                 addresses = []
             if not addresses:
-                raise _Failed("dns_failure", f"The site {target.host} could not be found "
-                                             f"(its name does not resolve); check the address {target.url}.")
+                raise _Failed(
+                    "dns_failure",
+                    f"The site {target.host} could not be found "
+                    f"(its name does not resolve); check the address {target.url}.",
+                )
         if not self.allow_private:
             for address in addresses:
                 reason = forbidden_reason(address)
@@ -529,8 +571,9 @@ class Fetcher:
                     )
         return addresses
 
-    def _send(self, target: _Target, addresses: list[str], deadline: float,
-              headers: dict[str, str] | None = None) -> requests.Response:
+    def _send(
+        self, target: _Target, addresses: list[str], deadline: float, headers: dict[str, str] | None = None
+    ) -> requests.Response:
         """Send the GET to the first checked address that accepts a connection."""
         settings = self.settings
         failure: _Failed | None = None
@@ -538,38 +581,50 @@ class Fetcher:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
-            request = requests.Request("GET", target.url_for_address(address), headers={**(headers or {}), "Host": target.host_header})
+            request = requests.Request(
+                "GET", target.url_for_address(address), headers={**(headers or {}), "Host": target.host_header}
+            )
             try:
                 return self.session.send(
-                    self.session.prepare_request(request), allow_redirects=False, stream=True,
+                    self.session.prepare_request(request),
+                    allow_redirects=False,
+                    stream=True,
                     timeout=(min(settings.connect_timeout, remaining), min(settings.read_timeout, remaining)),
                 )
             except requests.exceptions.ConnectTimeout:
-                failure = _Failed("timeout", f"{target.host} did not accept a connection within "
-                                             f"{_seconds(settings.connect_timeout)}.")
+                failure = _Failed(
+                    "timeout", f"{target.host} did not accept a connection within {_seconds(settings.connect_timeout)}."
+                )
             except requests.exceptions.ReadTimeout:
-                raise _Failed("timeout", f"{target.host} did not answer within "
-                                         f"{_seconds(min(settings.read_timeout, remaining))}.") from None
+                raise _Failed(
+                    "timeout", f"{target.host} did not answer within {_seconds(min(settings.read_timeout, remaining))}."
+                ) from None
             except requests.exceptions.SSLError:
-                raise _Failed("connection_failed", f"The secure connection to {target.host} failed: its "
-                                                   "certificate could not be verified.") from None
+                raise _Failed(
+                    "connection_failed",
+                    f"The secure connection to {target.host} failed: its certificate could not be verified.",
+                ) from None
             except requests.exceptions.ConnectionError:
-                failure = _Failed("connection_failed", f"Could not connect to {target.host}: the server "
-                                                       "refused or dropped the connection.")
+                failure = _Failed(
+                    "connection_failed",
+                    f"Could not connect to {target.host}: the server refused or dropped the connection.",
+                )
             except requests.exceptions.RequestException as error:
                 raise _Failed("connection_failed", f"Could not fetch {target.url} ({error}).") from None
         raise failure or self._out_of_time(target)
 
     def _out_of_time(self, target: _Target) -> _Failed:
-        return _Failed("timeout", f"Fetching {target.url} took longer than "
-                                  f"{_seconds(self.settings.total_timeout)} in all; Headwater gave up.")
+        return _Failed(
+            "timeout",
+            f"Fetching {target.url} took longer than "
+            f"{_seconds(self.settings.total_timeout)} in all; Headwater gave up.",
+        )
 
     @staticmethod
     def _status(response: requests.Response) -> str:
         return f"{response.status_code} {HTTP_REASONS.get(response.status_code, response.reason or '')}".strip()
 
-    def _read_page(self, target: _Target, response: requests.Response, result: FetchResult,
-                   deadline: float) -> None:
+    def _read_page(self, target: _Target, response: requests.Response, result: FetchResult, deadline: float) -> None:
         settings = self.settings
         try:
             if response.status_code >= 400:
@@ -579,8 +634,10 @@ class Fetcher:
                 raise _Failed("not_html", f"{target.url} is not a web page: it is {media_type}.")
             declared = response.headers.get("Content-Length", "").strip()
             if declared.isdigit() and int(declared) > settings.max_bytes:
-                raise _Failed("too_large", f"The page at {target.url} is {_size(int(declared))}, over the "
-                                           f"{_size(settings.max_bytes)} limit.")
+                raise _Failed(
+                    "too_large",
+                    f"The page at {target.url} is {_size(int(declared))}, over the {_size(settings.max_bytes)} limit.",
+                )
             body = self._read_body(target, response, result, deadline)
         finally:
             response.close()
@@ -592,8 +649,7 @@ class Fetcher:
         result.bytes = len(body)
         result.sha256 = hashlib.sha256(body).hexdigest()
 
-    def _read_body(self, target: _Target, response: requests.Response, result: FetchResult,
-                   deadline: float) -> bytes:
+    def _read_body(self, target: _Target, response: requests.Response, result: FetchResult, deadline: float) -> bytes:
         """Stream the body, decompressed, stopping at the size cap and the total time cap.
 
         read1 returns after one read from the socket and decompresses at most
@@ -611,15 +667,18 @@ class Fetcher:
                     return b"".join(chunks)
                 result.bytes += len(chunk)
                 if result.bytes > limit:
-                    raise _Failed("too_large", f"The page at {target.url} is larger than the "
-                                               f"{_size(limit)} limit.")
+                    raise _Failed("too_large", f"The page at {target.url} is larger than the {_size(limit)} limit.")
                 chunks.append(chunk)
         except urllib3.exceptions.ReadTimeoutError:
-            raise _Failed("timeout", f"{target.host} stopped sending the page for more than "
-                                     f"{_seconds(self.settings.read_timeout)}.") from None
+            raise _Failed(
+                "timeout",
+                f"{target.host} stopped sending the page for more than {_seconds(self.settings.read_timeout)}.",
+            ) from None
         except urllib3.exceptions.DecodeError:
-            raise _Failed("http_error", f"{target.url} sent a compressed page that could not be "
-                                        "decompressed.") from None
+            raise _Failed(
+                "http_error", f"{target.url} sent a compressed page that could not be decompressed."
+            ) from None
         except (urllib3.exceptions.HTTPError, OSError):
-            raise _Failed("connection_failed", f"The connection to {target.host} broke while the page "
-                                               "was being read.") from None
+            raise _Failed(
+                "connection_failed", f"The connection to {target.host} broke while the page was being read."
+            ) from None

@@ -42,7 +42,7 @@ class HostGate:
             semaphore = self._slots.setdefault(host, threading.Semaphore(self.per_host))
         semaphore.acquire()
         try:
-            with self._lock:   # book the next start time for this host, then wait for ours outside the lock
+            with self._lock:  # book the next start time for this host, then wait for ours outside the lock
                 start = max(time.monotonic(), self._next_start.get(host, 0.0))
                 self._next_start[host] = start + self.delay
             pause = start - time.monotonic()
@@ -53,24 +53,31 @@ class HostGate:
             semaphore.release()
 
 
-USER_AGENT = "Headwater"   # the name robots.txt rules are read for
-ROBOTS_TTL = 24 * 3600     # seconds a robots.txt is trusted: RFC 9309 asks for no more than 24 hours
-RETRY_SECONDS = 300        # a robots.txt that failed (5xx) or did not answer is asked for again after this
+USER_AGENT = "Headwater"  # the name robots.txt rules are read for
+ROBOTS_TTL = 24 * 3600  # seconds a robots.txt is trusted: RFC 9309 asks for no more than 24 hours
+RETRY_SECONDS = 300  # a robots.txt that failed (5xx) or did not answer is asked for again after this
 
 
 class Robots:
     """robots.txt of each site, fetched when a site is first asked about and again once
     `ttl` has passed (the first request to a site waits for it)."""
 
-    def __init__(self, fetcher: Fetcher, gate: HostGate, user_agent: str = USER_AGENT, *,
-                 ttl: float = ROBOTS_TTL, clock=time.monotonic):
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        gate: HostGate,
+        user_agent: str = USER_AGENT,
+        *,
+        ttl: float = ROBOTS_TTL,
+        clock=time.monotonic,
+    ):
         self.fetcher, self.gate, self.user_agent = fetcher, gate, user_agent
         self.ttl, self.clock = ttl, clock
         self._lock = threading.Lock()
         self._site_locks: dict[str, threading.Lock] = {}
         # site -> (when to read it again, rules); rules None: no usable robots.txt, everything allowed
         self._rules: dict[str, tuple[float, Protego | None]] = {}
-        self._fetches: queue.SimpleQueue = queue.SimpleQueue()   # robots.txt FetchResults not yet logged
+        self._fetches: queue.SimpleQueue = queue.SimpleQueue()  # robots.txt FetchResults not yet logged
 
     def allowed(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -121,7 +128,7 @@ class Manners:
         self.gate, self.robots = gate, robots
 
     @classmethod
-    def of(cls, settings, robots_fetcher: Fetcher, gate: HostGate | None = None) -> "Manners":
+    def of(cls, settings, robots_fetcher: Fetcher, gate: HostGate | None = None) -> Manners:
         """The manners `settings` (a FollowSettings) ask for; robots.txt is read with `robots_fetcher`."""
         gate = gate or HostGate(settings.per_host, settings.politeness_delay)
         return cls(gate, Robots(robots_fetcher, gate) if settings.respect_robots else None)

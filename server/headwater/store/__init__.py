@@ -23,7 +23,22 @@ from headwater.store.traces import (
 )
 
 __all__ = [
-    "INTERRUPTED", "TRACE_ROWS", "TRACE_SUMMARY", "cached", "fail_interrupted", "forget", "keep_version",
-    "latest_trace_id", "load_trace", "log_fetch", "log_result", "mark_fetch_failed", "now", "open_db",
-    "parse_before", "read_log", "save_trace", "traces_of_domain",
+    "INTERRUPTED",
+    "TRACE_ROWS",
+    "TRACE_SUMMARY",
+    "cached",
+    "fail_interrupted",
+    "forget",
+    "keep_version",
+    "latest_trace_id",
+    "load_trace",
+    "log_fetch",
+    "log_result",
+    "mark_fetch_failed",
+    "now",
+    "open_db",
+    "parse_before",
+    "read_log",
+    "save_trace",
+    "traces_of_domain",
 ]

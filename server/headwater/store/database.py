@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -15,7 +15,7 @@ SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 class _WriterConnection(sqlite3.Connection):
@@ -42,8 +42,11 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     else:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread off: the threaded server hands a connection per request, never shares one.
-        db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False, timeout=30,
-                                                   factory=_WriterConnection, isolation_level="IMMEDIATE"))
+        db = sqlite_utils.Database(
+            sqlite3.connect(
+                str(path), check_same_thread=False, timeout=30, factory=_WriterConnection, isolation_level="IMMEDIATE"
+            )
+        )
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     key = _file_key(path)
@@ -53,7 +56,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
         if key is not None:
             db.enable_wal()
         migrations.apply(db)  # first what schema.sql cannot do to an existing store (new columns),
-        db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))   # then tables and indexes
+        db.conn.executescript(SCHEMA.read_text(encoding="utf-8"))  # then tables and indexes
         if key is not None:
             _prepared.add(_file_key(path))
     return db
@@ -71,3 +74,10 @@ def _file_key(path) -> tuple | None:
     except OSError:
         return None
     return (os.path.realpath(path), stat.st_dev, stat.st_ino)
+
+
+def row_span(row: dict, part: str) -> dict | None:
+    """A span stored as three columns (`part`_start, _end, _text) as the JSON contract has it."""
+    if row[f"{part}_start"] is None:
+        return None
+    return {"start": row[f"{part}_start"], "end": row[f"{part}_end"], "text": row[f"{part}_text"]}

@@ -6,7 +6,7 @@ it fails later.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -33,11 +33,14 @@ def mark_fetch_failed(db: sqlite_utils.Database, fetch_id: int, code: str, messa
         db["fetches"].update(fetch_id, {"error_code": code, "error": message})
 
 
-def keep_version(db: sqlite_utils.Database, sha256: str, body: bytes, content_type: str | None,
-                 first_seen: str | None = None) -> None:
+def keep_version(
+    db: sqlite_utils.Database, sha256: str, body: bytes, content_type: str | None, first_seen: str | None = None
+) -> None:
     with db.atomic():
-        db.execute("INSERT OR IGNORE INTO page_versions (sha256, body, content_type, first_seen) "
-                   "VALUES (?, ?, ?, ?)", [sha256, body, content_type, first_seen or now()])
+        db.execute(
+            "INSERT OR IGNORE INTO page_versions (sha256, body, content_type, first_seen) VALUES (?, ?, ?, ?)",
+            [sha256, body, content_type, first_seen or now()],
+        )
 
 
 def cached(db: sqlite_utils.Database, url: str) -> dict | None:
@@ -47,13 +50,15 @@ def cached(db: sqlite_utils.Database, url: str) -> dict | None:
         """SELECT f.sha256, v.body, v.content_type, f.final_url, f.fetched_at, f.etag, f.last_modified
            FROM fetches f JOIN page_versions v ON v.sha256 = f.sha256
            WHERE (f.url = :url OR f.final_url = :url) AND f.error_code IS NULL
-           ORDER BY f.id DESC LIMIT 1""", {"url": url}).fetchone()
+           ORDER BY f.id DESC LIMIT 1""",
+        {"url": url},
+    ).fetchone()
     if row is None:
         return None
     keys = ("sha256", "body", "content_type", "final_url", "fetched_at", "etag", "last_modified")
     found = dict(zip(keys, row))
     fetched = datetime.fromisoformat(found["fetched_at"])
-    found["age"] = (datetime.now(timezone.utc) - fetched).total_seconds()
+    found["age"] = (datetime.now(UTC) - fetched).total_seconds()
     return found
 
 

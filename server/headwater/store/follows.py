@@ -12,11 +12,26 @@ import json
 
 import sqlite_utils
 
-from headwater.store.database import now
+from headwater.store.database import now, row_span
 from headwater.urls import domain_of
 
-DOC_COLUMNS = ("idx", "parent", "depth", "url", "final_url", "canonical_url", "title", "site", "outlet",
-               "published", "sha256", "status", "found_by", "query", "confidence")
+DOC_COLUMNS = (
+    "idx",
+    "parent",
+    "depth",
+    "url",
+    "final_url",
+    "canonical_url",
+    "title",
+    "site",
+    "outlet",
+    "published",
+    "sha256",
+    "status",
+    "found_by",
+    "query",
+    "confidence",
+)
 
 
 # -- state and events --------------------------------------------------------------
@@ -24,12 +39,19 @@ DOC_COLUMNS = ("idx", "parent", "depth", "url", "final_url", "canonical_url", "t
 
 def start(db: sqlite_utils.Database, trace_id: int, settings, claim_span: tuple[int, int] | None) -> None:
     with db.atomic():
-        db["follows"].insert({
-            "trace_id": trace_id, "state": "running", "max_depth": settings.depth,
-            "max_pages": settings.max_pages, "time_budget": settings.time_budget, "started_at": now(),
-            "claim_start": claim_span[0] if claim_span else None,
-            "claim_end": claim_span[1] if claim_span else None,
-        }, replace=True)
+        db["follows"].insert(
+            {
+                "trace_id": trace_id,
+                "state": "running",
+                "max_depth": settings.depth,
+                "max_pages": settings.max_pages,
+                "time_budget": settings.time_budget,
+                "started_at": now(),
+                "claim_start": claim_span[0] if claim_span else None,
+                "claim_end": claim_span[1] if claim_span else None,
+            },
+            replace=True,
+        )
 
 
 def fail(db: sqlite_utils.Database, trace_id: int, message: str) -> None:
@@ -39,17 +61,19 @@ def fail(db: sqlite_utils.Database, trace_id: int, message: str) -> None:
 
 def add_event(db: sqlite_utils.Database, trace_id: int, kind: str, data: dict) -> dict:
     with db.atomic():
-        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM trace_events WHERE trace_id = ?",
-                         [trace_id]).fetchone()[0]
+        seq = db.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM trace_events WHERE trace_id = ?", [trace_id]
+        ).fetchone()[0]
         event = {"trace_id": trace_id, "seq": seq, "at": now(), "type": kind, "data": json.dumps(data)}
         db["trace_events"].insert(event)
     return {"seq": seq, "at": event["at"], "type": kind, "data": data}
 
 
 def events(db: sqlite_utils.Database, trace_id: int, after: int = 0) -> list[dict]:
-    return [{"seq": r["seq"], "at": r["at"], "type": r["type"], "data": json.loads(r["data"])}
-            for r in db.query("SELECT * FROM trace_events WHERE trace_id = ? AND seq > ? ORDER BY seq",
-                              [trace_id, after])]
+    return [
+        {"seq": r["seq"], "at": r["at"], "type": r["type"], "data": json.loads(r["data"])}
+        for r in db.query("SELECT * FROM trace_events WHERE trace_id = ? AND seq > ? ORDER BY seq", [trace_id, after])
+    ]
 
 
 def state(db: sqlite_utils.Database, trace_id: int) -> str | None:
@@ -66,42 +90,92 @@ def save(db: sqlite_utils.Database, trace_id: int, follow: dict, documents: list
     with db.atomic():
         document_ids = {}
         for d in documents:
-            document_ids[d["idx"]] = db["documents"].insert({
-                **{k: d.get(k) for k in ("url", "final_url", "canonical_url", "title", "site", "author",
-                                         "published", "sha256", "text", "fetch_id")},
-                "domain": domain_of(d.get("final_url") or d.get("url")),
-            }).last_pk
+            document_ids[d["idx"]] = (
+                db["documents"]
+                .insert(
+                    {
+                        **{
+                            k: d.get(k)
+                            for k in (
+                                "url",
+                                "final_url",
+                                "canonical_url",
+                                "title",
+                                "site",
+                                "author",
+                                "published",
+                                "sha256",
+                                "text",
+                                "fetch_id",
+                            )
+                        },
+                        "domain": domain_of(d.get("final_url") or d.get("url")),
+                    }
+                )
+                .last_pk
+            )
         db["follow_documents"].delete_where("trace_id = ?", [trace_id])
         db["follow_hops"].delete_where("trace_id = ?", [trace_id])
-        db["follow_documents"].insert_all([
-            {"trace_id": trace_id, **{k: d.get(k) for k in DOC_COLUMNS},
-             "document_id": d.get("document_id") or document_ids.get(d["idx"]), "fetch_id": d.get("fetch_id"),
-             "error_code": (d["error"] or {}).get("code"), "error": (d["error"] or {}).get("message"),
-             "archived_url": (d["archived"] or {}).get("url"), "archived_date": (d["archived"] or {}).get("date"),
-             "from_cache": int(d["from_cache"]), "previous_sha256": (d["changed"] or {}).get("previous_sha256"),
-             "attributions": json.dumps(d["attributions"]) if d["attributions"] is not None else None}
-            for d in follow["documents"]
-        ])
+        db["follow_documents"].insert_all(
+            [
+                {
+                    "trace_id": trace_id,
+                    **{k: d.get(k) for k in DOC_COLUMNS},
+                    "document_id": d.get("document_id") or document_ids.get(d["idx"]),
+                    "fetch_id": d.get("fetch_id"),
+                    "error_code": (d["error"] or {}).get("code"),
+                    "error": (d["error"] or {}).get("message"),
+                    "archived_url": (d["archived"] or {}).get("url"),
+                    "archived_date": (d["archived"] or {}).get("date"),
+                    "from_cache": int(d["from_cache"]),
+                    "previous_sha256": (d["changed"] or {}).get("previous_sha256"),
+                    "attributions": json.dumps(d["attributions"]) if d["attributions"] is not None else None,
+                }
+                for d in follow["documents"]
+            ]
+        )
         db["follow_hops"].insert_all([_hop_row(trace_id, h) for h in follow["hops"]])
-        db["follows"].update(trace_id, {
-            "state": follow["state"], "finished_at": now(), "pages_fetched": follow["pages_fetched"],
-            "chains": json.dumps(follow["chains"]), "primary_sources": json.dumps(follow["primary_sources"]),
-            "cycles": json.dumps(follow["cycles"]), "stopped": json.dumps(follow["stopped"]),
-        })
+        db["follows"].update(
+            trace_id,
+            {
+                "state": follow["state"],
+                "finished_at": now(),
+                "pages_fetched": follow["pages_fetched"],
+                "chains": json.dumps(follow["chains"]),
+                "primary_sources": json.dumps(follow["primary_sources"]),
+                "cycles": json.dumps(follow["cycles"]),
+                "stopped": json.dumps(follow["stopped"]),
+            },
+        )
 
 
 def _hop_row(trace_id: int, h: dict) -> dict:
     match = h["match"] or {}
     citing, cited = match.get("citing") or {}, match.get("cited") or {}
     return {
-        "trace_id": trace_id, "idx": h["idx"], "from_doc": h["from"], "to_doc": h["to"], "url": h["url"],
-        "kind": h["kind"], "status": h["status"], "source_name": (h["source"] or {}).get("name"),
-        "source_kind": (h["source"] or {}).get("kind"), "attribution_idx": h["attribution"],
-        "verdict": match.get("verdict"), "score": match.get("score"),
-        "citing_start": citing.get("start"), "citing_end": citing.get("end"), "citing_text": citing.get("text"),
-        "cited_start": cited.get("start"), "cited_end": cited.get("end"), "cited_text": cited.get("text"),
-        "confidence": h["confidence"], "certain": int(h["certain"]), "query": h["query"],
-        "flags": json.dumps(h["flags"]), "matches": json.dumps(h["matches"]),
+        "trace_id": trace_id,
+        "idx": h["idx"],
+        "from_doc": h["from"],
+        "to_doc": h["to"],
+        "url": h["url"],
+        "kind": h["kind"],
+        "status": h["status"],
+        "source_name": (h["source"] or {}).get("name"),
+        "source_kind": (h["source"] or {}).get("kind"),
+        "attribution_idx": h["attribution"],
+        "verdict": match.get("verdict"),
+        "score": match.get("score"),
+        "citing_start": citing.get("start"),
+        "citing_end": citing.get("end"),
+        "citing_text": citing.get("text"),
+        "cited_start": cited.get("start"),
+        "cited_end": cited.get("end"),
+        "cited_text": cited.get("text"),
+        "confidence": h["confidence"],
+        "certain": int(h["certain"]),
+        "query": h["query"],
+        "flags": json.dumps(h["flags"]),
+        "matches": json.dumps(h["matches"]),
     }
 
 
@@ -123,28 +197,47 @@ def load(db: sqlite_utils.Database, trace_id: int) -> dict | None:
     hops = []
     for h in db.query("SELECT * FROM follow_hops WHERE trace_id = ? ORDER BY idx", [trace_id]):
         matches = json.loads(h["matches"] or "[]")
-        hops.append({
-            "idx": h["idx"], "from": h["from_doc"], "to": h["to_doc"], "url": h["url"], "kind": h["kind"],
-            "status": h["status"],
-            "source": {"name": h["source_name"], "kind": h["source_kind"]} if h["source_name"] else None,
-            "attribution": h["attribution_idx"], "confidence": h["confidence"], "certain": bool(h["certain"]),
-            "query": h["query"], "flags": json.loads(h["flags"] or "[]"), "matches": matches,
-            "match": _best_match(h),
-        })
+        hops.append(
+            {
+                "idx": h["idx"],
+                "from": h["from_doc"],
+                "to": h["to_doc"],
+                "url": h["url"],
+                "kind": h["kind"],
+                "status": h["status"],
+                "source": {"name": h["source_name"], "kind": h["source_kind"]} if h["source_name"] else None,
+                "attribution": h["attribution_idx"],
+                "confidence": h["confidence"],
+                "certain": bool(h["certain"]),
+                "query": h["query"],
+                "flags": json.loads(h["flags"] or "[]"),
+                "matches": matches,
+                "match": _best_match(h),
+            }
+        )
     return {
-        "state": f["state"], "error": f["error"],
+        "state": f["state"],
+        "error": f["error"],
         "limits": {"depth": f["max_depth"], "pages": f["max_pages"], "seconds": f["time_budget"]},
         "claim": ({"start": f["claim_start"], "end": f["claim_end"]} if f["claim_start"] is not None else None),
-        "pages_fetched": f["pages_fetched"], "started_at": f["started_at"], "finished_at": f["finished_at"],
-        "documents": documents, "hops": hops,
-        "chains": json.loads(f["chains"] or "[]"), "primary_sources": json.loads(f["primary_sources"] or "[]"),
-        "cycles": json.loads(f["cycles"] or "[]"), "stopped": json.loads(f["stopped"] or "[]"),
+        "pages_fetched": f["pages_fetched"],
+        "started_at": f["started_at"],
+        "finished_at": f["finished_at"],
+        "documents": documents,
+        "hops": hops,
+        "chains": json.loads(f["chains"] or "[]"),
+        "primary_sources": json.loads(f["primary_sources"] or "[]"),
+        "cycles": json.loads(f["cycles"] or "[]"),
+        "stopped": json.loads(f["stopped"] or "[]"),
     }
 
 
 def _best_match(h: dict) -> dict | None:
     if h["verdict"] is None:
         return None
-    span = lambda p: ({"start": h[f"{p}_start"], "end": h[f"{p}_end"], "text": h[f"{p}_text"]}  # noqa: E731
-                      if h[f"{p}_start"] is not None else None)
-    return {"verdict": h["verdict"], "score": h["score"], "citing": span("citing"), "cited": span("cited")}
+    return {
+        "verdict": h["verdict"],
+        "score": h["score"],
+        "citing": row_span(h, "citing"),
+        "cited": row_span(h, "cited"),
+    }

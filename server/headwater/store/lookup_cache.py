@@ -49,8 +49,8 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 MISSING = object()
-HEADER_BYTES = 96        # the WAL-index header: two copies of 48 bytes at the start of the -shm file
-RECHECK_SECONDS = 0.25   # the full check at least this often, even when the header has not moved
+HEADER_BYTES = 96  # the WAL-index header: two copies of 48 bytes at the start of the -shm file
+RECHECK_SECONDS = 0.25  # the full check at least this often, even when the header has not moved
 
 
 class LookupCache:
@@ -61,12 +61,12 @@ class LookupCache:
         self.enabled = max_bytes > 0 and max_urls > 0 and self.path != ":memory:"
         self._lock = threading.Lock()
         self._watcher: sqlite3.Connection | None = None
-        self._file: tuple | None = None       # (st_dev, st_ino) of the file the watcher has open
-        self._shm: mmap.mmap | None = None    # the first bytes of its -shm file, read-only
+        self._file: tuple | None = None  # (st_dev, st_ino) of the file the watcher has open
+        self._shm: mmap.mmap | None = None  # the first bytes of its -shm file, read-only
         self._shm_file: tuple | None = None
-        self._header: bytes | None = None     # the WAL-index header at the last full check
+        self._header: bytes | None = None  # the WAL-index header at the last full check
         self._recheck_at = 0.0
-        self._version: tuple | None = None    # (file, data_version) the cached answers belong to
+        self._version: tuple | None = None  # (file, data_version) the cached answers belong to
         self._answers: OrderedDict[int, bytes] = OrderedDict()
         self._bytes = 0
         self._urls: OrderedDict[str, int | None] = OrderedDict()
@@ -81,9 +81,9 @@ class LookupCache:
         shm = self._shm
         if shm is not None and time.monotonic() < self._recheck_at:
             try:
-                if shm[:HEADER_BYTES] == self._header:   # nothing committed since the last full check
+                if shm[:HEADER_BYTES] == self._header:  # nothing committed since the last full check
                     return self._version
-            except ValueError:   # unmapped by another thread meanwhile
+            except ValueError:  # unmapped by another thread meanwhile
                 pass
         return self._check()
 
@@ -95,7 +95,7 @@ class LookupCache:
                 file = (stat.st_dev, stat.st_ino)
                 if file != self._file or self._watcher is None:
                     self._open_watcher(file)
-                header = self._shm_header()            # read before the version it stands for
+                header = self._shm_header()  # read before the version it stands for
                 # fetchall(): run the statement to its end, so that no read transaction stays open
                 current = (file, self._watcher.execute("PRAGMA data_version").fetchall()[0][0])
             except (OSError, sqlite3.Error, ValueError):
@@ -104,7 +104,7 @@ class LookupCache:
                 return None
             if current != self._version:
                 self._clear(current)
-            self._header = header                      # last: the fast path trusts _version once it matches
+            self._header = header  # last: the fast path trusts _version once it matches
             self._recheck_at = time.monotonic() + RECHECK_SECONDS
             return current
 
@@ -113,7 +113,7 @@ class LookupCache:
         shm_path = self.path + "-shm"
         try:
             stat = os.stat(shm_path)
-        except OSError:       # not in WAL mode: every lookup makes the full check
+        except OSError:  # not in WAL mode: every lookup makes the full check
             self._unmap()
             return None
         if self._shm is None or self._shm_file != (stat.st_dev, stat.st_ino):
@@ -132,11 +132,11 @@ class LookupCache:
         self._close_watcher()
         # Only ever used for PRAGMA data_version: it must never write (see the module's docstring).
         self._watcher = sqlite3.connect(self.path, check_same_thread=False, timeout=30, isolation_level=None)
-        self._watcher.execute("PRAGMA data_version").fetchall()   # opens the WAL and its -shm
+        self._watcher.execute("PRAGMA data_version").fetchall()  # opens the WAL and its -shm
         self._file = file
 
     def _close_watcher(self) -> None:
-        self._unmap()         # first: the -shm may only be read while the watcher holds it open
+        self._unmap()  # first: the -shm may only be read while the watcher holds it open
         if self._watcher is not None:
             self._watcher.close()
         self._watcher, self._file = None, None
@@ -150,7 +150,7 @@ class LookupCache:
         with self._lock:
             self._clear(version)
 
-    def _clear(self, version) -> None:   # under the lock
+    def _clear(self, version) -> None:  # under the lock
         if self._answers or self._urls:
             self.clears += 1
         self._answers.clear()
@@ -202,5 +202,11 @@ class LookupCache:
 
     def stats(self) -> dict:
         with self._lock:
-            return {"answers": len(self._answers), "bytes": self._bytes, "urls": len(self._urls),
-                    "hits": self.hits, "misses": self.misses, "clears": self.clears}
+            return {
+                "answers": len(self._answers),
+                "bytes": self._bytes,
+                "urls": len(self._urls),
+                "hits": self.hits,
+                "misses": self.misses,
+                "clears": self.clears,
+            }

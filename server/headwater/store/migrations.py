@@ -51,8 +51,10 @@ def m002_document_domain(db: sqlite_utils.Database):
     if "domain" not in db["documents"].columns_dict:
         db.execute("ALTER TABLE documents ADD COLUMN domain TEXT")
     rows = db.execute("SELECT id, COALESCE(final_url, url) FROM documents WHERE domain IS NULL").fetchall()
-    db.conn.executemany("UPDATE documents SET domain = ? WHERE id = ?",
-                        [(domain_of(url), doc_id) for doc_id, url in rows if domain_of(url)])
+    db.conn.executemany(
+        "UPDATE documents SET domain = ? WHERE id = ?",
+        [(domain_of(url), doc_id) for doc_id, url in rows if domain_of(url)],
+    )
 
 
 @_migration
@@ -65,8 +67,10 @@ def m003_document_page_key(db: sqlite_utils.Database):
         return
     if "page_key" not in db["documents"].columns_dict:
         db.execute("ALTER TABLE documents ADD COLUMN page_key TEXT")
-    rows = db.execute("SELECT id, COALESCE(final_url, url) FROM documents WHERE page_key IS NULL "
-                      "AND id IN (SELECT document_id FROM traces)").fetchall()
+    rows = db.execute(
+        "SELECT id, COALESCE(final_url, url) FROM documents WHERE page_key IS NULL "
+        "AND id IN (SELECT document_id FROM traces)"
+    ).fetchall()
     db.conn.executemany("UPDATE documents SET page_key = ? WHERE id = ?", [(url_key(url), i) for i, url in rows])
 
 

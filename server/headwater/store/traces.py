@@ -5,14 +5,15 @@ and failed when Headwater stopped in the middle of one.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
-from headwater.store import follows
-from headwater.store.database import now
 from headwater.records import Attribution, Trace
+from headwater.store import follows
+from headwater.store.database import now, row_span
 from headwater.urls import domain_of, url_key
+
 
 def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
     db.execute("INSERT OR IGNORE INTO sources (name, kind) VALUES (?, ?)", [name, kind])
@@ -21,56 +22,107 @@ def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
 
 def save_trace(db: sqlite_utils.Database, record: Trace, *, fetch_id: int | None, edges: list[dict]) -> int:
     """Write a whole trace atomically and return its id (also set on `record.id`)."""
-    trace = record.to_dict()   # the rows hold the JSON contract's fields
+    trace = record.to_dict()  # the rows hold the JSON contract's fields
     with db.atomic():  # one transaction: commit on success, roll back on any error
-        document_id = db["documents"].insert({
-            "url": trace["url"], "final_url": trace["final_url"], "canonical_url": trace["canonical_url"],
-            "domain": domain_of(trace["final_url"] or trace["url"]),
-            "page_key": url_key(trace["final_url"] or trace["url"]),
-            "title": trace["title"], "site": trace["site"], "author": trace.get("author"),
-            "published": trace["published"], "sha256": trace["sha256"], "text": trace["text"],
-            "fetch_id": fetch_id,
-        }).last_pk
-        trace_id = db["traces"].insert({
-            "url": trace["url"], "document_id": document_id, "created_at": trace["created_at"],
-            "duration_ms": trace.get("duration_ms"), "claim": trace.get("claim"),
-        }).last_pk
+        document_id = (
+            db["documents"]
+            .insert(
+                {
+                    "url": trace["url"],
+                    "final_url": trace["final_url"],
+                    "canonical_url": trace["canonical_url"],
+                    "domain": domain_of(trace["final_url"] or trace["url"]),
+                    "page_key": url_key(trace["final_url"] or trace["url"]),
+                    "title": trace["title"],
+                    "site": trace["site"],
+                    "author": trace.get("author"),
+                    "published": trace["published"],
+                    "sha256": trace["sha256"],
+                    "text": trace["text"],
+                    "fetch_id": fetch_id,
+                }
+            )
+            .last_pk
+        )
+        trace_id = (
+            db["traces"]
+            .insert(
+                {
+                    "url": trace["url"],
+                    "document_id": document_id,
+                    "created_at": trace["created_at"],
+                    "duration_ms": trace.get("duration_ms"),
+                    "claim": trace.get("claim"),
+                }
+            )
+            .last_pk
+        )
         rows = []
         for idx, a in enumerate(trace["attributions"]):
             source, mention, cue, content = a["source"], a["source"]["mention"] or {}, a["cue"], a["content"] or {}
-            rows.append({
-                "trace_id": trace_id, "idx": idx,
-                "source_id": _source_id(db, source["name"], source["kind"]),
-                "role": source["role"], "reporter": source.get("reporter"),
-                "mention_start": mention.get("start"), "mention_end": mention.get("end"),
-                "mention_text": mention.get("text"),
-                "cue_start": cue["start"], "cue_end": cue["end"], "cue_text": cue["text"],
-                "content_start": content.get("start"), "content_end": content.get("end"),
-                "content_text": content.get("text"),
-                "via_source_id": _source_id(db, a["via"]["name"], a["via"]["kind"]) if a["via"] else None,
-                "relayed_by": a["relayed_by"], "link": a["link"], "confidence": a["confidence"],
-                "form": a.get("form", "verb"), "own_site": bool(a.get("own_site")),
-            })
+            rows.append(
+                {
+                    "trace_id": trace_id,
+                    "idx": idx,
+                    "source_id": _source_id(db, source["name"], source["kind"]),
+                    "role": source["role"],
+                    "reporter": source.get("reporter"),
+                    "mention_start": mention.get("start"),
+                    "mention_end": mention.get("end"),
+                    "mention_text": mention.get("text"),
+                    "cue_start": cue["start"],
+                    "cue_end": cue["end"],
+                    "cue_text": cue["text"],
+                    "content_start": content.get("start"),
+                    "content_end": content.get("end"),
+                    "content_text": content.get("text"),
+                    "via_source_id": _source_id(db, a["via"]["name"], a["via"]["kind"]) if a["via"] else None,
+                    "relayed_by": a["relayed_by"],
+                    "link": a["link"],
+                    "confidence": a["confidence"],
+                    "form": a.get("form", "verb"),
+                    "own_site": bool(a.get("own_site")),
+                }
+            )
         db["attributions"].insert_all(rows)
-        db["edges"].insert_all([
-            {
-                "trace_id": trace_id,
-                "from_source_id": _source_id(db, *e["from"]) if e["from"] else None,
-                "to_source_id": _source_id(db, *e["to"]),
-                "attribution_idx": e["attribution"], "relation": e["relation"],
-            }
-            for e in edges
-        ])
-        db["chain_hops"].insert_all([
-            {"trace_id": trace_id, "chain": c, "position": p, "name": hop["name"], "kind": hop["kind"],
-             "role": hop["role"], "url": hop["url"]}
-            for c, chain in enumerate(trace["chains"]) for p, hop in enumerate(chain)
-        ])
-        db["primary_sources"].insert_all([
-            {"trace_id": trace_id, "source_id": _source_id(db, p["name"], p["kind"]), "role": p["role"],
-             "reason": p["reason"]}
-            for p in trace["primary_sources"]
-        ])
+        db["edges"].insert_all(
+            [
+                {
+                    "trace_id": trace_id,
+                    "from_source_id": _source_id(db, *e["from"]) if e["from"] else None,
+                    "to_source_id": _source_id(db, *e["to"]),
+                    "attribution_idx": e["attribution"],
+                    "relation": e["relation"],
+                }
+                for e in edges
+            ]
+        )
+        db["chain_hops"].insert_all(
+            [
+                {
+                    "trace_id": trace_id,
+                    "chain": c,
+                    "position": p,
+                    "name": hop["name"],
+                    "kind": hop["kind"],
+                    "role": hop["role"],
+                    "url": hop["url"],
+                }
+                for c, chain in enumerate(trace["chains"])
+                for p, hop in enumerate(chain)
+            ]
+        )
+        db["primary_sources"].insert_all(
+            [
+                {
+                    "trace_id": trace_id,
+                    "source_id": _source_id(db, p["name"], p["kind"]),
+                    "role": p["role"],
+                    "reason": p["reason"],
+                }
+                for p in trace["primary_sources"]
+            ]
+        )
     record.id = trace_id
     return trace_id
 
@@ -89,8 +141,22 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
     ).fetchone()
     if row is None:
         return None
-    keys = ["id", "url", "created_at", "claim", "duration_ms", "final_url", "canonical_url", "title", "site",
-            "author", "published", "sha256", "text", "fetched_at"]
+    keys = [
+        "id",
+        "url",
+        "created_at",
+        "claim",
+        "duration_ms",
+        "final_url",
+        "canonical_url",
+        "title",
+        "site",
+        "author",
+        "published",
+        "sha256",
+        "text",
+        "fetched_at",
+    ]
     trace = dict(zip(keys, row))
     attributions = []
     for a in db.query(
@@ -100,15 +166,25 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
            WHERE a.trace_id = ? ORDER BY a.idx""",
         [trace_id],
     ):
-        attributions.append({
-            "source": {"name": a["source_name"], "kind": a["source_kind"], "role": a["role"],
-                       "mention": _span(a, "mention"), "reporter": a["reporter"]},
-            "cue": _span(a, "cue"),
-            "content": _span(a, "content"),
-            "via": {"name": a["via_name"], "kind": a["via_kind"]} if a["via_name"] else None,
-            "relayed_by": a["relayed_by"], "link": a["link"], "confidence": a["confidence"],
-            "form": a["form"], "own_site": bool(a["own_site"]),
-        })
+        attributions.append(
+            {
+                "source": {
+                    "name": a["source_name"],
+                    "kind": a["source_kind"],
+                    "role": a["role"],
+                    "mention": row_span(a, "mention"),
+                    "reporter": a["reporter"],
+                },
+                "cue": row_span(a, "cue"),
+                "content": row_span(a, "content"),
+                "via": {"name": a["via_name"], "kind": a["via_kind"]} if a["via_name"] else None,
+                "relayed_by": a["relayed_by"],
+                "link": a["link"],
+                "confidence": a["confidence"],
+                "form": a["form"],
+                "own_site": bool(a["own_site"]),
+            }
+        )
     trace["attributions"] = attributions
     chains: dict[int, list] = {}
     for hop in db.query(
@@ -117,22 +193,17 @@ def load_trace(db: sqlite_utils.Database, trace_id: int) -> Trace | None:
     ):
         chains.setdefault(hop.pop("chain"), []).append(hop)
     trace["chains"] = [chains[c] for c in sorted(chains)]
-    trace["primary_sources"] = list(db.query(
-        """SELECT s.name, s.kind, p.role, p.reason FROM primary_sources p JOIN sources s ON s.id = p.source_id
+    trace["primary_sources"] = list(
+        db.query(
+            """SELECT s.name, s.kind, p.role, p.reason FROM primary_sources p JOIN sources s ON s.id = p.source_id
            WHERE p.trace_id = ? ORDER BY s.name""",
-        [trace_id],
-    ))
+            [trace_id],
+        )
+    )
 
     trace["follow"] = follows.load(db, trace_id)
     trace["attributions"] = [Attribution.from_dict(a) for a in trace["attributions"]]
     return Trace(**trace)
-
-
-def _span(row: dict, part: str) -> dict | None:
-    """The mention, cue or content of an attributions row, as the JSON contract has it."""
-    if row[f"{part}_start"] is None:
-        return None
-    return {"start": row[f"{part}_start"], "end": row[f"{part}_end"], "text": row[f"{part}_text"]}
 
 
 def latest_trace_id(db: sqlite_utils.Database, url: str) -> int | None:
@@ -151,8 +222,9 @@ def latest_trace_id(db: sqlite_utils.Database, url: str) -> int | None:
 TRACE_SUMMARY = ("id", "url", "final_url", "canonical_url", "title", "site", "published", "created_at")
 
 
-def traces_of_domain(db: sqlite_utils.Database, domain: str, *, limit: int = 20,
-                     before: int | None = None) -> list[dict]:
+def traces_of_domain(
+    db: sqlite_utils.Database, domain: str, *, limit: int = 20, before: int | None = None
+) -> list[dict]:
     """The newest traces of pages on a site (`domain` as domain_of gives it), newest first;
     `before` (a trace id) pages back. One row each: TRACE_SUMMARY.
 
@@ -163,11 +235,15 @@ def traces_of_domain(db: sqlite_utils.Database, domain: str, *, limit: int = 20,
     where, params = "", {"domain": domain, "limit": limit}
     if before is not None:
         where, params["before"] = "AND t.id < :before", before
-    return list(db.query(
-        f"""SELECT t.id, t.url, d.final_url, d.canonical_url, d.title, d.site, d.published, t.created_at
+    return list(
+        db.query(
+            f"""SELECT t.id, t.url, d.final_url, d.canonical_url, d.title, d.site, d.published, t.created_at
             FROM documents d JOIN traces t ON t.document_id = d.id
             WHERE d.domain = :domain {where}
-            ORDER BY d.id DESC LIMIT :limit""", params))
+            ORDER BY d.id DESC LIMIT :limit""",
+            params,
+        )
+    )
 
 
 # -- after a crash ---------------------------------------------------------------------------
@@ -185,15 +261,25 @@ def fail_interrupted(db: sqlite_utils.Database) -> int:
     it sets the final state when it finishes.
     """
     with db.atomic():
-        cursor = db.execute("UPDATE follows SET state = 'failed', finished_at = ?, error = ? "
-                            "WHERE state = 'running'", [now(), INTERRUPTED])
+        cursor = db.execute(
+            "UPDATE follows SET state = 'failed', finished_at = ?, error = ? WHERE state = 'running'",
+            [now(), INTERRUPTED],
+        )
         return cursor.rowcount
 
 
 # -- forgetting ------------------------------------------------------------------------------
 
-TRACE_ROWS = ("attributions", "edges", "chain_hops", "primary_sources", "follow_hops", "follow_documents",
-              "trace_events", "follows")
+TRACE_ROWS = (
+    "attributions",
+    "edges",
+    "chain_hops",
+    "primary_sources",
+    "follow_hops",
+    "follow_documents",
+    "trace_events",
+    "follows",
+)
 
 
 def parse_before(value: str) -> str:
@@ -206,8 +292,8 @@ def parse_before(value: str) -> str:
     except ValueError:
         raise ValueError(f"“{value}” is not a date; write it as 2024-05-01 or 2024-05-01T12:00:00+02:00.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | None = None) -> dict:
@@ -230,16 +316,24 @@ def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | N
         for name in ("forget_traces", "forget_documents", "forget_fetches"):
             db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id INTEGER PRIMARY KEY, named INTEGER)")
             db.execute(f"DELETE FROM temp.{name}")
-        if url is not None:   # the page as a lookup finds it: its URLs, or its key
+        if url is not None:  # the page as a lookup finds it: its URLs, or its key
             named = {"u": url, "k": url_key(url)}
-            db.execute("""INSERT OR IGNORE INTO forget_traces SELECT t.id, 1 FROM traces t
+            db.execute(
+                """INSERT OR IGNORE INTO forget_traces SELECT t.id, 1 FROM traces t
                           JOIN documents d ON d.id = t.document_id
-                          WHERE t.url = :u OR d.final_url = :u OR d.canonical_url = :u OR d.page_key = :k""", named)
-            db.execute("""INSERT OR IGNORE INTO forget_documents SELECT id, 1 FROM documents
-                          WHERE url = :u OR final_url = :u OR canonical_url = :u OR page_key = :k""", named)
-            db.execute("""INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE url = :u OR final_url = :u
+                          WHERE t.url = :u OR d.final_url = :u OR d.canonical_url = :u OR d.page_key = :k""",
+                named,
+            )
+            db.execute(
+                """INSERT OR IGNORE INTO forget_documents SELECT id, 1 FROM documents
+                          WHERE url = :u OR final_url = :u OR canonical_url = :u OR page_key = :k""",
+                named,
+            )
+            db.execute(
+                """INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE url = :u OR final_url = :u
                           UNION SELECT fetch_id, 1 FROM documents WHERE page_key = :k AND fetch_id IS NOT NULL""",
-                       named)
+                named,
+            )
         else:
             db.execute("INSERT OR IGNORE INTO forget_traces SELECT id, 1 FROM traces WHERE created_at < ?", [before])
             db.execute("INSERT OR IGNORE INTO forget_fetches SELECT id, 1 FROM fetches WHERE fetched_at < ?", [before])
@@ -264,8 +358,7 @@ def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | N
         # only came along is kept instead.
         db.execute("DELETE FROM forget_documents WHERE id IN (SELECT document_id FROM traces)")
         _cut_or_keep(db, "forget_documents", "follow_documents", "document_id")
-        _cut_or_keep(db, "forget_fetches", "documents", "fetch_id",
-                     kept="id NOT IN (SELECT id FROM forget_documents)")
+        _cut_or_keep(db, "forget_fetches", "documents", "fetch_id", kept="id NOT IN (SELECT id FROM forget_documents)")
         _cut_or_keep(db, "forget_fetches", "follow_documents", "fetch_id")
 
         counts["documents"] = db.execute("DELETE FROM documents WHERE id IN (SELECT id FROM forget_documents)").rowcount
@@ -278,10 +371,11 @@ def forget(db: sqlite_utils.Database, *, url: str | None = None, before: str | N
                AND id NOT IN (SELECT via_source_id FROM attributions WHERE via_source_id IS NOT NULL)
                AND id NOT IN (SELECT to_source_id FROM edges)
                AND id NOT IN (SELECT from_source_id FROM edges WHERE from_source_id IS NOT NULL)
-               AND id NOT IN (SELECT source_id FROM primary_sources)""").rowcount
+               AND id NOT IN (SELECT source_id FROM primary_sources)"""
+        ).rowcount
         for name in ("forget_traces", "forget_documents", "forget_fetches"):
             db.execute(f"DROP TABLE temp.{name}")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # old pages also sit in the -wal file until a checkpoint
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # old pages also sit in the -wal file until a checkpoint
     return counts
 
 

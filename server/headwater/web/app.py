@@ -13,28 +13,21 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from headwater import __version__
-
-from headwater.web import graph_routes
-
-from headwater.web import auth
-
-from headwater.web import security
-
-from headwater import store
+from headwater import __version__, store
 from headwater.errors import HeadwaterError, NotFound
 from headwater.fetch.client import Fetcher
-from headwater.tracing.follower import data_fetcher
-from headwater.store.lookup_cache import LookupCache
 from headwater.fetch.politeness import Manners
-from headwater.urls import valid_domain
-from headwater.web.db import close_db, get_db
 from headwater.settings import AnalysisSettings, FetchSettings, ServerSettings, default_db_path
+from headwater.store.lookup_cache import LookupCache
+from headwater.tracing.follower import data_fetcher
 from headwater.tracing.tracer import Tracer
 from headwater.tracing.workers import AnalysisPool
+from headwater.urls import valid_domain
+from headwater.web import auth, graph_routes, security
+from headwater.web.db import close_db, get_db
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-MAX_BODY_MIB = 12   # a request body: a page's HTML at most, plus room
+MAX_BODY_MIB = 12  # a request body: a page's HTML at most, plus room
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -44,18 +37,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         MAX_CONTENT_LENGTH=MAX_BODY_MIB * 1024 * 1024,
         ALLOW_PRIVATE=os.environ.get("HEADWATER_ALLOW_PRIVATE") == "1",
         FETCH_SETTINGS=FetchSettings.from_env(),
-        ATTRIBUTOR=None,                       # tests may hand in a ready one (analysis in this process)
-        ANALYSIS_SETTINGS=AnalysisSettings.from_env(),   # the pool of analysis processes, its time budget
-        TOKEN=None,                            # None: the store's token file (made on first run)
+        ATTRIBUTOR=None,  # tests may hand in a ready one (analysis in this process)
+        ANALYSIS_SETTINGS=AnalysisSettings.from_env(),  # the pool of analysis processes, its time budget
+        TOKEN=None,  # None: the store's token file (made on first run)
         SERVER_SETTINGS=ServerSettings.from_env(),
-        BIND_HOST=None,                        # set by `headwater serve`: also accepted as Host header
-        SERVER_PORT=None,                      # set by `headwater serve`: the Host header must name it
+        BIND_HOST=None,  # set by `headwater serve`: also accepted as Host header
+        SERVER_PORT=None,  # set by `headwater serve`: the Host header must name it
     )
     if test_config:
         app.config.update(test_config)
     db = store.open_db(app.config["DATABASE"])  # create the store from schema.sql if missing
     try:
-        interrupted = store.fail_interrupted(db)   # traces left running by a crash or a kill
+        interrupted = store.fail_interrupted(db)  # traces left running by a crash or a kill
     finally:
         db.close()
     if interrupted:
@@ -64,16 +57,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["TOKEN"] = auth.load_or_create_token(app.config["DATABASE"])
     app.extensions["headwater_lock"] = threading.Lock()
     app.extensions["headwater_cache"] = LookupCache(
-        app.config["DATABASE"], max_bytes=app.config["SERVER_SETTINGS"].answer_cache_mib * 1024 * 1024)
+        app.config["DATABASE"], max_bytes=app.config["SERVER_SETTINGS"].answer_cache_mib * 1024 * 1024
+    )
     if app.config["ATTRIBUTOR"] is None and app.config["ANALYSIS_SETTINGS"].workers > 0:
         # Pages are analysed in worker processes (tracing/workers.py), started on first need
         # and stopped with this process (or by app.extensions["headwater_analysis"].close()).
-        app.config["ATTRIBUTOR"] = app.extensions["headwater_analysis"] = \
-            AnalysisPool.from_settings(app.config["ANALYSIS_SETTINGS"])
+        app.config["ATTRIBUTOR"] = app.extensions["headwater_analysis"] = AnalysisPool.from_settings(
+            app.config["ANALYSIS_SETTINGS"]
+        )
     app.url_map.converters["int"] = StoreId
     security.install(app)
     app.register_blueprint(bp)
-    app.register_blueprint(graph_routes.bp)   # multi-hop tracing: progress events, exports
+    app.register_blueprint(graph_routes.bp)  # multi-hop tracing: progress events, exports
     _register_errors(app)
     return app
 
@@ -114,8 +109,13 @@ def _manners(fetcher: Fetcher) -> Manners:
     gate and one robots.txt cache for all, made again only if the follow settings change."""
     app = current_app
     settings = graph_routes.follow_settings()
-    key = (settings.per_host, settings.politeness_delay, settings.respect_robots,
-           id(app.config["FETCH_SETTINGS"]), app.config["ALLOW_PRIVATE"])
+    key = (
+        settings.per_host,
+        settings.politeness_delay,
+        settings.respect_robots,
+        id(app.config["FETCH_SETTINGS"]),
+        app.config["ALLOW_PRIVATE"],
+    )
     with app.extensions["headwater_lock"]:
         made = app.extensions.get("headwater_manners")
         if made is None or made[0] != key:
@@ -135,16 +135,16 @@ def health():
 def create_trace():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise HeadwaterError("Send a JSON object such as {\"url\": \"https://...\"}.", code="bad_request")
+        raise HeadwaterError('Send a JSON object such as {"url": "https://..."}.', code="bad_request")
     url, html, claim = body.get("url"), body.get("html"), body.get("claim")
     if not isinstance(url, str) or not url.strip():
-        raise HeadwaterError("The field \"url\" is required and must be a string.", code="bad_request")
+        raise HeadwaterError('The field "url" is required and must be a string.', code="bad_request")
     for name, value in (("html", html), ("claim", claim)):
         if value is not None and not isinstance(value, str):
-            raise HeadwaterError(f"The field \"{name}\" must be a string.", code="bad_request")
+            raise HeadwaterError(f'The field "{name}" must be a string.', code="bad_request")
     url, html, claim = (_valid_text(v) for v in (url, html, claim))
     options = graph_routes.follow_options(body)
-    with security.trace_slot() as slot:   # a follow in the background keeps the slot until it ends
+    with security.trace_slot() as slot:  # a follow in the background keeps the slot until it ends
         trace = _tracer().trace(url, html=html, claim=claim, **options, slot=slot).to_dict()
     return jsonify(trace), graph_routes.created_status(trace)
 
@@ -157,14 +157,14 @@ def traces_of_domain():
         raise HeadwaterError("Give the site as ?domain=example.com.", code="bad_request")
     domain = valid_domain(given)
     if domain is None:
-        raise HeadwaterError(f"“{given[:100]}” is not a site name; write it as example.com (no https://, no path).",
-                             code="bad_request")
+        raise HeadwaterError(
+            f"“{given[:100]}” is not a site name; write it as example.com (no https://, no path).", code="bad_request"
+        )
     limit = _whole_number("limit", request.args.get("limit", "20"), 1, 500)
     before = request.args.get("before")
     before = None if before in (None, "") else _whole_number("before", before, 1, 2**63 - 1)
     traces = store.traces_of_domain(get_db(), domain, limit=limit, before=before)
-    return {"domain": domain, "traces": traces,
-            "next_before": traces[-1]["id"] if len(traces) == limit else None}
+    return {"domain": domain, "traces": traces, "next_before": traces[-1]["id"] if len(traces) == limit else None}
 
 
 def _whole_number(name: str, value: str, lowest: int, highest: int) -> int:
@@ -198,7 +198,7 @@ def provenance_of_url():
     if not url:
         raise HeadwaterError("Give the page as ?url=...", code="bad_request")
     cache = _cache()
-    version = cache.version()   # once: both answers below belong to the same state of the store
+    version = cache.version()  # once: both answers below belong to the same state of the store
     trace_id = cache.trace_id(url, lambda: store.latest_trace_id(get_db(), url), version)
     body = None if trace_id is None else cache.answer(trace_id, lambda: _render_trace(trace_id), version)
     if body is None:
@@ -238,7 +238,7 @@ def log():
 
 # -- errors: JSON everywhere -------------------------------------------------------
 
-HTTP_ERRORS = {   # werkzeug's own errors, in the words of this API
+HTTP_ERRORS = {  # werkzeug's own errors, in the words of this API
     404: ("not_found", "There is no such address in Headwater's API (see the README's API table)."),
     405: ("method_not_allowed", "This address does not accept that method (see the README's API table)."),
     413: ("too_large", f"The request body is over the {MAX_BODY_MIB} MiB limit."),
@@ -252,13 +252,20 @@ def _register_errors(app: Flask):
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        code, message = HTTP_ERRORS.get(error.code, ((error.name or "error").lower().replace(" ", "_"),
-                                                     error.description))
+        code, message = HTTP_ERRORS.get(
+            error.code, ((error.name or "error").lower().replace(" ", "_"), error.description)
+        )
         headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
         return jsonify({"error": {"code": code, "message": message}}), error.code, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         app.logger.exception("Unexpected error")
-        return jsonify({"error": {"code": "internal", "message": "Headwater hit an unexpected error; "
-                                  "the server log has the details."}}), 500
+        return jsonify(
+            {
+                "error": {
+                    "code": "internal",
+                    "message": "Headwater hit an unexpected error; the server log has the details.",
+                }
+            }
+        ), 500

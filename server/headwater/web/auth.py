@@ -18,7 +18,7 @@ import secrets
 import stat
 from pathlib import Path
 
-TOKEN_BYTES = 32   # 256 bits from the OS's CSPRNG, URL-safe base64 (43 characters)
+TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG, URL-safe base64 (43 characters)
 HOW_TO_GET_IT = "run `headwater token` to see it"
 
 
@@ -49,7 +49,7 @@ def load_or_create_token(db_path: str | Path) -> str:
 def _read(path: Path) -> str:
     mode = path.stat().st_mode
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
-        os.chmod(path, 0o600)   # someone loosened it: other users of this machine must not read it
+        os.chmod(path, 0o600)  # someone loosened it: other users of this machine must not read it
     token = path.read_text(encoding="ascii", errors="replace").strip()
     if len(token) < 16:
         raise ValueError(f"The token file {path} is empty or too short; delete it and start Headwater again.")

@@ -17,30 +17,26 @@ from dataclasses import replace
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
 
-from headwater import export
-
-from headwater.store import follows
-
-from headwater.web.db import get_db
-
-from headwater import store
+from headwater import export, store
 from headwater.errors import Busy, HeadwaterError, NotFound
 from headwater.settings import BLOCKING_THREADS, FollowSettings
+from headwater.store import follows
+from headwater.web.db import get_db
 
 bp = Blueprint("api_graph", __name__, url_prefix="/api")
 
-POLL_SECONDS = 0.25          # how often a running trace's events are looked for
-STREAM_LIMIT_SECONDS = 600   # an event stream ends after this long even if the trace still runs
+POLL_SECONDS = 0.25  # how often a running trace's events are looked for
+STREAM_LIMIT_SECONDS = 600  # an event stream ends after this long even if the trace still runs
 MAX_DEPTH, MAX_PAGES, MAX_SECONDS = 6, 200, 600
 # Each open stream holds one of the server's threads running the app (settings.BLOCKING_THREADS) for
 # up to STREAM_LIMIT_SECONDS: at most half of them may stream, so the rest of the API always answers.
-EVENT_STREAM_LIMIT = BLOCKING_THREADS // 2   # app config "EVENT_STREAM_LIMIT" overrides it
-STREAM_RETRY_AFTER = 2       # seconds, in the 503's Retry-After
+EVENT_STREAM_LIMIT = BLOCKING_THREADS // 2  # app config "EVENT_STREAM_LIMIT" overrides it
+STREAM_RETRY_AFTER = 2  # seconds, in the 503's Retry-After
 # A comment line this often when no event came: the server only learns that a client has
 # gone when a write fails, and the stream's slot is freed then, not at the time limit.
 HEARTBEAT_SECONDS = 15
 
-_open_streams = 0            # event streams open in this process, guarded by _streams_lock
+_open_streams = 0  # event streams open in this process, guarded by _streams_lock
 _streams_lock = threading.Lock()
 
 
@@ -59,7 +55,11 @@ def follow_options(body: dict) -> dict:
         raise HeadwaterError('The field "follow" must be true or false.', code="bad_request")
     if wants is False:
         return {}
-    limits = {"depth": ("depth", MAX_DEPTH), "budget": ("max_pages", MAX_PAGES), "seconds": ("time_budget", MAX_SECONDS)}
+    limits = {
+        "depth": ("depth", MAX_DEPTH),
+        "budget": ("max_pages", MAX_PAGES),
+        "seconds": ("time_budget", MAX_SECONDS),
+    }
     settings = follow_settings()
     changes = {}
     for name, value in numbers.items():
@@ -80,7 +80,6 @@ def created_status(trace: dict) -> int:
     return 202 if (trace.get("follow") or {}).get("state") == "running" else 201
 
 
-
 @bp.get("/traces/<int:trace_id>/events")
 def events(trace_id: int):
     db = get_db()
@@ -90,10 +89,10 @@ def events(trace_id: int):
         after = int(request.headers.get("Last-Event-ID") or request.args.get("after") or 0)
     except ValueError:
         after = 0
-    after = min(max(after, 0), 2**63 - 1)   # SQLite's integers: a larger one would fail mid-stream
+    after = min(max(after, 0), 2**63 - 1)  # SQLite's integers: a larger one would fail mid-stream
     path = current_app.config["DATABASE"]
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    if request.method == "HEAD":   # no body is sent, so no stream and no slot
+    if request.method == "HEAD":  # no body is sent, so no stream and no slot
         return Response(mimetype="text/event-stream", headers=headers)
     release = _take_stream_slot(current_app.config.get("EVENT_STREAM_LIMIT", EVENT_STREAM_LIMIT), trace_id)
 
@@ -111,7 +110,7 @@ def events(trace_id: int):
                     seen, quiet_since = event["seq"], time.monotonic()
                     yield _sse(event["seq"], event["type"], {**event["data"], "at": event["at"]})
                 if state != "running":
-                    if state is None:   # a one-page trace: it was done when it was stored
+                    if state is None:  # a one-page trace: it was done when it was stored
                         yield _sse(seen + 1, "done", {"pages": 1})
                     return
                 if time.monotonic() > stop_at:
@@ -123,7 +122,7 @@ def events(trace_id: int):
         finally:
             if conn is not None:
                 conn.close()
-            release()   # the end, the time limit, an exception, or the client gone (generator closed)
+            release()  # the end, the time limit, an exception, or the client gone (generator closed)
 
     response = Response(stream_with_context(stream()), mimetype="text/event-stream", headers=headers)
     # A generator never started runs no `finally`: the server's close() of the response frees the slot.
@@ -139,8 +138,10 @@ def _take_stream_slot(limit: int, trace_id: int):
     global _open_streams
     with _streams_lock:
         if _open_streams >= limit:
-            raise Busy(f"Too many progress streams are open (at most {limit}); "
-                       f"poll GET /api/traces/{trace_id} instead.", retry_after=STREAM_RETRY_AFTER)
+            raise Busy(
+                f"Too many progress streams are open (at most {limit}); poll GET /api/traces/{trace_id} instead.",
+                retry_after=STREAM_RETRY_AFTER,
+            )
         _open_streams += 1
     released = False
 
@@ -177,5 +178,6 @@ def prov(trace_id: int):
         raise HeadwaterError(f"format must be one of {', '.join(export.FORMATS)}.", code="bad_request")
     body, mimetype = export.export(trace.to_dict(), fmt)
     extension = {"prov": "prov.json", "graphml": "graphml", "dot": "dot"}[fmt]
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'inline; filename="trace-{trace_id}.{extension}"'})
+    return Response(
+        body, mimetype=mimetype, headers={"Content-Disposition": f'inline; filename="trace-{trace_id}.{extension}"'}
+    )

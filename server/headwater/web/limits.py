@@ -20,8 +20,8 @@ from contextlib import contextmanager
 
 from headwater.errors import HeadwaterError
 
-WINDOW = 60.0   # seconds: the limits are per minute
-MAX_CLIENTS = 10_000   # forget idle clients beyond this many, so the table cannot grow without end
+WINDOW = 60.0  # seconds: the limits are per minute
+MAX_CLIENTS = 10_000  # forget idle clients beyond this many, so the table cannot grow without end
 
 
 class TooManyRequests(HeadwaterError):
@@ -39,14 +39,14 @@ class RateLimiter:
 
     def __init__(self, limit: int, what: str, setting: str):
         self.limit = limit
-        self.what = what          # "requests", "traces": for the message
-        self.setting = setting    # the environment variable that raises it
+        self.what = what  # "requests", "traces": for the message
+        self.setting = setting  # the environment variable that raises it
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def hit(self, client: str) -> None:
         """Count one request by `client`, or raise TooManyRequests if it is over the limit."""
-        if self.limit <= 0:   # 0 turns the limit off
+        if self.limit <= 0:  # 0 turns the limit off
             return
         now = time.monotonic()
         with self._lock:
@@ -57,7 +57,9 @@ class RateLimiter:
                 wait = math.ceil(times[0] + WINDOW - now)
                 raise TooManyRequests(
                     f"Too many {self.what}: at most {self.limit} a minute from one client "
-                    f"({self.setting}). Try again in {wait} s.", retry_after=wait)
+                    f"({self.setting}). Try again in {wait} s.",
+                    retry_after=wait,
+                )
             times.append(now)
             if len(self._seen) > MAX_CLIENTS:
                 self._forget_idle(now)
@@ -75,7 +77,7 @@ class TraceSlots:
     would hold one of the server's few threads and stall quick lookups behind it.
     """
 
-    RETRY_AFTER = 2   # seconds: a one-page trace takes about a second
+    RETRY_AFTER = 2  # seconds: a one-page trace takes about a second
 
     def __init__(self, size: int):
         self.size = size
@@ -84,14 +86,16 @@ class TraceSlots:
     @contextmanager
     def slot(self):
         """The slot of one trace, freed when the `with` ends unless its `hand_over()` was called."""
-        if self._slots is None:   # 0 turns the cap off
+        if self._slots is None:  # 0 turns the cap off
             yield Slot(lambda: None)
             return
         if not self._slots.acquire(blocking=False):
             raise TooManyRequests(
                 f"Headwater is already running {self.size} traces, its limit "
                 f"(HEADWATER_MAX_CONCURRENT_TRACES). Try again in a few seconds.",
-                retry_after=self.RETRY_AFTER, code="too_many_traces")
+                retry_after=self.RETRY_AFTER,
+                code="too_many_traces",
+            )
         held = Slot(self._slots.release)
         try:
             yield held
@@ -114,7 +118,7 @@ class Slot:
         self.handed_over = True
 
     def release(self) -> None:
-        with self._lock:   # once only: a BoundedSemaphore released twice raises
+        with self._lock:  # once only: a BoundedSemaphore released twice raises
             if self.released:
                 return
             self.released = True

@@ -21,16 +21,27 @@ from fnmatch import fnmatchcase
 
 from flask import Flask, current_app, request
 
-from headwater.web.auth import HOW_TO_GET_IT, bearer_token, token_matches
 from headwater.errors import HeadwaterError
-from headwater.web.limits import RateLimiter, TraceSlots
 from headwater.settings import ServerSettings
+from headwater.web.auth import HOW_TO_GET_IT, bearer_token, token_matches
+from headwater.web.limits import RateLimiter, TraceSlots
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 WILDCARD_HOSTS = ("", "0.0.0.0", "::")
-OPEN_PATHS = ("/api/health",)   # answers "is Headwater running?" for the extension, tells nothing else
-CREDENTIAL_PARAMS = {"token", "access_token", "api_key", "apikey", "auth", "authorization", "bearer",
-                     "password", "passwd", "secret", "session"}
+OPEN_PATHS = ("/api/health",)  # answers "is Headwater running?" for the extension, tells nothing else
+CREDENTIAL_PARAMS = {
+    "token",
+    "access_token",
+    "api_key",
+    "apikey",
+    "auth",
+    "authorization",
+    "bearer",
+    "password",
+    "passwd",
+    "secret",
+    "session",
+}
 ALLOWED_HEADERS = "Authorization, Content-Type, Last-Event-ID"
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 SECURITY_HEADERS = {
@@ -45,10 +56,10 @@ SECURITY_HEADERS = {
 def install(app: Flask) -> None:
     """Hook the checks into `app`. Config: TOKEN, SERVER_SETTINGS, BIND_HOST, SERVER_PORT."""
     settings: ServerSettings = app.config["SERVER_SETTINGS"]
-    app.extensions["headwater_rate"] = RateLimiter(settings.requests_per_minute, "requests",
-                                                   "HEADWATER_RATE_LIMIT")
-    app.extensions["headwater_trace_rate"] = RateLimiter(settings.traces_per_minute, "traces",
-                                                         "HEADWATER_TRACE_RATE_LIMIT")
+    app.extensions["headwater_rate"] = RateLimiter(settings.requests_per_minute, "requests", "HEADWATER_RATE_LIMIT")
+    app.extensions["headwater_trace_rate"] = RateLimiter(
+        settings.traces_per_minute, "traces", "HEADWATER_TRACE_RATE_LIMIT"
+    )
     app.extensions["headwater_slots"] = TraceSlots(settings.max_concurrent_traces)
     app.before_request(_check_request)
     app.after_request(_add_headers)
@@ -76,17 +87,23 @@ def _check_request():
     _check_host(app, req)
     origin = environ.get("HTTP_ORIGIN")
     if origin is not None and not origin_allowed(origin, app):
-        raise HeadwaterError(f"Requests from {origin[:100]} are not allowed. Only the Headwater extension "
-                             "may call this backend from a browser (HEADWATER_ALLOWED_ORIGINS).",
-                             code="origin_not_allowed", status=403)
+        raise HeadwaterError(
+            f"Requests from {origin[:100]} are not allowed. Only the Headwater extension "
+            "may call this backend from a browser (HEADWATER_ALLOWED_ORIGINS).",
+            code="origin_not_allowed",
+            status=403,
+        )
     if req.method == "OPTIONS":
         return app.response_class(status=204, headers={"Allow": ALLOWED_METHODS})
     if environ.get("QUERY_STRING"):
         named = sorted(k for k in req.args if k.lower() in CREDENTIAL_PARAMS)
         if named:
-            raise HeadwaterError(f"Do not put credentials in the address (the query string had “{named[0]}”): "
-                                 "addresses end up in logs and browser history. Send the token as an "
-                                 "`Authorization: Bearer <token>` header.", code="credentials_in_url")
+            raise HeadwaterError(
+                f"Do not put credentials in the address (the query string had “{named[0]}”): "
+                "addresses end up in logs and browser history. Send the token as an "
+                "`Authorization: Bearer <token>` header.",
+                code="credentials_in_url",
+            )
     app.extensions["headwater_rate"].hit(client_key(req))
     if req.path not in OPEN_PATHS:
         _check_token(app, req)
@@ -121,7 +138,9 @@ def _check_host(app: Flask, req) -> None:
             f"This backend answers only to its own address (127.0.0.1, localhost or [::1]"
             f"{', port ' + str(expected_port) if expected_port else ''}); the request's Host header said "
             f"{shown}. To reach it by another name, add the name to HEADWATER_ALLOWED_HOSTS.",
-            code="host_not_allowed", status=400)
+            code="host_not_allowed",
+            status=400,
+        )
 
 
 def split_host(value: str) -> tuple[str, int | None]:
@@ -151,8 +170,11 @@ def origin_allowed(origin: str, app: Flask | None = None) -> bool:
 def _check_token(app: Flask, req) -> None:
     given = bearer_token(req.environ.get("HTTP_AUTHORIZATION"))
     if given is None:
-        raise HeadwaterError("This request needs Headwater's API token as an `Authorization: Bearer <token>` "
-                             f"header; {HOW_TO_GET_IT}.", code="unauthorized", status=401)
+        raise HeadwaterError(
+            f"This request needs Headwater's API token as an `Authorization: Bearer <token>` header; {HOW_TO_GET_IT}.",
+            code="unauthorized",
+            status=401,
+        )
     if not token_matches(given, app.config["TOKEN"]):
         raise HeadwaterError(f"The API token is wrong; {HOW_TO_GET_IT}.", code="unauthorized", status=401)
 

@@ -30,8 +30,8 @@ from headwater.settings import BLOCKING_THREADS
 # (Python's default is 0.005). A lookup takes about 0.1 ms of Python: with the default,
 # one waits up to 5 ms per thread ahead of it, which set the p99 latency under load.
 SWITCH_INTERVAL = 0.0005
-SHUTDOWN_SECONDS = 5        # on Ctrl-C, requests still running (a trace, a progress stream) get this long
-PR_SET_PDEATHSIG = 1        # <linux/prctl.h>
+SHUTDOWN_SECONDS = 5  # on Ctrl-C, requests still running (a trace, a progress stream) get this long
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def run(config: dict, host: str, port: int) -> None:
@@ -41,8 +41,13 @@ def run(config: dict, host: str, port: int) -> None:
     from granian.server import Server
 
     server = Server(
-        "headwater.web.serve:worker_app", address=host, port=port, interface=Interfaces.WSGI,
-        workers=1, blocking_threads=BLOCKING_THREADS, log_level=LogLevels.error,
+        "headwater.web.serve:worker_app",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,
+        blocking_threads=BLOCKING_THREADS,
+        log_level=LogLevels.error,
         workers_kill_timeout=SHUTDOWN_SECONDS,
     )
     server.serve(target_loader=functools.partial(worker_app, config, os.getpid()), wrap_loader=False)
@@ -56,8 +61,10 @@ def check_port_free(host: str, port: int) -> None:
         with socket.socket(family, socket.SOCK_STREAM) as probe:
             probe.bind((host, port))
     except OSError as error:
-        raise HeadwaterError(f"Cannot listen on {host}:{port}: {error.strerror or error}. "
-                             "Is another server running there? Choose another with --port.") from None
+        raise HeadwaterError(
+            f"Cannot listen on {host}:{port}: {error.strerror or error}. "
+            "Is another server running there? Choose another with --port."
+        ) from None
 
 
 def worker_app(config: dict, parent_pid: int):
@@ -79,5 +86,5 @@ def _exit_with_parent(parent_pid: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         return
-    if os.getppid() != parent_pid:      # the parent died before the line above
+    if os.getppid() != parent_pid:  # the parent died before the line above
         os._exit(1)

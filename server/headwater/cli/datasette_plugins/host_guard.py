@@ -10,10 +10,14 @@ also forbids framing and type sniffing. Loaded with `datasette --plugins-dir`.
 from datasette import hookimpl
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
-HEADERS = [(b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"),
-           (b"content-security-policy", b"frame-ancestors 'none'")]
-REFUSAL = (b"Headwater's review answers only to 127.0.0.1, localhost or [::1]; "
-           b"this request was addressed to another name.\n")
+HEADERS = [
+    (b"x-frame-options", b"DENY"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+]
+REFUSAL = (
+    b"Headwater's review answers only to 127.0.0.1, localhost or [::1]; this request was addressed to another name.\n"
+)
 
 
 def host_name(host: str) -> str:
@@ -31,8 +35,13 @@ def asgi_wrapper(datasette):
                 return await app(scope, receive, send)
             host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
             if host_name(host).rstrip(".") not in LOOPBACK_NAMES:
-                await send({"type": "http.response.start", "status": 400,
-                            "headers": [(b"content-type", b"text/plain; charset=utf-8"), *HEADERS]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 400,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"), *HEADERS],
+                    }
+                )
                 await send({"type": "http.response.body", "body": REFUSAL})
                 return
 
@@ -42,5 +51,7 @@ def asgi_wrapper(datasette):
                 await send(message)
 
             await app(scope, receive, send_with_headers)
+
         return guarded
+
     return wrap
