@@ -247,8 +247,8 @@ def run(quick: bool = False, pages: int | None = None, warcs: int | None = None,
     n = m["pages"]
     rate = {w: median(n / s for s in m[w]) for w in (1, 2)}
     base_rate = median(n / s for s in m["base"])
-    scaling = median(a / b for a, b in zip(m[1], m[2]))            # 2 workers' pages/s over 1 worker's
-    overhead = median(ratio(w, b) for w, b in zip(m[1], m["base"]))   # 1 worker's time per page over in-process
+    scaling = median(a / b for a, b in zip(m[1], m[2], strict=True))   # 2 workers' pages/s over 1 worker's
+    overhead = median(ratio(w, b) for w, b in zip(m[1], m["base"], strict=True))   # 1 worker over in-process
     per_page = lambda seconds: median(seconds) * 1000 / n  # noqa: E731
     summary = m["summary1"]
     rows = [
@@ -260,8 +260,8 @@ def run(quick: bool = False, pages: int | None = None, warcs: int | None = None,
         Row(BENCH, "  in-process analyse (extract + attribute_page + graph)", base_rate, "pages/s"),
     ]
     if m["pool"]:
-        via_pool = median(ratio(w, b) for w, b in zip(m[1], m["pool"]))
-        hop = median(ratio(p, b) for p, b in zip(m["pool"], m["base"]))
+        via_pool = median(ratio(w, b) for w, b in zip(m[1], m["pool"], strict=True))
+        hop = median(ratio(p, b) for p, b in zip(m["pool"], m["base"], strict=True))
         rows += [
             Row(BENCH, "  in-process, attribute_page in an AnalysisPool of one process", per_page(m["pool"]), "ms",
                 f"in-process analyse {per_page(m['base']):.1f} ms", hop),
@@ -270,7 +270,7 @@ def run(quick: bool = False, pages: int | None = None, warcs: int | None = None,
         ]
     rows += [
         Row(BENCH, "  1 worker, partition tasks' own time (reading, analysis, Parquet)", per_page(m["tasks1"]), "ms",
-            f"wall {per_page(m[1]):.1f} ms", median(ratio(t, w) for t, w in zip(m["tasks1"], m[1]))),
+            f"wall {per_page(m[1]):.1f} ms", median(ratio(t, w) for t, w in zip(m["tasks1"], m[1], strict=True))),
         Row(BENCH, "  pages/s per core at 2 workers", rate[2] / 2, "pages/s",
             f"1 worker {rate[1]:.2f} pages/s", ratio(rate[2] / 2, rate[1])),
     ]
