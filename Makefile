@@ -9,7 +9,7 @@ DB     ?= provenance.db
 PORT   ?= 8765
 NPM    ?= npm
 
-.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store bench-growth extension extension-lint test-extension test-firefox test-chromium clean
+.PHONY: run serve demo review test train bench bench-attribution bench-sources bench-trace bench-analysis bench-lookups bench-store bench-growth bench-corpus extension extension-lint test-extension test-firefox test-chromium clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench-store: $(STAMP)
 
 bench-growth: $(STAMP)
 	$(BIN)/python bench/growth.py
+
+# corpus mode (`headwater corpus run`) on 1 and 2 local workers over the corpus pages packed into WARC files
+bench-corpus: $(STAMP)
+	$(BIN)/python bench/corpus.py
 
 bench-attribution: $(STAMP)
 	$(BIN)/python bench/attribution.py
