@@ -51,9 +51,11 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
+from headwater.attribution.credits import credits, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.nlp import pipeline
+from headwater.attribution.noise import for_readers
 from headwater.attribution.reading import CueWords, Reading, worth_parsing
 from headwater.attribution.syntax import is_headline
 from headwater.attribution.tagger import Tagger
@@ -63,9 +65,13 @@ from headwater.records import Attribution, Extracted, Link, Span
 class Attributor:
     """Holds the NLP pipeline and the gazetteer; `attribute()` is pure given them."""
 
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None):
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None, hide_non_sources: bool = True):
         """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
-        unless HEADWATER_RULES_ONLY=1, False means rules only."""
+        unless HEADWATER_RULES_ONLY=1, False means rules only. `hide_non_sources`: whether
+        `attribute_page` (what the product shows: trace, API, corpus pages) leaves out the
+        mentions that cannot say or publish (noise.py); `attribute` (what `headwater analyze`
+        and the PolNeAR benchmark score) never does, as PolNeAR counts many of them."""
+        self.hide_non_sources = hide_non_sources
         if nlp is None:
             nlp = pipeline()
         if tagger is None and os.environ.get("HEADWATER_RULES_ONLY") != "1":
@@ -77,6 +83,11 @@ class Attributor:
 
     def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
         reading = self.read(text, links, quotes)
+        found = self._rules_and_tagger(text, reading)
+        # -- issue 17: credits, datelines and embeds (credits.py) --
+        return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
+
+    def _rules_and_tagger(self, text: str, reading: Reading) -> list[Attribution]:
         found = reading.attributions()
         if self.tagger is None:
             return found
@@ -99,6 +110,12 @@ class Attributor:
         found = self.attribute(page.text, page.links, page.quotes)
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
+        # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
+        if self.hide_non_sources:
+            found = for_readers(found, page.text)
+        own = {n.casefold() for n in (outlet.name if outlet else None, page.site) if n}
+        found = [replace(a, own_site=True) if a.form in ("credit", "embed") and a.source.name.casefold() in own
+                 else a for a in found]
         byline = " ".join(page.author.split()) if page.author else None
         if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
             author, role = byline, AUTHOR      # the author is also cited by name: one person, one name
