@@ -178,7 +178,7 @@ def dot(trace: dict) -> str:
     """Graphviz DOT, written directly (no pydot): pages as boxes, people as ellipses, primaries bold."""
     graph = to_networkx(trace)
     shapes = {"page": "box", "outlet": "box", "person": "ellipse", "organization": "hexagon",
-              "anonymous": "ellipse", "document": "note"}
+              "anonymous": "ellipse", "document": "note", "social": "ellipse"}
     lines = ["digraph headwater {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for nid, data in graph.nodes(data=True):
         label = data["label"] + (f" ({data['role']})" if data.get("role") else "")
