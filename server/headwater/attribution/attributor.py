@@ -51,7 +51,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
-from headwater.attribution.credits import credits, with_credits
+from headwater.attribution.credits import credits, on_page, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.nlp import pipeline
@@ -113,9 +113,8 @@ class Attributor:
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
         if self.hide_non_sources:
             found = for_readers(found, page.text)
-        own = {n.casefold() for n in (outlet.name if outlet else None, page.site) if n}
-        found = [replace(a, own_site=True) if a.form in ("credit", "embed") and a.source.name.casefold() in own
-                 else a for a in found]
+        found = on_page(found, {outlet.name if outlet else None, page.site}, urlsplit(url).hostname, AUTHOR)
+        # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None
         if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
             author, role = byline, AUTHOR      # the author is also cited by name: one person, one name

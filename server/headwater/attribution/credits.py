@@ -95,7 +95,8 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
                 outlet = _outlet(gazetteer, m.group("name"), text)
                 if outlet:
                     s, e = start + m.start("name"), start + m.end("name")
-                    found.append(_attr(text, outlet.name, outlet.kind, (s, e), (s - 1, start + m.end()), "credit"))
+                    cue = (start + m.start(), start + m.end())      # the whole dateline: "HANOI, Vietnam (AP) —"
+                    found.append(_attr(text, outlet.name, outlet.kind, (s, e), cue, "credit"))
         m = _EMBED.match(para)
         if m:
             found.append(_embed(text, links, paragraphs, i, start, m, gazetteer))
@@ -202,3 +203,41 @@ def with_credits(found: list[Attribution], added: list[Attribution], block_quote
         out.append(a)
     seen = {(a.source.name, a.cue.start) for a in out}
     return out + [a for a in added if (a.source.name, a.cue.start) not in seen]
+
+
+def on_page(found: list[Attribution], own_names: set[str], host: str | None, author: str) -> list[Attribution]:
+    """Credits and embeds as one page reads them: a credit naming the page's own outlet, the
+    page's own account posting ("@9to5mac" on 9to5mac.com), and the page's author speaking
+    in the first person (`author`) are the page's own (own_site), no outside source; an
+    embedded post by someone the page also names ("Rep. Ilhan Omar (@Ilhan)" and "Ilhan
+    Omar said") is that person's, under one name."""
+    own = {_squash(n) for n in own_names if n}
+    label = _squash((host or "").removeprefix("www.").split(".")[0]) if host else ""
+    people = {}
+    for a in found:
+        if a.source.kind == "person":
+            words = a.source.name.split()
+            if len(words) >= 2:
+                people[(words[0].lower(), words[-1].lower())] = a.source.name
+    out = []
+    for a in found:
+        if a.form in ("credit", "embed") and _squash(a.source.name) in own:
+            a = replace(a, own_site=True)
+        elif a.form == "embed":
+            handle = re.search(r"@(\w+)", a.source.name)
+            if handle and (_squash(handle.group(1)) in own or _squash(handle.group(1)) == label):
+                a = replace(a, own_site=True)
+            else:
+                shown = re.sub(r"\s*\(@\w+\)$", "", a.source.name).split()
+                shown = [w for w in shown if not w.endswith(".")]      # "Rep.", "Dr."
+                person = people.get((shown[0].lower(), shown[-1].lower())) if len(shown) >= 2 else None
+                if person:
+                    a = replace(a, source=replace(a.source, name=person, kind="person"))
+        elif a.source.name == author and a.source.kind == "person":
+            a = replace(a, own_site=True)
+        out.append(a)
+    return out
+
+
+def _squash(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", name.lower()))

@@ -15,7 +15,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   (lexicon.py's lists, a few more, and agent nouns: "-er", "-or", "-ist", "-ian");
 - names a bare job title as the unnamed source it is: "CEO" -> "a CEO", kind anonymous;
 - names a country (or its capital) speaking as its government: "Sweden" -> "the Swedish
-  government", "the U.S." -> "the U.S. government", kind organization.
+  government", "the U.S." -> "the U.S. government", kind organization. Not a US state or
+  a city: in sports copy "New Jersey" is the team.
 """
 
 from __future__ import annotations
@@ -109,13 +110,6 @@ _CAPITALS = {
     "ottawa": "canada", "canberra": "australia", "stockholm": "sweden", "oslo": "norway", "copenhagen": "denmark",
     "helsinki": "finland", "warsaw": "poland", "budapest": "hungary", "brasilia": "brazil", "manila": "philippines",
 }
-_US_STATES = frozenset(
-    """alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois
-    indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri
-    montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia
-    wisconsin wyoming""".split()
-) | {"new hampshire", "new jersey", "new mexico", "new york state", "north carolina", "north dakota",
-     "rhode island", "south carolina", "south dakota", "west virginia"}
 
 
 def for_readers(found: list[Attribution], text: str) -> list[Attribution]:
@@ -147,8 +141,8 @@ def judge(a: Attribution, text: str) -> Attribution | None:
     lower = bare.lower().strip(" .,'’\"")
     if not lower or lower in _NOBODY or all(w in _NOBODY for w in lower.split()):
         return None
-    if _HEADING.search(bare):
-        return None
+    if _HEADING.search(bare) or re.search(r"[=<>{}|\\]", bare) or not re.search(r"[A-Za-z]{2}", bare):
+        return None     # a heading, a timestamp, a ticker code ("XAU=")
     country = _government(lower)
     if country and a.source.kind in ("organization", "person", "anonymous"):
         return replace(a, source=replace(a.source, name=country, kind="organization"))
@@ -168,8 +162,6 @@ def _government(lower: str) -> str | None:
     if key in _COUNTRIES:
         adjective = _COUNTRIES[key]
         return f"the {adjective} government" if adjective else None
-    if lower in _US_STATES:
-        return f"the {lower.title()} state government"
     return None
 
 
@@ -189,12 +181,18 @@ def _common(bare: str, a: Attribution, text: str) -> bool:
 
 
 def _can_speak(bare: str) -> bool:
+    """Whether a common noun phrase names who can speak: one of its words before a
+    post-modifier ("people familiar with ...", "officials who ...") is a word for people,
+    an organisation, a document or an outlet, or an agent noun."""
     words = [w.strip(",.;:'\"()’").lower() for w in bare.split()]
     head_words = list(itertools.takewhile(lambda w: w not in AFTER_HEAD, words)) or words
-    head = re.sub(r"'s$|’s$", "", head_words[-1])
-    singular = re.sub(r"(?:ies)$", "y", head) if head.endswith("ies") else head[:-1] if head.endswith("s") else head
-    if head in _SPEAKERS or singular in _SPEAKERS:
+    return any(_speaker_word(re.sub(r"'s$|’s$", "", w)) for w in head_words if w)
+
+
+def _speaker_word(word: str) -> bool:
+    singular = re.sub(r"ies$", "y", word) if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+    if word in _SPEAKERS or singular in _SPEAKERS:
         return True
-    if head in _NOT_AGENTS or singular in _NOT_AGENTS:
+    if word in _NOT_AGENTS or singular in _NOT_AGENTS:
         return False
-    return bool(_AGENT.search(head)) and len(head) > 4
+    return bool(_AGENT.search(word)) and len(word) > 4
