@@ -51,7 +51,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
-from headwater.attribution.credits import credits, on_page, with_credits
+from headwater.attribution.credits import credits, on_page, outlets_by_shape, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.nlp import pipeline
@@ -85,7 +85,8 @@ class Attributor:
         reading = self.read(text, links, quotes)
         found = self._rules_and_tagger(text, reading)
         # -- issue 17: credits, datelines and embeds (credits.py) --
-        return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
+        found = with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
+        return outlets_by_shape(found, text, self.gazetteer)
 
     def _rules_and_tagger(self, text: str, reading: Reading) -> list[Attribution]:
         found = reading.attributions()

@@ -241,3 +241,104 @@ def on_page(found: list[Attribution], own_names: set[str], host: str | None, aut
 
 def _squash(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", re.sub(r"^the\s+", "", name.lower()))
+
+
+# -- outlets the gazetteer does not know, by the shape of the sentence (issue 17, item 3) --
+_OUTLET_WORDS = (r"newspaper|daily|weekly|tabloid|broadsheet|site|website|news site|blog|broadcaster|outlet|"
+                 r"news outlet|magazine|network|news network|channel|station|agency|news agency|wire service|"
+                 r"publication|journal")
+# "the Nairobi daily The Standard", "the Kenyan newspaper Daily Nation", "news site Walikali"
+_DESCRIBED = re.compile(rf"^(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS})\s+(?P<name>[A-Z\d].*)$")
+# "The Standard, a Kenyan newspaper,", "Walikali, a gossip site"
+_APPOSITIVE = re.compile(rf"\A,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_OUTLET_WORDS})\b")
+# A name that says it is a news title: "The Nairobi Gazette", "SportsBusiness Journal".
+_TITLE_NAME = re.compile(r"\b(?:Times|Post|Journal|Herald|Gazette|Tribune|Chronicle|Courier|Observer|Telegraph|"
+                         r"Examiner|Inquirer|Dispatch|Bulletin|Sentinel|Courant|Daily|Newsweek|Gazeta|Zeitung|"
+                         r"Magazine|News)$")
+# "told the Kenyan newspaper Taifa Leo", "told the Nairobi daily, The Standard"
+_TOLD = re.compile(rf"\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS}),?\s+"
+                   r"(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4})")
+_PLACES = {
+    "nairobi": "kenya", "mombasa": "kenya", "lagos": "nigeria", "abuja": "nigeria", "johannesburg": "south africa",
+    "cape town": "south africa", "kampala": "uganda", "dar es salaam": "tanzania", "harare": "zimbabwe",
+    "accra": "ghana", "addis ababa": "ethiopia", "kuala lumpur": "malaysia", "dhaka": "bangladesh", "lima": "peru",
+    "bogota": "colombia", "mumbai": "india", "karachi": "pakistan", "lahore": "pakistan", "dubai": "uae",
+    "abu dhabi": "uae", "sydney": "australia", "melbourne": "australia", "toronto": "canada",
+}
+
+
+def _place_country(mention: str) -> str | None:
+    """The country a mention's place words name: "the Nairobi daily" -> "kenya"."""
+    from headwater.attribution.noise import _CAPITALS, _COUNTRIES
+
+    lower = mention.lower()
+    adjectives = {adj.lower(): country for country, adj in _COUNTRIES.items() if adj}
+    for table in (_PLACES, _CAPITALS, adjectives):
+        for word, country in table.items():
+            if re.search(rf"\b{re.escape(word)}\b", lower):
+                return country
+    for country in _COUNTRIES:
+        if re.search(rf"\b{re.escape(country)}\b", lower):
+            return country
+    return None
+
+
+def _placed(gazetteer, mention: str, name: str) -> str | None:
+    """The gazetteer outlet of the mention's country with a name shared across countries:
+    "the Nairobi daily The Standard" is "The Standard (Kenya)", not London's Evening Standard."""
+    country = _place_country(mention)
+    if not country:
+        return None
+    from headwater.attribution.noise import _COUNTRIES
+
+    labels = {country, (_COUNTRIES.get(country) or "").lower()}
+    for outlet in gazetteer:
+        m = re.fullmatch(r"(?P<base>.+?)\s+\((?P<where>[^)]+)\)", outlet.name)
+        if m and m.group("where").lower() in labels and m.group("base").lower() in mention.lower():
+            return outlet.name
+    return None
+
+
+def outlets_by_shape(found: list[Attribution], text: str, gazetteer) -> list[Attribution]:
+    """Sources and media that are outlets by how the sentence names them, whether or not
+    the gazetteer knows them: a descriptor before the name ("the Nairobi daily The
+    Standard"), an appositive after it ("Walikali, a gossip site,"), a title's last word
+    ("SportsBusiness Journal"). Named as the text names them; a place in the descriptor
+    picks among outlets of the same name."""
+    out = []
+    for a in found:
+        if a.form == "verb" and re.search(r"\b(?:told|tells|tell|telling)$", a.cue.text):
+            m = _TOLD.match(text, a.cue.end)
+            if m:
+                s, e = m.span("name")
+                via_text = text[a.cue.end:e]
+                name = _placed(gazetteer, via_text, m.group("name")) or (
+                    None if a.via is not None and gazetteer.get(a.via.name) and not _place_country(via_text)
+                    else m.group("name"))
+                if name:
+                    a = replace(a, via=Via(name, "outlet", Span.of(text, s, e)))
+        if a.via is not None and a.via.mention is not None:
+            placed = _placed(gazetteer, a.via.mention.text, a.via.name)
+            if placed is None and gazetteer.get(a.via.name) is None:
+                m = _DESCRIBED.match(" ".join(a.via.mention.text.split()))
+                placed = m.group("name") if m else None
+            if placed and placed != a.via.name:
+                a = replace(a, via=replace(a.via, name=placed, kind="outlet"))
+        m = a.source.mention
+        if m is not None and a.source.kind in ("person", "organization", "outlet") and a.form in ("verb", "link"):
+            mention = " ".join(m.text.split())
+            name = None
+            if a.source.kind == "outlet":
+                name = _placed(gazetteer, mention, a.source.name)
+            else:
+                described = _DESCRIBED.match(mention)
+                if described:
+                    name = described.group("name")
+                elif _APPOSITIVE.match(text[m.end:m.end + 80]) or (
+                        _TITLE_NAME.search(a.source.name) and a.source.name[:1].isupper() and " " in a.source.name
+                        and a.source.kind == "organization"):
+                    name = a.source.name
+            if name:
+                a = replace(a, source=replace(a.source, name=name, kind="outlet"))
+        out.append(a)
+    return out
