@@ -68,7 +68,7 @@ _NOT_AGENTS = frozenset(
     statement agreement argument government judgment treatment development environment
     amendment component components equipment department payment payments management
     incident incidents accident accidents segment segments talent extent intent
-    plant plants grant grants giant variant variants""".split()
+    plant plants grant grants giant variant variants other others""".split()
 )
 
 # Country (and capitals standing for it) -> the adjective that names its government.
@@ -186,13 +186,16 @@ def _can_speak(bare: str) -> bool:
     an organisation, a document or an outlet, or an agent noun."""
     words = [w.strip(",.;:'\"()’").lower() for w in bare.split()]
     head_words = list(itertools.takewhile(lambda w: w not in AFTER_HEAD, words)) or words
-    return any(_speaker_word(re.sub(r"'s$|’s$", "", w)) for w in head_words if w)
+    head_words = [re.sub(r"'s$|’s$", "", w) for w in head_words if w]
+    if any(_speaker_word(w) for w in head_words):
+        return True
+    head = head_words[-1] if head_words else ""       # an agent noun only as the head: "analyst", not "other games"
+    return head not in _NOT_AGENTS and _singular(head) not in _NOT_AGENTS and bool(_AGENT.search(head)) and len(head) > 4
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"ies$", "y", word) if word.endswith("ies") else word[:-1] if word.endswith("s") else word
 
 
 def _speaker_word(word: str) -> bool:
-    singular = re.sub(r"ies$", "y", word) if word.endswith("ies") else word[:-1] if word.endswith("s") else word
-    if word in _SPEAKERS or singular in _SPEAKERS:
-        return True
-    if word in _NOT_AGENTS or singular in _NOT_AGENTS:
-        return False
-    return bool(_AGENT.search(word)) and len(word) > 4
+    return word in _SPEAKERS or _singular(word) in _SPEAKERS
