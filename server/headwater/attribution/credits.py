@@ -39,7 +39,14 @@ _CONTRIBUTED = re.compile(
     r"(?P<who>[A-Z][^.;\n]{1,200}?)\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)", re.I)
 _ORIGINALLY = re.compile(
     r"\b(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:by|in|on|at)\s+(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
-    r"(?:\s+(?:of\s+|and\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})")
+    r"(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})")
+# "articles published on Walikali and Gossipgist", "a story that appeared in the Nairobi Star":
+# the sites that published what the text relies on.
+_PUBLISHED_ON = re.compile(
+    r"\b(?i:articles?|stories|story|reports?|posts?|pieces?|columns?|op-eds?)\s+(?P<cue>(?:first\s+)?(?:published|posted|"
+    r"that\s+appeared|appearing|which\s+appeared|run)\s+(?:on|in|by))\s+(?:the\s+)?"
+    r"(?P<names>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}(?:(?:,\s+|\s+and\s+)(?:the\s+)?[A-Z][\w&.'’-]*"
+    r"(?:\s+[A-Z][\w&.'’-]*){0,4}){0,3})")
 _VIA = re.compile(r"\bvia\s+(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})")
 _HAT_TIP = re.compile(r"\b(?:h/t|H/T|HT:|hat\s+tip(?:\s+to)?)\s*:?\s*(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
                       r"(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})")
@@ -116,13 +123,28 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
             if outlet:
                 s = start + m.start("who") + lead
                 found.append(_attr(text, outlet.name, outlet.kind, (s, s + n), (start + m.start(), start + m.end()), "credit"))
+        for m in _PUBLISHED_ON.finditer(para):
+            cue = (start + m.start("cue"), start + m.end("cue"))
+            for n in re.finditer(r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*", m.group("names")):
+                if re.fullmatch(rf"{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
+                                r"June|July|August|September|October|November|December", n.group()):
+                    continue
+                s = start + m.start("names") + n.start()
+                outlet = _outlet(gazetteer, n.group(), text)
+                found.append(_attr(text, outlet.name if outlet else n.group(), "outlet", (s, s + len(n.group())),
+                                   cue, "verb", confidence=0.6))
         for pattern in (_ORIGINALLY, _VIA, _HAT_TIP):
             for m in pattern.finditer(para):
                 item = _named_credit(text, gazetteer, start, m, strict=pattern is _VIA)
                 if item:
                     found.append(item)
     found.sort(key=lambda a: a.cue.start)
-    return found
+    unique: list[Attribution] = []
+    for a in found:       # one credit per name where two shapes read the same words
+        m = a.source.mention
+        if not any(m.start < b.source.mention.end and b.source.mention.start < m.end for b in unique):
+            unique.append(a)
+    return unique
 
 
 def _named_credit(text: str, gazetteer, offset: int, m: re.Match, strict: bool) -> Attribution | None:
