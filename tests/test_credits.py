@@ -136,3 +136,13 @@ def test_analyze_keeps_what_the_product_hides(attributor):
     text = "It said nothing new on Tuesday."
     assert attributor.attribute(text)       # PolNeAR counts "It" as a source
     assert not [a for a in page(attributor, text) if a.source.name == "It"]
+
+
+def test_analyze_leaves_credits_out_unless_asked(attributor):
+    text = "WASHINGTON (AP) — Lawmakers met on Tuesday, officials said."
+    assert not [a for a in attributor.attribute(text) if a.form == "credit"]     # PolNeAR annotates no dateline
+    attributor.credits_in_analyze = True
+    try:
+        assert [a.source.name for a in attributor.attribute(text) if a.form == "credit"] == ["Associated Press"]
+    finally:
+        attributor.credits_in_analyze = False

@@ -65,13 +65,20 @@ from headwater.records import Attribution, Extracted, Link, Span
 class Attributor:
     """Holds the NLP pipeline and the gazetteer; `attribute()` is pure given them."""
 
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None, hide_non_sources: bool = True):
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None, hide_non_sources: bool = True,
+                 credits_in_analyze: bool = False):
         """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
-        unless HEADWATER_RULES_ONLY=1, False means rules only. `hide_non_sources`: whether
-        `attribute_page` (what the product shows: trace, API, corpus pages) leaves out the
-        mentions that cannot say or publish (noise.py); `attribute` (what `headwater analyze`
-        and the PolNeAR benchmark score) never does, as PolNeAR counts many of them."""
+        unless HEADWATER_RULES_ONLY=1, False means rules only.
+
+        Where what a reader is shown and what PolNeAR scores differ (README, Accuracy):
+        `hide_non_sources`: whether `attribute_page` (what the product shows: trace, API,
+        corpus pages) leaves out the mentions that cannot say or publish (noise.py);
+        `attribute` (what `headwater analyze` and the PolNeAR benchmark score) never does, as
+        PolNeAR counts many of them as sources. `credits_in_analyze`: whether `attribute`
+        also returns the credits and embeds (credits.py) that `attribute_page` always
+        returns; off by default, as PolNeAR annotates no dateline or credit line."""
         self.hide_non_sources = hide_non_sources
+        self.credits_in_analyze = credits_in_analyze
         if nlp is None:
             nlp = pipeline()
         if tagger is None and os.environ.get("HEADWATER_RULES_ONLY") != "1":
@@ -84,9 +91,12 @@ class Attributor:
     def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
         reading = self.read(text, links, quotes)
         found = self._rules_and_tagger(text, reading)
-        # -- issue 17: credits, datelines and embeds (credits.py) --
-        found = with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
-        return outlets_by_shape(found, text, self.gazetteer)
+        # -- issue 17: outlets by the sentence's shape; credits, datelines and embeds (credits.py) --
+        found = outlets_by_shape(found, text, self.gazetteer)
+        return self._with_credits(found, text, links, quotes) if self.credits_in_analyze else found
+
+    def _with_credits(self, found: list[Attribution], text: str, links, quotes) -> list[Attribution]:
+        return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
 
     def _rules_and_tagger(self, text: str, reading: Reading) -> list[Attribution]:
         found = reading.attributions()
@@ -109,6 +119,8 @@ class Attributor:
         Journal" (its outlet, else its site name, else its host), the byline as role. So the
         authors of two pages in one multi-hop trace stay two sources."""
         found = self.attribute(page.text, page.links, page.quotes)
+        if not self.credits_in_analyze:     # -- issue 17: a page's credits and embeds --
+            found = self._with_credits(found, page.text, page.links, page.quotes)
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
