@@ -126,7 +126,10 @@ class Attributor:
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
         if self.hide_non_sources:
             found = for_readers(found, page.text)
-        found = on_page(found, {outlet.name if outlet else None, page.site}, urlsplit(url).hostname, AUTHOR)
+        # The page's own outlet is the one its address names; the site name only when the address
+        # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).
+        by_address = self.gazetteer.by_domain(url)
+        found = on_page(found, {by_address.name} if by_address else {publisher, page.site}, urlsplit(url).hostname, AUTHOR)
         # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None
         if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
