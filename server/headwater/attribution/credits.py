@@ -126,8 +126,7 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
         for m in _PUBLISHED_ON.finditer(para):
             cue = (start + m.start("cue"), start + m.end("cue"))
             for n in re.finditer(r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*", m.group("names")):
-                if re.fullmatch(rf"{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|"
-                                r"June|July|August|September|October|November|December", n.group()):
+                if _DATE_WORD.match(n.group()):
                     continue
                 s = start + m.start("names") + n.start()
                 outlet = _outlet(gazetteer, n.group(), text)
@@ -277,6 +276,8 @@ _APPOSITIVE = re.compile(rf"\A,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_O
 _TITLE_NAME = re.compile(r"\b(?:Times|Post|Journal|Herald|Gazette|Tribune|Chronicle|Courier|Observer|Telegraph|"
                          r"Examiner|Inquirer|Dispatch|Bulletin|Sentinel|Courant|Daily|Newsweek|Gazeta|Zeitung|"
                          r"Magazine|News)$")
+_DATE_WORD = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+                        r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
 # "told the Kenyan newspaper Taifa Leo", "told the Nairobi daily, The Standard"
 _TOLD = re.compile(rf"\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS}),?\s+"
                    r"(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4})")
@@ -331,7 +332,7 @@ def outlets_by_shape(found: list[Attribution], text: str, gazetteer) -> list[Att
     for a in found:
         if a.form == "verb" and re.search(r"\b(?:told|tells|tell|telling)$", a.cue.text):
             m = _TOLD.match(text, a.cue.end)
-            if m:
+            if m and not _DATE_WORD.match(m.group("name")):
                 s, e = m.span("name")
                 via_text = text[a.cue.end:e]
                 name = _placed(gazetteer, via_text, m.group("name")) or (
