@@ -146,3 +146,11 @@ def test_analyze_leaves_credits_out_unless_asked(attributor):
         assert [a.source.name for a in attributor.attribute(text) if a.form == "credit"] == ["Associated Press"]
     finally:
         attributor.credits_in_analyze = False
+
+
+def test_block_quote_signed_by_its_author_is_an_embed(attributor):
+    text = ('The coach wrote a note to the fans.\n\n"We will be back stronger next season, I promise you all."'
+            ' ― Kai Musa\n\nThe club did not comment.')
+    block = Span.of(text, text.index('"We'), text.index("\n\nThe club"))
+    found = attributor.attribute_page(Extracted(text=text, quotes=[block]), URL)
+    assert [(a.source.name, a.form) for a in found if a.form == "embed"] == [("Kai Musa", "embed")]
