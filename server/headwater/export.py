@@ -212,6 +212,7 @@ def dot(trace: dict) -> str:
         "organization": "hexagon",
         "anonymous": "ellipse",
         "document": "note",
+        "social": "ellipse",
     }
     lines = ["digraph headwater {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     for nid, data in graph.nodes(data=True):

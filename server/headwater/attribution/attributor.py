@@ -51,9 +51,11 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
+from headwater.attribution.credits import credits, on_page, outlets_by_shape, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.nlp import pipeline
+from headwater.attribution.noise import for_readers
 from headwater.attribution.reading import CueWords, Reading, worth_parsing
 from headwater.attribution.syntax import is_headline
 from headwater.attribution.tagger import Tagger
@@ -63,9 +65,20 @@ from headwater.records import Attribution, Extracted, Link, Span
 class Attributor:
     """Holds the NLP pipeline and the gazetteer; `attribute()` is pure given them."""
 
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None):
+    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None, hide_non_sources: bool = True,
+                 credits_in_analyze: bool = False):
         """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
-        unless HEADWATER_RULES_ONLY=1, False means rules only."""
+        unless HEADWATER_RULES_ONLY=1, False means rules only.
+
+        Where what a reader is shown and what PolNeAR scores differ (README, Accuracy):
+        `hide_non_sources`: whether `attribute_page` (what the product shows: trace, API,
+        corpus pages) leaves out the mentions that cannot say or publish (noise.py);
+        `attribute` (what `headwater analyze` and the PolNeAR benchmark score) never does, as
+        PolNeAR counts many of them as sources. `credits_in_analyze`: whether `attribute`
+        also returns the credits and embeds (credits.py) that `attribute_page` always
+        returns; off by default, as PolNeAR annotates no dateline or credit line."""
+        self.hide_non_sources = hide_non_sources
+        self.credits_in_analyze = credits_in_analyze
         if nlp is None:
             nlp = pipeline()
         if tagger is None and os.environ.get("HEADWATER_RULES_ONLY") != "1":
@@ -77,6 +90,15 @@ class Attributor:
 
     def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
         reading = self.read(text, links, quotes)
+        found = self._rules_and_tagger(text, reading)
+        # -- issue 17: outlets by the sentence's shape; credits, datelines and embeds (credits.py) --
+        found = outlets_by_shape(found, text, self.gazetteer)
+        return self._with_credits(found, text, links, quotes) if self.credits_in_analyze else found
+
+    def _with_credits(self, found: list[Attribution], text: str, links, quotes) -> list[Attribution]:
+        return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
+
+    def _rules_and_tagger(self, text: str, reading: Reading) -> list[Attribution]:
         found = reading.attributions()
         if self.tagger is None:
             return found
@@ -97,8 +119,18 @@ class Attributor:
         Journal" (its outlet, else its site name, else its host), the byline as role. So the
         authors of two pages in one multi-hop trace stay two sources."""
         found = self.attribute(page.text, page.links, page.quotes)
+        if not self.credits_in_analyze:     # -- issue 17: a page's credits and embeds --
+            found = self._with_credits(found, page.text, page.links, page.quotes)
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
+        # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
+        if self.hide_non_sources:
+            found = for_readers(found, page.text)
+        # The page's own outlet is the one its address names; the site name only when the address
+        # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).
+        by_address = self.gazetteer.by_domain(url)
+        found = on_page(found, {by_address.name} if by_address else {publisher, page.site}, urlsplit(url).hostname, AUTHOR)
+        # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None
         if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
             author, role = byline, AUTHOR      # the author is also cited by name: one person, one name

@@ -1,0 +1,201 @@
+"""What a reader would not call a source: the filter over a page's attributions.
+
+A source is someone or something that can say or publish: a person, an organisation, an
+outlet, a document, an account. The rules and the tagger also take as subjects of "said",
+"shows", "suggests" things and abstractions ("results", "its many features", "one
+estimate"), headings and timestamps ("06.10 Update"), pronouns nobody stands behind ("It",
+"I"). PolNeAR marks many of these as sources, so `headwater analyze` (`Attributor.attribute`)
+keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API) goes through
+`for_readers`, which
+
+- drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
+- drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
+- drops a common noun phrase whose head cannot speak ("stock", "Blood tests", "conspiracy
+  theories"): the head must be a word for people, an organisation, a document or an outlet
+  (lexicon.py's lists, a few more, and agent nouns: "-er", "-or", "-ist", "-ian");
+- names a bare job title as the unnamed source it is: "CEO" -> "a CEO", kind anonymous;
+- names a country (or its capital) speaking as its government: "Sweden" -> "the Swedish
+  government", "the U.S." -> "the U.S. government", kind organization. Not a US state or
+  a city: in sports copy "New Jersey" is the team.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import replace
+
+from headwater.attribution.lexicon import (AFTER_HEAD, ANONYMOUS_HEADS, DOCUMENT_HEADS, ORGANIZATION_HEADS,
+                                           ROLE_HEADS, STORY_NOUNS, TITLES)
+from headwater.records import Attribution
+
+# Words that stand for nobody on their own.
+_NOBODY = frozenset(
+    """it its i me my we us our you your he him his she her they them their that this those these
+    there here some all most many others other another so q about one ones none no nobody
+    everyone everybody someone somebody anyone anybody both each either neither few several
+    which what who whom whose something everything nothing anything such then now also""".split()
+)
+_HEADING = re.compile(
+    r"\b\d{1,2}[.:]\d{2}\b|\b(?:update|updates|updated|review|roundup|recap|preview|highlights|takeaways|"
+    r"live|breaking)\s*$", re.I)
+# Nouns for who can speak, beyond lexicon.py's head lists.
+_SPEAKERS = frozenset(
+    """people person man woman men women user users police authorities family families
+    relative relatives neighbor neighbors neighbour neighbours patient patients victim victims
+    fan fans player players coach coaches customer customers consumer consumers student students
+    parent parents child children teen teens teenager teenagers citizen citizens public audience
+    crowd jury panel court media press team club league government regime agency company firm
+    site sites website websites outlet outlets newspaper newspapers paper magazine network
+    blog blogs journal channel station study studies poll polls survey surveys research
+    source sources account accounts page pages video author authors writer writers blogger
+    physician physicians practitioner practitioners nurse nurses surgeon surgeons doctor doctors
+    scholar scholars academic academics professor professors historian historians
+    attorney attorneys prosecutor prosecutors senator senators legislator legislators
+    progressives conservatives liberals democrats republicans candidate candidates
+    administration ministry office department state states county city town village community
+    committee group groups organization organizations organisation organisations association
+    coalition alliance movement opposition rebels militants protesters protestors demonstrators
+    officials official staff crew management board leadership spokesperson""".split()
+) | ANONYMOUS_HEADS | ORGANIZATION_HEADS | DOCUMENT_HEADS | ROLE_HEADS | STORY_NOUNS | TITLES
+_AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|eer|ier)s?$")
+_NOT_AGENTS = frozenset(
+    """number numbers matter matters water power order orders center centre computer cancer
+    factor factors sector sectors error errors mirror color colour colours colors paper water
+    weather winter summer chapter letter letters border borders corner danger disorder fever
+    character characters layer layers filter meter monitor monitors motor motors vector
+    element elements content contents event events percent moment moments comment comments
+    statement agreement argument government judgment treatment development environment
+    amendment component components equipment department payment payments management
+    incident incidents accident accidents segment segments talent extent intent
+    plant plants grant grants giant variant variants other others""".split()
+)
+
+# Country (and capitals standing for it) -> the adjective that names its government.
+_COUNTRIES = {
+    "afghanistan": "Afghan", "albania": "Albanian", "algeria": "Algerian", "argentina": "Argentine",
+    "armenia": "Armenian", "australia": "Australian", "austria": "Austrian", "azerbaijan": "Azerbaijani",
+    "bahrain": "Bahraini", "bangladesh": "Bangladeshi", "belarus": "Belarusian", "belgium": "Belgian",
+    "bolivia": "Bolivian", "bosnia": "Bosnian", "brazil": "Brazilian", "britain": "British",
+    "great britain": "British", "united kingdom": "British", "the united kingdom": "British", "uk": "British",
+    "u.k.": "British", "bulgaria": "Bulgarian", "cambodia": "Cambodian", "canada": "Canadian", "chile": "Chilean",
+    "china": "Chinese", "colombia": "Colombian", "croatia": "Croatian", "cuba": "Cuban", "cyprus": "Cypriot",
+    "czech republic": "Czech", "czechia": "Czech", "denmark": "Danish", "ecuador": "Ecuadorian", "egypt": "Egyptian",
+    "estonia": "Estonian", "ethiopia": "Ethiopian", "finland": "Finnish", "france": "French", "georgia": None,
+    "germany": "German", "ghana": "Ghanaian", "greece": "Greek", "hungary": "Hungarian", "iceland": "Icelandic",
+    "india": "Indian", "indonesia": "Indonesian", "iran": "Iranian", "iraq": "Iraqi", "ireland": "Irish",
+    "israel": "Israeli", "italy": "Italian", "japan": "Japanese", "jordan": "Jordanian", "kazakhstan": "Kazakh",
+    "kenya": "Kenyan", "kuwait": "Kuwaiti", "latvia": "Latvian", "lebanon": "Lebanese", "libya": "Libyan",
+    "lithuania": "Lithuanian", "malaysia": "Malaysian", "mexico": "Mexican", "moldova": "Moldovan",
+    "morocco": "Moroccan", "myanmar": "Myanmar", "nepal": "Nepalese", "netherlands": "Dutch",
+    "the netherlands": "Dutch", "new zealand": "New Zealand", "nigeria": "Nigerian", "north korea": "North Korean",
+    "norway": "Norwegian", "oman": "Omani", "pakistan": "Pakistani", "palestine": "Palestinian", "panama": "Panamanian",
+    "peru": "Peruvian", "philippines": "Philippine", "the philippines": "Philippine", "poland": "Polish",
+    "portugal": "Portuguese", "qatar": "Qatari", "romania": "Romanian", "russia": "Russian", "rwanda": "Rwandan",
+    "saudi arabia": "Saudi", "serbia": "Serbian", "singapore": "Singaporean", "slovakia": "Slovak",
+    "slovenia": "Slovenian", "somalia": "Somali", "south africa": "South African", "south korea": "South Korean",
+    "spain": "Spanish", "sri lanka": "Sri Lankan", "sudan": "Sudanese", "sweden": "Swedish", "switzerland": "Swiss",
+    "syria": "Syrian", "taiwan": "Taiwanese", "tanzania": "Tanzanian", "thailand": "Thai", "tunisia": "Tunisian",
+    "turkey": "Turkish", "uganda": "Ugandan", "ukraine": "Ukrainian", "united arab emirates": "Emirati",
+    "uae": "Emirati", "venezuela": "Venezuelan", "vietnam": "Vietnamese", "yemen": "Yemeni", "zimbabwe": "Zimbabwean",
+    "united states": "U.S.", "the united states": "U.S.", "u.s.": "U.S.", "us": "U.S.", "america": "U.S.",
+    "the u.s.": "U.S.", "hong kong": "Hong Kong", "scotland": "Scottish", "wales": "Welsh",
+}
+_CAPITALS = {
+    "beijing": "china", "moscow": "russia", "tehran": "iran", "kyiv": "ukraine", "kiev": "ukraine",
+    "pyongyang": "north korea", "seoul": "south korea", "tokyo": "japan", "ankara": "turkey", "riyadh": "saudi arabia",
+    "damascus": "syria", "baghdad": "iraq", "kabul": "afghanistan", "islamabad": "pakistan", "new delhi": "india",
+    "hanoi": "vietnam", "taipei": "taiwan", "caracas": "venezuela", "havana": "cuba", "minsk": "belarus",
+    "cairo": "egypt", "jerusalem": "israel", "berlin": "germany", "paris": "france", "london": "britain",
+    "ottawa": "canada", "canberra": "australia", "stockholm": "sweden", "oslo": "norway", "copenhagen": "denmark",
+    "helsinki": "finland", "warsaw": "poland", "budapest": "hungary", "brasilia": "brazil", "manila": "philippines",
+}
+
+
+def for_readers(found: list[Attribution], text: str) -> list[Attribution]:
+    """`found` as a reader is shown it: non-sources dropped (a dropped attribution's
+    relayed ones are relayed by whoever relayed it), bare titles and countries named."""
+    out: list[Attribution | None] = []
+    for a in found:
+        verdict = judge(a, text)
+        out.append(verdict)
+    kept = [i for i, a in enumerate(out) if a is not None]
+    index = {old: new for new, old in enumerate(kept)}
+
+    def carrier(i: int | None) -> int | None:
+        seen = set()
+        while i is not None and i not in index and i not in seen:
+            seen.add(i)
+            i = found[i].relayed_by
+        return index.get(i) if i is not None else None
+
+    return [replace(out[i], relayed_by=carrier(out[i].relayed_by)) for i in kept]
+
+
+def judge(a: Attribution, text: str) -> Attribution | None:
+    """The attribution as a reader is shown it, or None when its source cannot say or publish."""
+    if a.form in ("credit", "embed", "link"):
+        return a
+    name = " ".join(a.source.name.split())
+    bare = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    lower = bare.lower().strip(" .,'’\"")
+    if not lower or lower in _NOBODY or all(w in _NOBODY for w in lower.split()):
+        return None
+    if _HEADING.search(bare) or re.search(r"[=<>{}|\\]", bare) or not re.search(r"[A-Za-z]{2}", bare):
+        return None     # a heading, a timestamp, a ticker code ("XAU=")
+    country = _government(lower)
+    if country and a.source.kind in ("organization", "person", "anonymous"):
+        return replace(a, source=replace(a.source, name=country, kind="organization"))
+    mention = (a.source.mention.text if a.source.mention else name).strip().lower()
+    if (lower in ROLE_HEADS or lower in TITLES) and not re.match(r"(?:the|this|that|our|his|her|its|their)\b|\w+'s\b", mention):
+        if a.source.kind in ("organization", "person", "anonymous"):
+            article = "an" if lower[0] in "aeiou" else "a"
+            return replace(a, source=replace(a.source, name=f"{article} {bare}", kind="anonymous"))
+    if a.source.kind in ("anonymous", "document", "organization") and _common(bare, a, text):
+        if not _can_speak(bare):
+            return None
+    return a
+
+
+def _government(lower: str) -> str | None:
+    key = _CAPITALS.get(lower, lower)
+    if key in _COUNTRIES:
+        adjective = _COUNTRIES[key]
+        return f"the {adjective} government" if adjective else None
+    return None
+
+
+def _common(bare: str, a: Attribution, text: str) -> bool:
+    """Whether a mention is a common noun phrase: no capitalised word but a sentence's first."""
+    words = bare.split()
+    if any(w[:1].isupper() for w in words[1:] if w.lower() not in AFTER_HEAD):
+        return False
+    if not words[0][:1].isupper():
+        return True
+    # A capitalised first word is a name unless the sentence starts there and the parse
+    # made it no name (the rules call an unknown capitalised subject a person).
+    if a.source.kind == "organization" or a.source.mention is None:
+        return False
+    before = text[:a.source.mention.start].rstrip(" \"“‘'")
+    return not before or before[-1] in ".!?\n:;\"”"
+
+
+def _can_speak(bare: str) -> bool:
+    """Whether a common noun phrase names who can speak: one of its words before a
+    post-modifier ("people familiar with ...", "officials who ...") is a word for people,
+    an organisation, a document or an outlet, or an agent noun."""
+    words = [w.strip(",.;:'\"()’").lower() for w in bare.split()]
+    head_words = list(itertools.takewhile(lambda w: w not in AFTER_HEAD, words)) or words
+    head_words = [re.sub(r"'s$|’s$", "", w) for w in head_words if w]
+    if any(_speaker_word(w) for w in head_words):
+        return True
+    head = head_words[-1] if head_words else ""       # an agent noun only as the head: "analyst", not "other games"
+    return head not in _NOT_AGENTS and _singular(head) not in _NOT_AGENTS and bool(_AGENT.search(head)) and len(head) > 4
+
+
+def _singular(word: str) -> str:
+    return re.sub(r"ies$", "y", word) if word.endswith("ies") else word[:-1] if word.endswith("s") else word
+
+
+def _speaker_word(word: str) -> bool:
+    return word in _SPEAKERS or _singular(word) in _SPEAKERS
