@@ -19,6 +19,7 @@ PRIMARY_REASONS = {
     "anonymous": "an unnamed source speaking first-hand",
     "document": "a document",
     "outlet": "an outlet with no further attribution for this claim",
+    "social": "a social-media post",
 }
 
 
