@@ -48,11 +48,11 @@ CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 CREATE INDEX IF NOT EXISTS documents_domain ON documents (domain);   -- the newest traces of a site
 CREATE INDEX IF NOT EXISTS documents_page_key ON documents (page_key);   -- lookups by any spelling
 
--- The agents: people, outlets, organizations, anonymous sources, documents.
+-- The agents: people, outlets, organizations, anonymous sources, documents, social-media accounts.
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('person', 'outlet', 'organization', 'anonymous', 'document')),
+    kind TEXT NOT NULL CHECK (kind IN ('person', 'outlet', 'organization', 'anonymous', 'document', 'social')),
     UNIQUE (name, kind)
 );
 

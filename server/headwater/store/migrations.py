@@ -83,6 +83,24 @@ def m004_attribution_form(db: sqlite_utils.Database):
         db.execute("ALTER TABLE attributions ADD COLUMN own_site INTEGER NOT NULL DEFAULT 0")
 
 
+@_migration
+def m005_social_sources(db: sqlite_utils.Database):
+    """sources.kind may be "social" (issue 17: a post linked or embedded is the account's).
+    Only the CHECK widens, which changes no row: the table's definition is edited in place (the
+    procedure SQLite documents for CHECK constraints), so ids and every reference stay as they are."""
+    if not db["sources"].exists():
+        return
+    sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sources'").fetchone()[0]
+    if "'social'" in sql:
+        return
+    widened = sql.replace("'document')", "'document', 'social')")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'sources'", [widened])
+    db.execute(f"PRAGMA schema_version = {version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
+
+
 def apply(db: sqlite_utils.Database) -> None:
     if Migrations is not None:
         migrations = Migrations("headwater")
