@@ -110,7 +110,7 @@ class Attributor:
             author, role = (f"{AUTHOR} of {publisher}" if publisher else AUTHOR), byline
         found = [_signed(a, author, role, page.site) for a in found]
         # -- link citations (links.py): the body's bare links to sources, after the verbal ones
-        return found + link_citations(page.text, page.links, url, found, self.gazetteer, publisher)
+        return found + link_citations(page.text, page.links, url, found, self.gazetteer, publisher, page.quotes)
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> Reading:
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline

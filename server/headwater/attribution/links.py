@@ -65,6 +65,15 @@ newsroom-tools sitemap archive archives page events weather horoscopes games cro
 coupons deals-hub
 """.split())
 
+# Any path word of a reference page (a player's, a team's, a stock quote, a person's tag page):
+# a name is linked to it, no claim rests on it.
+_REFERENCE = frozenset("""
+players player playerpage teams team roster rosters standings schedule schedules stats statistics quote
+quotes symbol people person topic topics tag tags author authors profile profiles hashtag
+""".split())
+# A query parameter carrying a whole address: an affiliate or tracking redirect.
+_REDIRECT = re.compile(r"(?:^|&)(?:u|url|murl|dest|destination|redirect|target|link)=https?(?:%3A|:)", re.I)
+
 # Hosts (registrable domains) that never cite: ads, trackers, shops, share services, reference works.
 _NO_SOURCE_DOMAINS = frozenset("""
 doubleclick.net googlesyndication.com googleadservices.com adnxs.com taboola.com outbrain.com
@@ -73,7 +82,7 @@ etsy.com aliexpress.com shareasale.com skimlinks.com go.skimresources.com anrdoe
 jdoqocy.com kqzyfj.com tkqlhce.com linksynergy.com awin1.com pntrac.com avantlink.com impact.com
 addtoany.com sharethis.com pinterest.com wa.me whatsapp.com t.me telegram.me flipboard.com
 wikipedia.org wikimedia.org wiktionary.org merriam-webster.com dictionary.com britannica.com
-imdb.com goo.gl bit.ly apple.com play.google.com itunes.apple.com spotify.com
+imdb.com goo.gl bit.ly apple.com play.google.com itunes.apple.com spotify.com sjv.io
 """.split())
 # Share, follow and intent paths on the platforms.
 _SHARE_PATH = re.compile(r"^/(?:intent|share|sharer|sharer\.php|sharearticle|home|hashtag|i/|explore|dialog|"
@@ -165,6 +174,8 @@ def _furniture(path: str, query: str) -> bool:
         return True       # a home page: it names the site, it is not the cited story
     if segments[0] in _FURNITURE or (len(segments) > 1 and segments[0] in ("en", "us", "uk", "intl")
                                      and segments[1] in _FURNITURE):
+        return True
+    if _REFERENCE & set(segments) or _REDIRECT.search(query):
         return True
     if "search" in segments or {"s", "q", "query"} & set(parse_qs(query)) and not article_like(path):
         return True
@@ -385,11 +396,31 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+_EMBED_MARK = "ref_src=twsrc"      # the link an embedded tweet carries to itself
+_TEASER_LABEL = re.compile(r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
+                           r"recommended|trending|previously|up next|next|latest|top stories)?\W*$", re.I)
+
+
+def teaser(text: str, link: Link, links: list[Link]) -> bool:
+    """A linked headline standing alone ("RELATED: Storm closes port", a list of trending
+    stories): its line holds nothing but links and a label. Navigation, not a citation."""
+    lo = text.rfind("\n", 0, link.start) + 1
+    hi = text.find("\n", link.end)
+    hi = len(text) if hi < 0 else hi
+    rest, at = [], lo
+    for other in links:
+        if lo <= other.start and other.end <= hi and other.start >= at:
+            rest.append(text[at:other.start])
+            at = other.end
+    rest.append(text[at:hi])
+    return bool(_TEASER_LABEL.match(" ".join("".join(rest).split())))
+
+
 # -- the citations -------------------------------------------------------------------------
 
 
 def link_citations(text: str, links: list[Link], page_url: str | None, found: list[Attribution],
-                   gazetteer, page_outlet: str | None) -> list[Attribution]:
+                   gazetteer, page_outlet: str | None, quotes: list[Span] = ()) -> list[Attribution]:
     """The attributions the page's bare links add to `found` (the verbal ones, which may gain a
     link here: a link to the outlet a sentence's verbal attribution names is that one's)."""
     seen = {url_key(a.link) for a in found if a.link}
@@ -401,8 +432,10 @@ def link_citations(text: str, links: list[Link], page_url: str | None, found: li
         if key in seen:
             continue
         kind = classify(link.href, page_url, gazetteer)
-        if kind is None:
+        if kind is None or teaser(text, link, links):
             continue
+        if kind.kind == "social" and (_EMBED_MARK in link.href or any(q.start <= link.start < q.end for q in quotes)):
+            continue    # an embedded post's own link: the embed is the citation (credits.py)
         seen.add(key)
         sentence = sentence_around(text, link.start, link.end)
         source = source_of(kind, link, text[sentence[0]:sentence[1]], page_outlet)
