@@ -33,10 +33,13 @@ that started it</a> last year, when the first blazes were reported in the hills.
 sent firefighters</a> to help the crews battling the fires.</p>
 <p>The smoke is also <a href="https://www.nytimes.com/2024/03/03/world/asia/haze-schools.html">closing schools</a>
 in the next province, where officials have not yet said when they will reopen.</p>
-<p>RELATED: <a href="https://www.nytimes.com/2024/02/01/world/asia/smog-season-begins.html">Smog season begins early</a></p>
-<p><a href="https://www.dailyexample.com/2024/02/11/masks-sell-out-across-the-city/">Masks sell out across the city</a></p>
-<p>Striker <a href="https://www.sportsdesk.com/football/players/30452/jon-doe">Jon Doe</a> missed training because of the
-smoke, and the <a href="https://apple.sjv.io/c/1/2/3?u=https%3A%2F%2Fwww.apple.com%2Fshop">best purifiers</a> sold out.</p>
+<p>RELATED: <a href="https://www.nytimes.com/2024/02/01/world/asia/smog-season-begins.html">Smog season
+begins early</a></p>
+<p><a href="https://www.dailyexample.com/2024/02/11/masks-sell-out-across-the-city/">Masks sell out across
+the city</a></p>
+<p>Striker <a href="https://www.sportsdesk.com/football/players/30452/jon-doe">Jon Doe</a> missed training
+because of the smoke, and the <a href="https://apple.sjv.io/c/1/2/3?u=https%3A%2F%2Fwww.apple.com%2Fshop">best
+purifiers</a> sold out.</p>
 <blockquote class="twitter-tweet"><p>The sky is orange today</p>&mdash; Jo Bloggs (@jobloggs)
 <a href="https://twitter.com/jobloggs/status/1764000000000000002?ref_src=twsrc%5Etfw">March 3, 2024</a></blockquote>
 <p>Share this: <a href="https://twitter.com/intent/tweet?url=x">Twitter</a>

@@ -252,7 +252,7 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
     if document and outlet is not None and outlet.kind == "organization" and not _FILE.search(path):
         return Kind("organization", outlet.name, outlet=outlet)   # the White House on whitehouse.gov
     if document:
-        publisher = outlet.name if outlet is not None else domain
+        publisher = outlet.name if outlet is not None else (host if host in _DOCUMENT_HOSTS else domain)
         return Kind("document", publisher=publisher, outlet=outlet)
     if _furniture(path, query) or not article_like(path):
         return None
