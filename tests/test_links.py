@@ -173,3 +173,9 @@ def test_a_name_in_the_sentence_that_spells_the_host_names_the_outlet():
     assert named_in("as the Tampa Bay Times first reported", "tampabay.com") == "Tampa Bay Times"
     assert named_in("NPR found", "npr.org") == "NPR"
     assert named_in("officials said on Tuesday", "tampabay.com") is None
+
+
+def test_another_host_of_the_pages_own_outlet_is_its_own_site():
+    found = classify("https://apnews.com/f2398dd73d3a444eb2257ba245d83af1",
+                     "https://hosted.ap.org/paper/article/6486944b076b4df99a583a3a7c85574d/story", Gazetteer.default())
+    assert found is not None and found.kind == "own"

@@ -30,7 +30,8 @@ journalism cites rather than about any one site:
   /story/, /news/... followed by more. Named by the gazetteer from the host; else by the name
   the sentence (or the anchor) gives it, when that name spells the host ("the Tampa Bay Times"
   for tampabay.com); else by the registrable domain ("tampabay.com");
-- the page's own site (same registrable domain as the page): kept, marked own_site, with the
+- the page's own site (same registrable domain as the page, or a host the gazetteer gives the
+  same outlet): kept, marked own_site, with the
   page's outlet as the source; its section fronts and furniture are nothing, as elsewhere.
 
 `link_citations(...)` makes one attribution per cited URL: source mention and cue = the anchor,
@@ -242,13 +243,16 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
             return None    # a profile, a channel, a hashtag: it names someone, it cites nothing
     if domain in _NO_SOURCE_DOMAINS or registrable_domain(host) in _NO_SOURCE_DOMAINS:
         return None
-    own = page_url is not None and domain == domain_of(page_url)
+    outlet = gazetteer.by_domain(href) if gazetteer is not None else None
+    # The page's own site: its registrable domain, or another host of the same outlet (apnews.com
+    # from hosted.ap.org, markets.businessinsider.com from businessinsider.com).
+    own = page_url is not None and (domain == domain_of(page_url)
+                                    or (outlet is not None and outlet == gazetteer.by_domain(page_url)))
     document = _document(host, domain, path)
     if own:
         if document or (not _furniture(path, query) and article_like(path)):
             return Kind("own")
         return None
-    outlet = gazetteer.by_domain(href) if gazetteer is not None else None
     if document and outlet is not None and outlet.kind == "organization" and not _FILE.search(path):
         return Kind("organization", outlet.name, outlet=outlet)   # the White House on whitehouse.gov
     if document:
