@@ -148,6 +148,7 @@ def test_a_link_citation_is_a_hop_from_the_page_and_a_primary_source(found):
      "White House"),
     ("https://bsky.app/profile/someone.bsky.social/post/3kx2abc", "social", "@someone.bsky.social"),
     ("https://mastodon.social/@Gargron/109373925145622001", "social", "@Gargron@mastodon.social"),
+    ("https://twitter.com/i/web/status/1764000000000000003", "social", None),
     ("https://www.tiktok.com/@scout2015/video/6718335390845095173", "social", "@scout2015"),
     ("https://www.reddit.com/r/chicago/comments/c5xjqs/lyft_uber_quality_decline/", "social", "r/chicago"),
 ])
@@ -164,6 +165,7 @@ def test_links_are_classified_by_the_shape_of_their_url(url, kind, name):
     "https://en.wikipedia.org/wiki/Haze", "https://www.example.com/search?q=haze",
     "https://www.example.com/tag/haze/", "https://www.example.com/authors/jane-roe",
     "https://www.linkedin.com/shareArticle?url=x", "https://www.dailyexample.com/",
+    "https://www.nytimes.com/2024/03/", "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fa.com",
 ])
 def test_furniture_is_not_a_source(url):
     assert classify(url, PAGE_URL, Gazetteer.default()) is None

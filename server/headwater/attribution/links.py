@@ -86,8 +86,8 @@ wikipedia.org wikimedia.org wiktionary.org merriam-webster.com dictionary.com br
 imdb.com goo.gl bit.ly apple.com play.google.com itunes.apple.com spotify.com sjv.io
 """.split())
 # Share, follow and intent paths on the platforms.
-_SHARE_PATH = re.compile(r"^/(?:intent|share|sharer|sharer\.php|sharearticle|home|hashtag|i/|explore|dialog|"
-                         r"plugins|shareArticle|submit|pin/create|search)", re.I)
+_SHARE_PATH = re.compile(r"^/(?:intent|share|sharer|sharer\.php|sharearticle|home|hashtag|i/(?!web/status/)|"
+                         r"explore|dialog|plugins|shareArticle|submit|pin/create|search)", re.I)
 
 # -- social --------------------------------------------------------------------------------
 
@@ -99,6 +99,7 @@ _PLATFORM_DOMAINS = {   # registrable domain -> the platform's name (the gazette
 }
 _HANDLE = r"[A-Za-z0-9_.-]{1,40}"
 _POSTS = [   # (platform domain or None for any host, path pattern, account template)
+    ("twitter.com", re.compile(r"^/i/web/status/\d+"), None),
     ("twitter.com", re.compile(rf"^/({_HANDLE})/status(?:es)?/\d+"), "@{0}"),
     ("x.com", re.compile(rf"^/({_HANDLE})/status(?:es)?/\d+"), "@{0}"),
     ("bsky.app", re.compile(r"^/profile/([^/]+)/post/\w+"), "@{0}"),
@@ -160,8 +161,9 @@ def article_like(path: str) -> bool:
     last = segments[-1]
     if _PAGE.search(last) and last.rsplit(".", 1)[0].lower() not in _INDEX_STEMS:
         return True
-    if _DATE_PATH.search(path):
-        return True
+    dated = _DATE_PATH.search(path)
+    if dated and path[dated.end():].strip("/"):
+        return True      # a date and then the story ("/2019/11/" alone lists a month's stories)
     if any(_ID.search(s) for s in segments):
         return True
     if any(_SLUG.fullmatch(s) for s in segments):
