@@ -181,3 +181,13 @@ def test_another_host_of_the_pages_own_outlet_is_its_own_site():
     found = classify("https://apnews.com/f2398dd73d3a444eb2257ba245d83af1",
                      "https://hosted.ap.org/paper/article/6486944b076b4df99a583a3a7c85574d/story", Gazetteer.default())
     assert found is not None and found.kind == "own"
+
+
+def test_a_player_page_on_a_name_is_not_the_link_of_its_verbal_attribution(attributor):
+    """"Striker Jon Doe said ..." with Jon Doe linked to his profile: the profile is no source,
+    so the verbal attribution carries no link and nothing follows it."""
+    html = ("<html><body><article><p>Striker <a href='https://www.sportsdesk.com/football/players/30452/jon-doe'>Jon "
+            "Doe</a> said the smoke made training impossible this week.</p></article></body></html>")
+    page = extract(html, PAGE_URL)
+    found = attributor.attribute_page(page, PAGE_URL)
+    assert found and all(a.link is None for a in found)

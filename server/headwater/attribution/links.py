@@ -185,6 +185,24 @@ def _furniture(path: str, query: str) -> bool:
     return False
 
 
+def furniture(href: str) -> bool:
+    """Whether a link is surely no citation whatever the page: not http(s), a home page, site
+    furniture, a reference page, a share button, a shop or ad host, an affiliate redirect.
+    (`assembly.attach_links` keeps these off verbal attributions too.) Unlike `classify`, a path
+    of no known shape is not furniture."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return True
+    host = host_of(href)
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return True
+    domain = domain_of(host) or host
+    if domain in _PLATFORM_DOMAINS:
+        return bool(_SHARE_PATH.match(parts.path or "/"))
+    return domain in _NO_SOURCE_DOMAINS or _furniture(parts.path or "/", parts.query)
+
+
 # -- classification ------------------------------------------------------------------------
 
 
