@@ -48,7 +48,7 @@ CREATE INDEX IF NOT EXISTS documents_url ON documents (url);
 CREATE INDEX IF NOT EXISTS documents_domain ON documents (domain);   -- the newest traces of a site
 CREATE INDEX IF NOT EXISTS documents_page_key ON documents (page_key);   -- lookups by any spelling
 
--- The agents: people, outlets, organizations, anonymous sources, documents, social accounts.
+-- The agents: people, outlets, organizations, anonymous sources, documents, social-media accounts.
 CREATE TABLE IF NOT EXISTS sources (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL,

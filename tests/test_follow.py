@@ -443,15 +443,48 @@ def test_a_body_link_to_a_government_site_stands_for_an_organization():
     from headwater.tracing import upstream
     from headwater.tracing.follower import Doc
     from headwater.attribution.gazetteer import Gazetteer
+    from headwater.attribution.links import link_citations
     from headwater.records import Link
 
     text = "The statement is online. So is the wire story."
     links = [Link(4, 13, "https://www.whitehouse.gov/briefing-room/statement", "statement"),
-             Link(37, 47, "https://www.reuters.com/world/story-1", "wire story")]
-    doc = Doc(0, "https://blog.example/post", 0, None, "root", text=text, links=links, attributions=[])
+             Link(37, 47, "https://www.reuters.com/world/statement-put-online-2014-11-09/", "wire story")]
+    url = "https://blog.example/post"
+    attributions = link_citations(text, links, url, [], Gazetteer.default(), "Blog")
+    doc = Doc(0, url, 0, None, "root", text=text, links=links, attributions=attributions)
+    doc.relevant = set(range(len(attributions)))
     found, _ = upstream.targets(doc, Gazetteer.default())
     assert {t["url"].split("/")[2]: t["agent"] for t in found} == {
         "www.whitehouse.gov": ("White House", "organization"), "www.reuters.com": ("Reuters", "outlet")}
+    assert {t["kind"] for t in found} == {"body_link"}
+
+
+def test_every_followed_body_link_is_one_of_the_pages_sources(attributor):
+    """A followed body link and a link citation are the same thing: what the follow takes
+    from a page is exactly the links its attributions carry, own-site links and furniture left
+    out, so the graph and the list of sources agree."""
+    from headwater.extract import extract
+    from headwater.tracing import upstream
+    from headwater.tracing.follower import Doc
+    from headwater.attribution.gazetteer import Gazetteer
+    from tests.test_links import PAGE, PAGE_URL
+
+    page = extract(PAGE, PAGE_URL)
+    attributions = attributor.attribute_page(page, PAGE_URL)
+    doc = Doc(0, PAGE_URL, 0, None, "root", text=page.text, links=page.links, attributions=attributions)
+    doc.relevant = set(range(len(attributions)))
+    found, _ = upstream.targets(doc, Gazetteer.default())
+    followed = {t["url"] for t in found}
+    cited = {a.link for a in attributions if a.link and not a.own_site}
+    assert followed == cited
+    assert any("theguardian.com" in u for u in followed) and any("twitter.com/NASA" in u for u in followed)
+    assert not any(own in u for u in followed for own in ("dailyexample.com", "/tag/", "sharer", "amazon"))
+    for t in found:
+        a = attributions[t["attribution"]]
+        assert t["kind"] == ("body_link" if a.form == "link" else "link")
+        assert t["agent"] == upstream.agent_of(a)
+    tweet = next(t for t in found if "twitter.com/NASA" in t["url"])
+    assert tweet["agent"] == ("@NASA", "social")
 
 
 class FailsOnText:

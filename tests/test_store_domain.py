@@ -205,3 +205,34 @@ def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
     attributions = store.load_trace(db, trace_id).to_dict()["attributions"]
     assert attributions and {(a["form"], a["own_site"]) for a in attributions} == {("verb", False)}
     assert {"form", "own_site"} <= set(db["attributions"].columns_dict)
+
+
+def test_an_older_store_takes_social_sources(tmp_path, seed_html):
+    """A store whose sources table predates the social kind: opened again, its sources keep their
+    ids (the attributions still point at them) and a social-media account can be stored."""
+    import shutil
+
+    from headwater.tracing.tracer import Tracer
+
+    first = tmp_path / "first.db"
+    db = store.open_db(first)
+    trace_id = Tracer(db).trace(SEED_URL, html=seed_html)["id"]
+    before = store.load_trace(db, trace_id)["attributions"]
+    db.close()
+    conn = sqlite3.connect(first)
+    conn.execute("PRAGMA writable_schema = ON")    # the CHECK of the older schema.sql
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, ', ''social''', '') WHERE name = 'sources'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_social_sources'")
+    conn.commit()
+    conn.close()
+    old = tmp_path / "old.db"
+    shutil.copy(first, old)
+    assert "'social'" not in sqlite3.connect(old).execute("SELECT sql FROM sqlite_master WHERE name = 'sources'"
+                                                          ).fetchone()[0]
+
+    db = store.open_db(old)
+    assert store.load_trace(db, trace_id)["attributions"] == before
+    db.execute("INSERT INTO sources (name, kind) VALUES ('@NASA', 'social')")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    db.close()
+    store.open_db(old).close()   # opening it again changes nothing

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, replace
 
 from headwater.attribution.entities import Entity
+from headwater.attribution.links import furniture
 from headwater.attribution.spans import Covering, Spans
 from headwater.attribution.text import Layout
 from headwater.records import Attribution, Link, Source, Span, Via
@@ -118,8 +119,8 @@ def attach_links(found: list[Found], links: list[Link], layout: Layout, gazettee
         if f.carrier is not None:
             by_carrier.setdefault(f.carrier, []).append(f)
     for link in links:
-        if not is_article_link(link.href):
-            continue  # a home page names the outlet; it is not the cited story
+        if not is_article_link(link.href) or furniture(link.href):
+            continue  # a home page names the outlet; it is not the cited story (nor a tag page, a share button...)
         sentence = sentences.at(link.start)
         if sentence is None:
             continue

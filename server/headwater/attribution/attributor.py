@@ -33,6 +33,9 @@ How it reads a text, in order:
 6. Nesting: an attribution inside another's content (or inside a block quote that
    another introduces) is relayed by it.
 7. A hyperlink in an attribution's sentence is attached to the nearest attribution.
+8. (`attribute_page` only) The body's other links that cite a source by themselves (another
+   outlet's story, a document, a social post, the site's own earlier story) are attributions
+   of form "link", after the rest (links.py).
 
 With the tagger (tagger.py), its attributions come after the rules', their sources
 named by the same resolution (`Reading.source_at`), which also says who a pronoun the
@@ -54,6 +57,7 @@ from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
 from headwater.attribution.credits import credits, on_page, outlets_by_shape, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
+from headwater.attribution.links import link_citations
 from headwater.attribution.nlp import pipeline
 from headwater.attribution.noise import for_readers
 from headwater.attribution.reading import CueWords, Reading, worth_parsing
@@ -136,7 +140,9 @@ class Attributor:
             author, role = byline, AUTHOR      # the author is also cited by name: one person, one name
         else:
             author, role = (f"{AUTHOR} of {publisher}" if publisher else AUTHOR), byline
-        return [_signed(a, author, role, page.site) for a in found]
+        found = [_signed(a, author, role, page.site) for a in found]
+        # -- link citations (links.py): the body's bare links to sources, after the verbal ones
+        return found + link_citations(page.text, page.links, url, found, self.gazetteer, publisher, page.quotes)
 
     def read(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> Reading:
         """The text as read: `.sentences` lists, in text order, every sentence the pipeline

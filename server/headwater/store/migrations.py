@@ -88,28 +88,21 @@ def m004_attribution_form(db: sqlite_utils.Database):
 
 
 @_migration
-def m005_source_kind_social(db: sqlite_utils.Database):
-    """sources.kind may be 'social' (issue 17: an embedded post's account). SQLite cannot
-    change a CHECK in place: the table is copied into one with the new CHECK (same ids)."""
+def m005_social_sources(db: sqlite_utils.Database):
+    """sources.kind may be "social" (issue 17: a post linked or embedded is the account's).
+    Only the CHECK widens, which changes no row: the table's definition is edited in place (the
+    procedure SQLite documents for CHECK constraints), so ids and every reference stay as they are."""
     if not db["sources"].exists():
         return
     sql = db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'sources'").fetchone()[0]
-    if "'social'" in sql or "CHECK" not in sql:
+    if "'social'" in sql:
         return
-    foreign_keys = db.execute("PRAGMA foreign_keys").fetchone()[0]
-    db.execute("PRAGMA foreign_keys = OFF")     # a no-op inside a transaction: the copy keeps every id anyway
-    db.execute("PRAGMA legacy_alter_table = ON")   # references to sources(id) stay as they are
-    db.execute("""CREATE TABLE sources_m005 (
-        id INTEGER PRIMARY KEY,
-        name TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('person', 'outlet', 'organization', 'anonymous', 'document', 'social')),
-        UNIQUE (name, kind))""")
-    db.execute("INSERT INTO sources_m005 (id, name, kind) SELECT id, name, kind FROM sources")
-    db.execute("DROP TABLE sources")
-    db.execute("ALTER TABLE sources_m005 RENAME TO sources")
-    db.execute("PRAGMA legacy_alter_table = OFF")
-    if foreign_keys:
-        db.execute("PRAGMA foreign_keys = ON")
+    widened = sql.replace("'document')", "'document', 'social')")
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'sources'", [widened])
+    db.execute(f"PRAGMA schema_version = {version + 1}")
+    db.execute("PRAGMA writable_schema = OFF")
 
 
 def apply(db: sqlite_utils.Database) -> None:

@@ -49,7 +49,10 @@ def relevant(attributions: list[Attribution], spans: list[tuple[int, int]]) -> s
 
 
 def agent_of(a: Attribution) -> tuple[str, str] | None:
-    """The node a linked page stands for: the medium an outlet, else the source when it publishes."""
+    """The node a linked page stands for: a social post its account; the medium an outlet, else
+    the source when it publishes."""
+    if a.source.kind == "social":
+        return (a.source.name, a.source.kind)
     if a.via and a.via.kind == "outlet":
         return (a.via.name, a.via.kind)
     if a.source.kind in ("outlet", "organization", "document"):
@@ -69,7 +72,9 @@ def outlet_named(a: Attribution) -> tuple[str, str] | None:
 def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None) -> tuple[list[dict], list[dict]]:
     """What to follow from a page: (links, searches).
 
-    links: {"url", "kind": "link"|"body_link", "source", "attribution", "passages", "agent"};
+    links: {"url", "kind": "link"|"body_link", "source", "attribution", "passages", "agent"}, one per
+    URL that a relevant attribution carries ("body_link": a link citation, form "link"; links to
+    the page's own site are not followed);
     searches: {"outlet", "attribution", "passages"} for outlets named without a link.
     `doc.relevant` says which attributions count; `claim_span`, in a claim trace's
     first page, is the one passage every hop from it relies on.
@@ -92,7 +97,7 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
     # A source linked once in the page is linked for all it says there ("Reports the Journal's...").
     linked_once: dict[tuple, str] = {}
     for a in atts:
-        if a.link:
+        if a.link and not a.own_site:
             linked_once.setdefault((a.source.name, a.source.kind), a.link)
 
     links: list[dict] = []
@@ -100,37 +105,22 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
     for i in chosen:
         a = atts[i]
         link = a.link or linked_once.get((a.source.name, a.source.kind))
-        if not link or link.split("#")[0] in (doc.url, doc.final_url):
-            continue
+        if not link or a.own_site or link.split("#")[0] in (doc.url, doc.final_url):
+            continue    # the page's own site's earlier story is not followed (nor was it before link citations)
         if link in by_url:
             by_url[link]["group"].append(i)
             continue
-        by_url[link] = {"url": link, "kind": "link", "source": (a.source.name, a.source.kind),
-                        "attribution": i, "agent": agent_of(a), "group": [i]}
+        # A body link is followed as the link citation it is (form "link", attribution/links.py):
+        # every followed page is one of the page's sources, so the graph and the list agree.
+        by_url[link] = {"url": link, "kind": "body_link" if a.form == "link" else "link",
+                        "source": (a.source.name, a.source.kind), "attribution": i, "agent": agent_of(a), "group": [i]}
         links.append(by_url[link])
     for target in links:   # a source's unlinked attributions lean on its linked page too ("Reports the Journal's...")
         names = {(atts[i].source.name, atts[i].source.kind) for i in target["group"]}
         target["group"] += [i for i in chosen if not atts[i].link and (atts[i].source.name, atts[i].source.kind) in names]
         target["passages"] = passages_for(target.pop("group"))
 
-    # Body links to another outlet's article, not tied to an attribution's sentence.
     own = doc.outlet
-    areas = [claim_span] if claim_span else (None if doc.idx == 0 else doc.cited)
-    for link in doc.links:
-        href = link.href.split("#")[0]
-        if href in by_url or not href.startswith(("http://", "https://")):
-            continue
-        if areas is not None and not any(link.start < e and s < link.end for s, e in areas):
-            continue
-        outlet = gazetteer.by_domain(href) or gazetteer.lookup(link.text)
-        if outlet is None or outlet.name == own:
-            continue
-        target = {"url": href, "kind": "body_link", "source": (outlet.name, outlet.kind), "attribution": None,
-                  "agent": (outlet.name, outlet.kind),
-                  "passages": [claim_span] if claim_span else [sentence_at(text, link.start, link.end)]}
-        by_url[href] = target
-        links.append(target)
-
     linked = {t["agent"] for t in links if t["agent"]}
     searches: dict[tuple, dict] = {}
     for i in chosen:
