@@ -76,8 +76,9 @@ def write_warc(path: Path, pages: list[tuple[str, bytes]]) -> None:
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for url, html in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"),
-                                                  ("Content-Length", str(len(html)))], protocol="HTTP/1.1")
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(html)))], protocol="HTTP/1.1"
+            )
             record = writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers)
             writer.write_record(record)
 
@@ -100,6 +101,7 @@ def pack(pages: list[tuple[str, bytes]], folder: Path, files: int) -> list[str]:
 def worker_memory() -> dict:
     """Run on a worker (client.run): VmHWM of the worker process and of its child processes
     (the analysis process of its AnalysisPool), in MiB."""
+
     def hwm(pid) -> float:
         try:
             for line in open(f"/proc/{pid}/status"):
@@ -114,7 +116,7 @@ def worker_memory() -> dict:
         import psutil
 
         children = [p.pid for p in psutil.Process().children(recursive=True)]
-    except ImportError:   # /proc's children lists, one level
+    except ImportError:  # /proc's children lists, one level
         for task in os.listdir(f"/proc/{os.getpid()}/task"):
             try:
                 children += [int(c) for c in open(f"/proc/{os.getpid()}/task/{task}/children").read().split()]
@@ -128,7 +130,7 @@ def warm_worker(pages: list[tuple[str, bytes]], dask_worker=None) -> int:
     starts on first use) analyses a few pages, so no timed run pays for a model's loading."""
     from headwater.corpus.pipeline import analyse, load_attributor
 
-    if getattr(dask_worker, "headwater_attributor", None) is None:   # the plugin sets it; in case it has not
+    if getattr(dask_worker, "headwater_attributor", None) is None:  # the plugin sets it; in case it has not
         dask_worker.headwater_attributor = load_attributor()
     attributor = dask_worker.headwater_attributor
     for url, html in pages:
@@ -185,17 +187,19 @@ def measure(pages: list[tuple[str, bytes]], warcs: int, repeats: int, tmp: Path)
 
     inputs = pack(pages, tmp / "warc", warcs)
     warm = pack(pages[:WARM_PAGES], tmp / "warm", 1)
-    say(f"corpus: {len(pages)} pages in {len(inputs)} WARC files "
-        f"({sum(os.path.getsize(p) for p in inputs) / 2**20:.1f} MiB); {repeats} rounds")
+    say(
+        f"corpus: {len(pages)} pages in {len(inputs)} WARC files "
+        f"({sum(os.path.getsize(p) for p in inputs) / 2**20:.1f} MiB); {repeats} rounds"
+    )
     started = time.perf_counter()
     attributor = Attributor()
     load = time.perf_counter() - started
     in_process(attributor, pages[:WARM_PAGES])
     budget = AnalysisSettings.from_env().seconds
-    pool = load_attributor() if budget else None   # the worker's own pipeline: an AnalysisPool of one process
+    pool = load_attributor() if budget else None  # the worker's own pipeline: an AnalysisPool of one process
     if pool is not None:
         in_process(pool, pages[:WARM_PAGES])
-    for workers in (1, 2):   # start each cluster, warm every worker's pipeline, run the warm-up WARC: untimed
+    for workers in (1, 2):  # start each cluster, warm every worker's pipeline, run the warm-up WARC: untimed
         started = time.perf_counter()
         with cluster(workers=workers) as client:
             client.run(warm_worker, pages[:WARM_PAGES])
@@ -209,8 +213,10 @@ def measure(pages: list[tuple[str, bytes]], warcs: int, repeats: int, tmp: Path)
             if step in ("base", "pool"):
                 times = in_process(attributor if step == "base" else pool, pages)
                 result[step].append(sum(times))
-                say(f"corpus: round {rnd + 1}/{repeats}, in-process{' via a pool' if step == 'pool' else ''}: "
-                    f"{sum(times):.1f} s, {len(pages) / sum(times):.2f} pages/s")
+                say(
+                    f"corpus: round {rnd + 1}/{repeats}, in-process{' via a pool' if step == 'pool' else ''}: "
+                    f"{sum(times):.1f} s, {len(pages) / sum(times):.2f} pages/s"
+                )
             else:
                 seconds, summary, busy = engine_run(step, inputs, tmp / f"out-{step}")
                 result[step].append(seconds)
@@ -218,8 +224,10 @@ def measure(pages: list[tuple[str, bytes]], warcs: int, repeats: int, tmp: Path)
                 tasks = "; ".join(f"{len(v)} tasks, {sum(v):.1f} s" for v in busy.values())
                 result.setdefault(f"busy{step}", []).append(tasks)
                 result.setdefault(f"tasks{step}", []).append(sum(sum(v) for v in busy.values()))
-                say(f"corpus: round {rnd + 1}/{repeats}, {step} worker(s): {summary.line()} "
-                    f"(wall {seconds:.1f} s, {len(pages) / seconds:.2f} pages/s; per worker: {tasks})")
+                say(
+                    f"corpus: round {rnd + 1}/{repeats}, {step} worker(s): {summary.line()} "
+                    f"(wall {seconds:.1f} s, {len(pages) / seconds:.2f} pages/s; per worker: {tasks})"
+                )
     if pool is not None:
         pool.close()
     memory = {}
@@ -232,8 +240,9 @@ def measure(pages: list[tuple[str, bytes]], warcs: int, repeats: int, tmp: Path)
     return result
 
 
-def run(quick: bool = False, pages: int | None = None, warcs: int | None = None,
-        repeats: int | None = None) -> tuple[list[Row], list[str]]:
+def run(
+    quick: bool = False, pages: int | None = None, warcs: int | None = None, repeats: int | None = None
+) -> tuple[list[Row], list[str]]:
     from headwater.corpus.engine import close_local_clusters
 
     limit = pages or (QUICK_PAGES if quick else None)
@@ -247,55 +256,111 @@ def run(quick: bool = False, pages: int | None = None, warcs: int | None = None,
     n = m["pages"]
     rate = {w: median(n / s for s in m[w]) for w in (1, 2)}
     base_rate = median(n / s for s in m["base"])
-    scaling = median(a / b for a, b in zip(m[1], m[2], strict=True))   # 2 workers' pages/s over 1 worker's
-    overhead = median(ratio(w, b) for w, b in zip(m[1], m["base"], strict=True))   # 1 worker over in-process
+    scaling = median(a / b for a, b in zip(m[1], m[2], strict=True))  # 2 workers' pages/s over 1 worker's
+    overhead = median(ratio(w, b) for w, b in zip(m[1], m["base"], strict=True))  # 1 worker over in-process
     per_page = lambda seconds: median(seconds) * 1000 / n  # noqa: E731
     summary = m["summary1"]
     rows = [
-        Row(BENCH, "2 workers, pages/s", rate[2], "pages/s", f"1 worker {rate[1]:.2f} pages/s", scaling,
-            SCALING_TARGET, check(scaling, SCALING_TARGET)),
-        Row(BENCH, "1 worker, time per page", per_page(m[1]), "ms",
-            f"in-process analyse {per_page(m['base']):.1f} ms", overhead, OVERHEAD_TARGET,
-            check(overhead, OVERHEAD_TARGET)),
+        Row(
+            BENCH,
+            "2 workers, pages/s",
+            rate[2],
+            "pages/s",
+            f"1 worker {rate[1]:.2f} pages/s",
+            scaling,
+            SCALING_TARGET,
+            check(scaling, SCALING_TARGET),
+        ),
+        Row(
+            BENCH,
+            "1 worker, time per page",
+            per_page(m[1]),
+            "ms",
+            f"in-process analyse {per_page(m['base']):.1f} ms",
+            overhead,
+            OVERHEAD_TARGET,
+            check(overhead, OVERHEAD_TARGET),
+        ),
         Row(BENCH, "  in-process analyse (extract + attribute_page + graph)", base_rate, "pages/s"),
     ]
     if m["pool"]:
         via_pool = median(ratio(w, b) for w, b in zip(m[1], m["pool"], strict=True))
         hop = median(ratio(p, b) for p, b in zip(m["pool"], m["base"], strict=True))
         rows += [
-            Row(BENCH, "  in-process, attribute_page in an AnalysisPool of one process", per_page(m["pool"]), "ms",
-                f"in-process analyse {per_page(m['base']):.1f} ms", hop),
-            Row(BENCH, "  1 worker, time per page, against that", per_page(m[1]), "ms",
-                f"via a pool {per_page(m['pool']):.1f} ms", via_pool),
+            Row(
+                BENCH,
+                "  in-process, attribute_page in an AnalysisPool of one process",
+                per_page(m["pool"]),
+                "ms",
+                f"in-process analyse {per_page(m['base']):.1f} ms",
+                hop,
+            ),
+            Row(
+                BENCH,
+                "  1 worker, time per page, against that",
+                per_page(m[1]),
+                "ms",
+                f"via a pool {per_page(m['pool']):.1f} ms",
+                via_pool,
+            ),
         ]
     rows += [
-        Row(BENCH, "  1 worker, partition tasks' own time (reading, analysis, Parquet)", per_page(m["tasks1"]), "ms",
-            f"wall {per_page(m[1]):.1f} ms", median(ratio(t, w) for t, w in zip(m["tasks1"], m[1], strict=True))),
-        Row(BENCH, "  pages/s per core at 2 workers", rate[2] / 2, "pages/s",
-            f"1 worker {rate[1]:.2f} pages/s", ratio(rate[2] / 2, rate[1])),
+        Row(
+            BENCH,
+            "  1 worker, partition tasks' own time (reading, analysis, Parquet)",
+            per_page(m["tasks1"]),
+            "ms",
+            f"wall {per_page(m[1]):.1f} ms",
+            median(ratio(t, w) for t, w in zip(m["tasks1"], m[1], strict=True)),
+        ),
+        Row(
+            BENCH,
+            "  pages/s per core at 2 workers",
+            rate[2] / 2,
+            "pages/s",
+            f"1 worker {rate[1]:.2f} pages/s",
+            ratio(rate[2] / 2, rate[1]),
+        ),
     ]
     notes = []
     for workers in (1, 2):
         for i, mem in enumerate(sorted(m["memory"][workers].values(), key=lambda v: -v["worker"])):
             children = mem["children"]
             total = mem["worker"] + sum(children)
-            rows.append(Row(BENCH, f"peak RSS, {workers}-worker cluster, worker {i + 1} (+ analysis process)",
-                            total, "MiB", f"worker {mem['worker']:.0f} + analysis "
-                                          f"{'+'.join(f'{c:.0f}' for c in children) or '0'} MiB"))
+            rows.append(
+                Row(
+                    BENCH,
+                    f"peak RSS, {workers}-worker cluster, worker {i + 1} (+ analysis process)",
+                    total,
+                    "MiB",
+                    f"worker {mem['worker']:.0f} + analysis {'+'.join(f'{c:.0f}' for c in children) or '0'} MiB",
+                )
+            )
     rows.append(Row(BENCH, "peak RSS, client + scheduler + in-process baseline", m["client_rss"], "MiB"))
-    budget = (f"HEADWATER_ANALYSIS_SECONDS={m['budget']:g} (each worker analyses in an AnalysisPool of one process)"
-              if m["budget"] else "HEADWATER_ANALYSIS_SECONDS=0 (workers analyse in their own process)")
-    notes.append(f"corpus: {n} pages in {m['warcs']} WARC files (one partition each), {len(m[1])} rounds; "
-                 f"a run: {summary.line()}; {budget}; {machine()}; load average now "
-                 f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}.")
-    notes.append("corpus: wall seconds per round: in-process " + ", ".join(f"{s:.1f}" for s in m["base"])
-                 + ("; in-process via a pool " + ", ".join(f"{s:.1f}" for s in m["pool"]) if m["pool"] else "")
-                 + "; 1 worker " + ", ".join(f"{s:.1f}" for s in m[1])
-                 + "; 2 workers " + ", ".join(f"{s:.1f}" for s in m[2])
-                 + f"; in-process pipeline load {m['load']:.1f} s (not timed).")
+    budget = (
+        f"HEADWATER_ANALYSIS_SECONDS={m['budget']:g} (each worker analyses in an AnalysisPool of one process)"
+        if m["budget"]
+        else "HEADWATER_ANALYSIS_SECONDS=0 (workers analyse in their own process)"
+    )
+    notes.append(
+        f"corpus: {n} pages in {m['warcs']} WARC files (one partition each), {len(m[1])} rounds; "
+        f"a run: {summary.line()}; {budget}; {machine()}; load average now "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}."
+    )
+    notes.append(
+        "corpus: wall seconds per round: in-process "
+        + ", ".join(f"{s:.1f}" for s in m["base"])
+        + ("; in-process via a pool " + ", ".join(f"{s:.1f}" for s in m["pool"]) if m["pool"] else "")
+        + "; 1 worker "
+        + ", ".join(f"{s:.1f}" for s in m[1])
+        + "; 2 workers "
+        + ", ".join(f"{s:.1f}" for s in m[2])
+        + f"; in-process pipeline load {m['load']:.1f} s (not timed)."
+    )
     for workers in (1, 2):
-        notes.append(f"corpus: partition tasks per worker, {workers} worker(s), each round: "
-                     + " | ".join(m[f"busy{workers}"]))
+        notes.append(
+            f"corpus: partition tasks per worker, {workers} worker(s), each round: " + " | ".join(m[f"busy{workers}"])
+        )
     return rows, notes
 
 

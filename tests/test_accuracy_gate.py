@@ -9,6 +9,7 @@ source (begin), cue (begin) and content (overlap), scored as bench/polnear.py sa
 import json
 
 import pytest
+
 from headwater.evaluation import attribution, polnear
 
 POLNEAR = attribution.polnear_dir()

@@ -23,16 +23,16 @@ def by_source(attributions):
 def test_normalise_keeps_offsets():
     text = "the Journal\u00a0reported \u201cyes\u201d and the Journal\u2018s man"
     assert len(normalise_keeping_offsets(text)) == len(text)
-    assert normalise_keeping_offsets(text) == "the Journal reported \"yes\" and the Journal's man"
+    assert normalise_keeping_offsets(text) == 'the Journal reported "yes" and the Journal\'s man'
 
 
 def test_verb_cue_with_clausal_content_and_offsets(attributor):
     text = "The mayor's office was quiet. Dana Whitfield said that the bridge would reopen in March."
     [a] = attributor.attribute(text)
     assert a.source.name == "Dana Whitfield" and a.source.kind == "person"
-    assert a.cue.text == "said" and text[a.cue.start:a.cue.end] == "said"
+    assert a.cue.text == "said" and text[a.cue.start : a.cue.end] == "said"
     assert a.content.text == "the bridge would reopen in March"
-    assert text[a.source.mention.start:a.source.mention.end] == "Dana Whitfield"
+    assert text[a.source.mention.start : a.source.mention.end] == "Dana Whitfield"
 
 
 def test_according_to_an_outlet(attributor):
@@ -44,9 +44,11 @@ def test_according_to_an_outlet(attributor):
 
 
 def test_inverted_cue_and_pronoun_resolution(attributor):
-    text = ("Priya Raman, the city's housing director, toured the site on Monday. "
-            "\"We are not going to wait another year,\" said Ms. Raman. "
-            "\"The money is there,\" she added, \"and so is the will to spend it on families.\"")
+    text = (
+        "Priya Raman, the city's housing director, toured the site on Monday. "
+        '"We are not going to wait another year," said Ms. Raman. '
+        '"The money is there," she added, "and so is the will to spend it on families."'
+    )
     attributions = attributor.attribute(text)
     assert {a.source.name for a in attributions} == {"Priya Raman"}
     raman = attributions[0]
@@ -56,8 +58,10 @@ def test_inverted_cue_and_pronoun_resolution(attributor):
 
 
 def test_quote_without_cue_inherits_speaker(attributor):
-    text = ("\"The vote was rigged from the start,\" Omar Haddad told supporters on Friday. "
-            "\"Nobody believes these numbers, not even the people who counted them.\"")
+    text = (
+        '"The vote was rigged from the start," Omar Haddad told supporters on Friday. '
+        '"Nobody believes these numbers, not even the people who counted them."'
+    )
     attributions = attributor.attribute(text)
     assert len(attributions) == 2
     assert all(a.source.name == "Omar Haddad" for a in attributions)
@@ -88,8 +92,10 @@ def test_nesting_outlet_reports_what_an_official_said(attributor):
 
 
 def test_anonymous_source_named_later(attributor):
-    text = ("A senior diplomat confirmed that the embassy would reopen. "
-            "The diplomat is Ingrid Solberg, Norway's envoy to the region.")
+    text = (
+        "A senior diplomat confirmed that the embassy would reopen. "
+        "The diplomat is Ingrid Solberg, Norway's envoy to the region."
+    )
     [a] = attributor.attribute(text)
     assert (a.source.name, a.source.kind) == ("Ingrid Solberg", "person")
     assert a.source.mention.text == "A senior diplomat"
@@ -129,7 +135,7 @@ def test_block_quote_introduced_by_colon_is_relayed(attributor):
 
 
 def test_verbs_inside_a_quote_are_not_cues(attributor):
-    text = "\"I never said that I would stay,\" Marta Ruiz explained."
+    text = '"I never said that I would stay," Marta Ruiz explained.'
     [a] = attributor.attribute(text)
     assert a.source.name == "Marta Ruiz" and a.cue.text == "explained"
 
@@ -178,8 +184,10 @@ def test_expected_to_say_takes_the_governing_verb(attributor):
 
 
 def test_pronouns_follow_gender_to_the_right_person(attributor):
-    text = ("Ms. Ilse Brandt, the head of the lab, said the samples were clean. "
-            "Her deputy, Dr. Tomas Ruiz, said more tests were planned. He added that results were due in July.")
+    text = (
+        "Ms. Ilse Brandt, the head of the lab, said the samples were clean. "
+        "Her deputy, Dr. Tomas Ruiz, said more tests were planned. He added that results were due in July."
+    )
     added = next(a for a in attributor.attribute(text) if a.cue.text == "added")
     assert added.source.name == "Tomas Ruiz" and added.source.mention.text == "He"
     assert added.source.role == "Her deputy"
@@ -213,8 +221,10 @@ def test_unnamed_plural_groups_are_anonymous(attributor):
 
 
 def test_the_report_refers_back_to_the_document(attributor):
-    text = ("A review by the Court of Auditors found that half the grants were never used. "
-            "\"The controls failed,\" the review said.")
+    text = (
+        "A review by the Court of Auditors found that half the grants were never used. "
+        '"The controls failed," the review said.'
+    )
     attributions = attributor.attribute(text)
     assert {a.source.name for a in attributions} == {"the Court of Auditors review"}
     assert all(a.source.kind == "document" for a in attributions)
@@ -225,8 +235,10 @@ def test_declining_to_comment_is_no_attribution(attributor):
 
 
 def test_a_story_citing_sources_relays_them(attributor):
-    text = ("The Financial Times reported that the merger was off. The FT's story cites two bankers. "
-            "Reuters later confirmed the news, citing a regulatory filing.")
+    text = (
+        "The Financial Times reported that the merger was off. The FT's story cites two bankers. "
+        "Reuters later confirmed the news, citing a regulatory filing."
+    )
     attributions = attributor.attribute(text)
     bankers = next(a for a in attributions if a.source.name == "two bankers")
     assert bankers.source.kind == "anonymous" and bankers.cue.text == "cites"
@@ -245,8 +257,10 @@ def test_quoted_as_saying(attributor):
 
 
 def test_speaker_after_a_long_reported_clause(attributor):
-    text = ("The army will withdraw from the border villages by the end of the month, a senior commander, "
-            "who asked not to be named, said on Sunday.")
+    text = (
+        "The army will withdraw from the border villages by the end of the month, a senior commander, "
+        "who asked not to be named, said on Sunday."
+    )
     [a] = attributor.attribute(text)
     assert a.source.kind == "anonymous" and a.source.mention.text == "a senior commander"
     assert a.content.text.startswith("The army will withdraw")
@@ -254,12 +268,17 @@ def test_speaker_after_a_long_reported_clause(attributor):
 
 
 def test_links_home_pages_and_the_outlets_later_citations(attributor):
-    text = ("The Guardian first reported the leak on Monday. The ministry has not commented, the Guardian reported. "
-            "The figures match a memo seen by the Guardian.")
+    text = (
+        "The Guardian first reported the leak on Monday. The ministry has not commented, the Guardian reported. "
+        "The figures match a memo seen by the Guardian."
+    )
     story = "https://www.theguardian.com/world/2024/may/06/ministry-leak"
     first = text.index("first reported")
     home = text.rindex("Guardian")
-    links = [Link(first, first + 14, story, "first reported"), Link(home, home + 8, "https://www.theguardian.com/", "Guardian")]
+    links = [
+        Link(first, first + 14, story, "first reported"),
+        Link(home, home + 8, "https://www.theguardian.com/", "Guardian"),
+    ]
     attributions = attributor.attribute(text, links=links)
     guardian = [a for a in attributions if a.source.name == "The Guardian"]
     assert len(guardian) == 2 and all(a.link == story for a in guardian)
@@ -271,16 +290,31 @@ def test_swapped_letters_in_an_outlet_name(attributor):
     assert (a.source.name, a.source.kind) == ("Reuters", "outlet")
 
 
-@pytest.mark.parametrize("text, via", [
-    ("In remarks to the Financial Times, the chairman Paolo Conti said the bank would not raise capital.", "Financial Times"),
-    ("Economist Rhea Mills wrote in The Atlantic that wages had stalled for a decade.", "The Atlantic"),
-    ("Governor Ana Ruiz said on Fox News Sunday that she would sign the bill.", "Fox News"),
-    ("Chief negotiator Lars Holm said in an interview published by Der Spiegel that a deal was near.", "Der Spiegel"),
-    ("Appearing on MSNBC, Senator Joan Pike said the vote would be close.", "MSNBC"),
-    ("The defence minister said the drills would go ahead, the state news agency IRNA reported.", "Islamic Republic News Agency"),
-    ("The talks were extended by a week, according to two officials quoted by The New York Times.", "The New York Times"),
-    ("Apple will ship the laptop in spring, according to industry sources cited by Reuters.", "Reuters"),
-])
+@pytest.mark.parametrize(
+    "text, via",
+    [
+        (
+            "In remarks to the Financial Times, the chairman Paolo Conti said the bank would not raise capital.",
+            "Financial Times",
+        ),
+        ("Economist Rhea Mills wrote in The Atlantic that wages had stalled for a decade.", "The Atlantic"),
+        ("Governor Ana Ruiz said on Fox News Sunday that she would sign the bill.", "Fox News"),
+        (
+            "Chief negotiator Lars Holm said in an interview published by Der Spiegel that a deal was near.",
+            "Der Spiegel",
+        ),
+        ("Appearing on MSNBC, Senator Joan Pike said the vote would be close.", "MSNBC"),
+        (
+            "The defence minister said the drills would go ahead, the state news agency IRNA reported.",
+            "Islamic Republic News Agency",
+        ),
+        (
+            "The talks were extended by a week, according to two officials quoted by The New York Times.",
+            "The New York Times",
+        ),
+        ("Apple will ship the laptop in spring, according to industry sources cited by Reuters.", "Reuters"),
+    ],
+)
 def test_medium_in_varied_wording(attributor, text, via):
     attributions = attributor.attribute(text)
     speaker = next(a for a in attributions if a.source.kind != "outlet")
@@ -292,18 +326,23 @@ def test_first_names_the_ner_leaves_out_stay_in_the_name(attributor):
     assert a.source.name == "Ana Souza"
 
 
-@pytest.mark.parametrize("text, mention", [
-    # the closing quotation mark of the quote before the name is not part of who spoke
-    ("\u201cWe will rebuild the pier before summer,\u201d Tomas Ruiz, the harbour master, said on Monday.",
-     "Tomas Ruiz"),
-    # nor is the dateline or clause that a dash or comma sets off from the name
-    ("The outcome was predictable - Marta Keller said the council would vote the plan down.", "Marta Keller"),
-    # nor a focus word in front of it
-    ("Even Lena Ortiz said that the ferry timetable was too optimistic.", "Lena Ortiz"),
-])
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # the closing quotation mark of the quote before the name is not part of who spoke
+        (
+            "\u201cWe will rebuild the pier before summer,\u201d Tomas Ruiz, the harbour master, said on Monday.",
+            "Tomas Ruiz",
+        ),
+        # nor is the dateline or clause that a dash or comma sets off from the name
+        ("The outcome was predictable - Marta Keller said the council would vote the plan down.", "Marta Keller"),
+        # nor a focus word in front of it
+        ("Even Lena Ortiz said that the ferry timetable was too optimistic.", "Lena Ortiz"),
+    ],
+)
 def test_source_mention_starts_at_the_name(attributor, text, mention):
     a = next(a for a in attributor.attribute(text) if a.cue.text.endswith("said"))
-    assert text[a.source.mention.start:a.source.mention.end] == mention
+    assert text[a.source.mention.start : a.source.mention.end] == mention
 
 
 def test_a_name_the_ner_types_as_a_title_still_speaks():
@@ -315,8 +354,10 @@ def test_a_name_the_ner_types_as_a_title_still_speaks():
 
 
 def test_a_quote_signed_with_a_dash_is_its_signer_s(attributor):
-    text = ("Readers wrote in after the debate.\n\n"
-            "\u201cThe ferry plan is a disgrace.\u201d \u2015 Marta Keller \u201cWe deserve better roads.\u201d \u2015 Omar Haddad")
+    text = (
+        "Readers wrote in after the debate.\n\n"
+        "\u201cThe ferry plan is a disgrace.\u201d \u2015 Marta Keller \u201cWe deserve better roads.\u201d \u2015 Omar Haddad"
+    )
     signed = {a.source.name: a for a in attributor.attribute(text) if a.cue.text == "\u2015"}
     assert set(signed) == {"Marta Keller", "Omar Haddad"}
     assert signed["Marta Keller"].content.text == "\u201cThe ferry plan is a disgrace.\u201d"
@@ -329,23 +370,29 @@ def labelled_attributions(attributor, text: str):
 
 
 def test_a_transcript_speaker_label_names_who_speaks(attributor):
-    text = ("Chris Wallace moderated the debate, and Mike Pence said he was ready for it.\n\n"
-            "WALLACE: Governor, will the candidate release his tax returns?\n\n"
-            "PENCE: Well, look, he will release them when the audit is over.\n\n"
-            "UPDATE: This story was changed after publication.")
+    text = (
+        "Chris Wallace moderated the debate, and Mike Pence said he was ready for it.\n\n"
+        "WALLACE: Governor, will the candidate release his tax returns?\n\n"
+        "PENCE: Well, look, he will release them when the audit is over.\n\n"
+        "UPDATE: This story was changed after publication."
+    )
     labelled = labelled_attributions(attributor, text)
     assert [(a.source.name, a.source.mention.text) for a in labelled] == [
-        ("Chris Wallace", "WALLACE"), ("Mike Pence", "PENCE")]   # "UPDATE" names nobody in the text
+        ("Chris Wallace", "WALLACE"),
+        ("Mike Pence", "PENCE"),
+    ]  # "UPDATE" names nobody in the text
     assert labelled[1].content.text == "Well, look, he will release them when the audit is over"
 
 
 def test_a_transcript_s_labels_are_its_speakers_even_unnamed(attributor):
-    text = ("Partial transcript as follows:\n\n"
-            "KELLER: Governor, will the candidate release his tax returns this year?\n\n"
-            "HADDAD: Well, look, he will release them when the audit is over.\n\n"
-            "KELLER: But the audit has been running for two years now, sir.\n\n"
-            "HADDAD: And it will end when the auditors say it does, not before.\n\n"
-            "CORRECTION: An earlier version of this story misstated the date of the debate.")
+    text = (
+        "Partial transcript as follows:\n\n"
+        "KELLER: Governor, will the candidate release his tax returns this year?\n\n"
+        "HADDAD: Well, look, he will release them when the audit is over.\n\n"
+        "KELLER: But the audit has been running for two years now, sir.\n\n"
+        "HADDAD: And it will end when the auditors say it does, not before.\n\n"
+        "CORRECTION: An earlier version of this story misstated the date of the debate."
+    )
     labelled = labelled_attributions(attributor, text)
     assert [a.source.name for a in labelled] == ["Keller", "Haddad", "Keller", "Haddad"]
 
@@ -355,18 +402,21 @@ def test_quotes_in_two_apostrophes_are_quotes(attributor):
     text = "''Marta Keller told the council that the pier would be rebuilt,'' Tomas Ruiz said on Monday."
     [a] = attributor.attribute(text)
     assert a.source.name == "Tomas Ruiz"
-    assert text[a.content.start:a.content.end].strip(" ,'").startswith("Marta Keller told the council")
+    assert text[a.content.start : a.content.end].strip(" ,'").startswith("Marta Keller told the council")
     assert len(normalise_keeping_offsets(text)) == len(text)
 
 
 def test_a_headline_label_names_its_speaker_but_a_tally_does_not(attributor):
-    text = ("Marta Keller: The Ferry Plan Will Sink the Harbour Budget\n\n"
-            "Marta Keller, who chairs the budget committee, said the plan cost too much.\n\n"
-            "Marta Keller: 1,204 votes\n\n"
-            "Twitter: @martakeller posted the figures on Monday night")
+    text = (
+        "Marta Keller: The Ferry Plan Will Sink the Harbour Budget\n\n"
+        "Marta Keller, who chairs the budget committee, said the plan cost too much.\n\n"
+        "Marta Keller: 1,204 votes\n\n"
+        "Twitter: @martakeller posted the figures on Monday night"
+    )
     labelled = labelled_attributions(attributor, text)
     assert [(a.source.name, a.content.text) for a in labelled] == [
-        ("Marta Keller", "The Ferry Plan Will Sink the Harbour Budget")]
+        ("Marta Keller", "The Ferry Plan Will Sink the Harbour Budget")
+    ]
 
 
 # -- only some paragraphs are parsed: what a reader must not notice ------------------------
@@ -378,28 +428,31 @@ def test_an_attribution_far_into_a_long_text_is_found(attributor):
     text = "\n\n".join([FILLER * 3] * 40 + ["Lena Ortiz said that the ferry would run again in May."])
     [a] = attributor.attribute(text)
     assert a.source.name == "Lena Ortiz"
-    assert text[a.cue.start:a.cue.end] == "said"
-    assert text[a.content.start:a.content.end] == "the ferry would run again in May"
+    assert text[a.cue.start : a.cue.end] == "said"
+    assert text[a.content.start : a.content.end] == "the ferry would run again in May"
 
 
 def test_a_full_name_and_role_from_a_paragraph_without_a_cue(attributor):
-    text = ("Tomas Varga, the harbour master, walked the pier at dawn.\n\n" + FILLER + "\n\n"
-            "\"The cranes are old,\" Mr. Varga said.")
+    text = (
+        "Tomas Varga, the harbour master, walked the pier at dawn.\n\n" + FILLER + "\n\n"
+        '"The cranes are old," Mr. Varga said.'
+    )
     [a] = attributor.attribute(text)
     assert a.source.name == "Tomas Varga"
     assert a.source.role == "the harbour master"
 
 
 def test_an_anonymous_source_named_in_a_paragraph_without_a_cue(attributor):
-    text = ("The official said the talks had stalled.\n\n"
-            "The official is Ali Khoram, who advises the minister.")
+    text = "The official said the talks had stalled.\n\nThe official is Ali Khoram, who advises the minister."
     [a] = attributor.attribute(text)
     assert a.source.name == "Ali Khoram"
 
 
 def test_a_cueless_quote_in_its_own_paragraph_inherits_the_speaker(attributor):
-    text = ("\"We will rebuild the school,\" said Nadia Petrova, the mayor.\n\n"
-            "\"Every classroom will be open before the winter comes.\"")
+    text = (
+        '"We will rebuild the school," said Nadia Petrova, the mayor.\n\n'
+        '"Every classroom will be open before the winter comes."'
+    )
     attributions = attributor.attribute(text)
     assert [a.source.name for a in attributions] == ["Nadia Petrova", "Nadia Petrova"]
     assert attributions[1].content.text.startswith('"Every classroom')
@@ -411,8 +464,10 @@ def test_the_parsed_sentences_carry_offsets_into_the_text(attributor):
     starts = [s.start for s in reading.sentences]
     assert starts == sorted(starts)
     for sentence in reading.sentences:
-        assert text[sentence.start:sentence.end] == sentence.span.text.replace(" ", "\u00a0", 1) \
-            or normalise_keeping_offsets(text[sentence.start:sentence.end]) == sentence.span.text
+        assert (
+            text[sentence.start : sentence.end] == sentence.span.text.replace(" ", "\u00a0", 1)
+            or normalise_keeping_offsets(text[sentence.start : sentence.end]) == sentence.span.text
+        )
     assert any("council said" in s.span.text for s in reading.sentences)
 
 
@@ -425,12 +480,13 @@ def test_memoised_components_annotate_as_the_models(attributor):
         "She says they were saying it, and he said he had written, wrote and writes; the officials "
         "denied, denies and is denying. Analyses were analysed; mice, geese and data. He'd gone.",
         "Y'all ain't gonna get it, let's go, c'mon. There is a way; there's more. He gets what he got, gotta go.",
-        "The Wall  Street Journal reported that Mr. Khoram told Asharq al-Awsat: \"Yes.\"",
+        'The Wall  Street Journal reported that Mr. Khoram told Asharq al-Awsat: "Yes."',
     ]
     for text in texts:
         ours, theirs = attributor.nlp(text), stock(text)
-        assert [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in ours] == \
-               [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in theirs]
+        assert [(t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in ours] == [
+            (t.lemma_, t.pos_, t.tag_, str(t.morph)) for t in theirs
+        ]
 
 
 def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
@@ -442,19 +498,21 @@ def test_the_model_multiplies_with_numpy_and_annotates_as_with_blis():
     import spacy
     from threadpoolctl import threadpool_info
 
-    from headwater.extract import extract
     from headwater.attribution.nlp import load_model
+    from headwater.extract import extract
 
     ours = load_model()
     assert ours.get_pipe("ner").model.ops.use_blis is False
     blas_threads = {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}
     assert blas_threads == {1}
-    with_blis = spacy.load(f"{ours.meta['lang']}_{ours.meta['name']}")   # thinc's default ops
+    with_blis = spacy.load(f"{ours.meta['lang']}_{ours.meta['name']}")  # thinc's default ops
     assert with_blis.get_pipe("ner").model.ops.use_blis is True
     html = (Path(__file__).parent / "fixtures" / "seed.html").read_bytes()
     article = extract(html, "https://example.org/story")
-    annotations = [[(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
-                   for doc in (ours(article.text), with_blis(article.text))]
+    annotations = [
+        [(t.tag_, t.dep_, t.head.i, t.ent_iob_, t.ent_type_) for t in doc]
+        for doc in (ours(article.text), with_blis(article.text))
+    ]
     assert annotations[0] == annotations[1]
     assert any(ent for _, _, _, _, ent in annotations[0])
 
@@ -471,10 +529,19 @@ def test_every_attribution_inside_someone_elses_words_is_relayed(attributor, pag
     article = extract(html, "https://example.org/story")
     found = attributor.attribute(article.text, article.links, article.quotes)
     for a in found:
-        holders = [b for b in found if b is not a and b.content and b.source.name != a.source.name
-                   and b.content.start <= a.cue.start and a.cue.end <= b.content.end]
+        holders = [
+            b
+            for b in found
+            if b is not a
+            and b.content
+            and b.source.name != a.source.name
+            and b.content.start <= a.cue.start
+            and a.cue.end <= b.content.end
+        ]
         if holders:
-            assert a.relayed_by is not None, f"{a.source.name!r} ({a.cue.text!r}) is inside {holders[0].source.name!r}'s words"
+            assert a.relayed_by is not None, (
+                f"{a.source.name!r} ({a.cue.text!r}) is inside {holders[0].source.name!r}'s words"
+            )
 
 
 def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
@@ -488,18 +555,37 @@ def test_a_government_body_from_the_gazetteer_speaks_for_itself(attributor):
     assert graph.primary_sources[0]["reason"] == "an organization speaking for itself"
 
 
-@pytest.mark.parametrize("text, anchor, mention, name, kind", [
-    ("After the vote, the Senate said it would observe a minute of silence.", "the Senate", "the", "Senate",
-     "organization"),
-    ("But the songwriters said they also reckoned with the city.", "the songwriters", "the", "songwriters",
-     "anonymous"),
-    ("Wild defenseman Ryan Suter, who said he liked the sticks, could see the humor.", "who", "who", "Ryan Suter",
-     "person"),
-    ("But their lawyers said the case was closed.", "their", "their", "their lawyers", "anonymous"),
-    ("Obama's spokesman said the case was closed.", "Obama", "Obama's", "Obama", "person"),   # a name stays
-])
-def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(attributor, text, anchor, mention,
-                                                                             name, kind):
+@pytest.mark.parametrize(
+    "text, anchor, mention, name, kind",
+    [
+        (
+            "After the vote, the Senate said it would observe a minute of silence.",
+            "the Senate",
+            "the",
+            "Senate",
+            "organization",
+        ),
+        (
+            "But the songwriters said they also reckoned with the city.",
+            "the songwriters",
+            "the",
+            "songwriters",
+            "anonymous",
+        ),
+        (
+            "Wild defenseman Ryan Suter, who said he liked the sticks, could see the humor.",
+            "who",
+            "who",
+            "Ryan Suter",
+            "person",
+        ),
+        ("But their lawyers said the case was closed.", "their", "their", "their lawyers", "anonymous"),
+        ("Obama's spokesman said the case was closed.", "Obama", "Obama's", "Obama", "person"),  # a name stays
+    ],
+)
+def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(
+    attributor, text, anchor, mention, name, kind
+):
     """The tagger's source span may hold only a determiner or a relative pronoun; its source is
     named by the noun it belongs to, not "the" or "who"."""
     start = text.index(anchor)
@@ -509,22 +595,38 @@ def test_a_source_mention_that_stops_short_of_its_noun_is_named_by_the_noun(attr
 
 def test_the_tagger_adds_no_second_attribution_of_who_and_what_the_rules_found(attributor):
     """Its cue "quoted" beside the rules' "according to": same source, same words; one attribution."""
-    [a] = attributor.attribute("The talks were extended by a week, according to two officials quoted by "
-                               "The New York Times on Sunday.")
+    [a] = attributor.attribute(
+        "The talks were extended by a week, according to two officials quoted by The New York Times on Sunday."
+    )
     assert (a.cue.text, a.source.name, a.via.name) == ("according to", "two officials", "The New York Times")
 
 
-@pytest.mark.parametrize("text, expected", [
-    # "the House" is an organization, "your house" is not
-    ("The House said the vote would be close.", {"name": "House", "kind": "organization"}),
-    ("Your house said the repairs would take a week.", {"name": "Your house", "kind": "anonymous"}),
-    # a job title or rank in front of a name is the role, not part of the name
-    ("CEO Marc Benioff said the quarter was the best in the company's history.", {"name": "Marc Benioff", "role": "CEO"}),
-    ("Administrator Jim Bridenstine said returning to the moon was necessary.", {"name": "Jim Bridenstine", "role": "Administrator"}),
-    ("Team Leader Jennifer Ngo-Anh said the crew would sleep for months.", {"name": "Jennifer Ngo-Anh", "role": "Team Leader"}),
-    ("Lt. Matt Harris said six people were arrested on Tuesday.", {"name": "Matt Harris", "role": "Lt."}),
-    ("Elizabeth Burton, 32, said she had done nothing wrong.", {"name": "Elizabeth Burton", "role": None}),   # an age is no role
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "the House" is an organization, "your house" is not
+        ("The House said the vote would be close.", {"name": "House", "kind": "organization"}),
+        ("Your house said the repairs would take a week.", {"name": "Your house", "kind": "anonymous"}),
+        # a job title or rank in front of a name is the role, not part of the name
+        (
+            "CEO Marc Benioff said the quarter was the best in the company's history.",
+            {"name": "Marc Benioff", "role": "CEO"},
+        ),
+        (
+            "Administrator Jim Bridenstine said returning to the moon was necessary.",
+            {"name": "Jim Bridenstine", "role": "Administrator"},
+        ),
+        (
+            "Team Leader Jennifer Ngo-Anh said the crew would sleep for months.",
+            {"name": "Jennifer Ngo-Anh", "role": "Team Leader"},
+        ),
+        ("Lt. Matt Harris said six people were arrested on Tuesday.", {"name": "Matt Harris", "role": "Lt."}),
+        (
+            "Elizabeth Burton, 32, said she had done nothing wrong.",
+            {"name": "Elizabeth Burton", "role": None},
+        ),  # an age is no role
+    ],
+)
 def test_a_source_is_named_and_typed_as_a_reader_reads_it(attributor, text, expected):
     [a] = attributor.attribute(text)
     assert {field: getattr(a.source, field) for field in expected} == expected
@@ -534,8 +636,10 @@ def test_a_source_is_named_and_typed_as_a_reader_reads_it(attributor, text, expe
 
 
 def test_first_person_outside_quotes_is_the_author(attributor):
-    text = ("Best TV deals\n\nI think this will be the least expensive 70-inch TV during the Black Friday sales. "
-            "We haven't seen any mention of a deal on the smaller model.")
+    text = (
+        "Best TV deals\n\nI think this will be the least expensive 70-inch TV during the Black Friday sales. "
+        "We haven't seen any mention of a deal on the smaller model."
+    )
     first_person = [a for a in attributor.attribute(text) if a.source.mention.text in ("I", "We")]
     assert [a.source.mention.text for a in first_person] == ["I", "We"]
     assert {(a.source.name, a.source.kind) for a in first_person} == {("the author", "person")}
@@ -553,12 +657,22 @@ def test_a_page_in_its_own_voice_is_named_after_its_publisher_with_the_byline(at
     from headwater.extract import extract
 
     page = extract(PAGE_IN_ITS_OWN_VOICE, "https://daily.example/deals")
-    first_person = [a.source for a in attributor.attribute_page(page, "https://daily.example/deals")
-                    if a.source.mention.text in ("I", "We")]
-    assert [(s.name, s.kind, s.role) for s in first_person] == [("the author of The Daily Example", "person", "Jane Roe")] * 2
-    unsigned = extract(PAGE_IN_ITS_OWN_VOICE.replace("Jane Roe", "").replace("The Daily Example", ""), "https://daily.example/x")
-    assert {a.source.name for a in attributor.attribute_page(unsigned, "https://daily.example/x")
-            if a.source.mention.text in ("I", "We")} == {"the author of daily.example"}
+    first_person = [
+        a.source
+        for a in attributor.attribute_page(page, "https://daily.example/deals")
+        if a.source.mention.text in ("I", "We")
+    ]
+    assert [(s.name, s.kind, s.role) for s in first_person] == [
+        ("the author of The Daily Example", "person", "Jane Roe")
+    ] * 2
+    unsigned = extract(
+        PAGE_IN_ITS_OWN_VOICE.replace("Jane Roe", "").replace("The Daily Example", ""), "https://daily.example/x"
+    )
+    assert {
+        a.source.name
+        for a in attributor.attribute_page(unsigned, "https://daily.example/x")
+        if a.source.mention.text in ("I", "We")
+    } == {"the author of daily.example"}
 
 
 def test_an_author_also_cited_by_name_is_one_source(attributor):
@@ -575,13 +689,25 @@ def test_a_page_naming_its_own_site_as_a_source_cites_that_outlet(attributor):
 
     html = PAGE_IN_ITS_OWN_VOICE.replace("<p>I think", "<p>The Daily Example reported that prices fell. I think")
     page = extract(html, "https://daily.example/deals")
-    [own] = [a.source for a in attributor.attribute_page(page, "https://daily.example/deals")
-             if a.source.mention.text.endswith("Daily Example")]
+    [own] = [
+        a.source
+        for a in attributor.attribute_page(page, "https://daily.example/deals")
+        if a.source.mention.text.endswith("Daily Example")
+    ]
     assert own.kind == "outlet"
 
 
-@pytest.mark.parametrize("mention, kind", [("he", "person"), ("I", "person"), ("They", "anonymous"),
-                                           ("we", "anonymous"), ("it", "anonymous"), ("Ruth Abara", "person")])
+@pytest.mark.parametrize(
+    "mention, kind",
+    [
+        ("he", "person"),
+        ("I", "person"),
+        ("They", "anonymous"),
+        ("we", "anonymous"),
+        ("it", "anonymous"),
+        ("Ruth Abara", "person"),
+    ],
+)
 def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind):
     from headwater.attribution.entities import guess_kind
 
@@ -589,7 +715,7 @@ def test_an_unresolved_pronoun_is_one_person_only_when_it_says_so(mention, kind)
 
 
 def test_a_capitalised_common_noun_is_no_person(attributor):
-    """"Video shows...": capitalised only because it opens the sentence, as the parse says."""
+    """ "Video shows...": capitalised only because it opens the sentence, as the parse says."""
     from headwater.attribution.entities import guess_kind
 
     assert guess_kind("Video", proper=False) == "anonymous" and guess_kind("Petrides", proper=True) == "person"
@@ -601,15 +727,19 @@ def test_a_capitalised_common_noun_is_no_person(attributor):
 
 
 def test_first_person_after_a_speakers_label_is_not_the_author(attributor):
-    text = ("Interview\n\nQ: What was the biggest lesson of the year?\n\n"
-            "A: I think the importance of empathetic listening is the biggest lesson.")
+    text = (
+        "Interview\n\nQ: What was the biggest lesson of the year?\n\n"
+        "A: I think the importance of empathetic listening is the biggest lesson."
+    )
     [a] = [a for a in attributor.attribute(text) if a.source.mention.text == "I"]
-    assert a.source.name != "the author"      # the one answering, whom the page does not name
+    assert a.source.name != "the author"  # the one answering, whom the page does not name
 
 
 def test_first_person_in_a_quote_is_its_speaker(attributor):
-    text = ('Talks\n\nForeign Minister Karim Nasser said: "I think the other side wants a deal. '
-            'We expect an answer by Friday."')
+    text = (
+        'Talks\n\nForeign Minister Karim Nasser said: "I think the other side wants a deal. '
+        'We expect an answer by Friday."'
+    )
     reading = attributor.read(text)
     reading.attributions()
     for pronoun in ("I", "We"):
@@ -619,21 +749,27 @@ def test_first_person_in_a_quote_is_its_speaker(attributor):
 
 
 def test_it_is_the_organization_cited_before_it(attributor):
-    text = ("New wagon\n\nVW says the car is a preview of a production vehicle for North America and Europe, "
-            "but it didn't say when the wagon will go on sale.")
+    text = (
+        "New wagon\n\nVW says the car is a preview of a production vehicle for North America and Europe, "
+        "but it didn't say when the wagon will go on sale."
+    )
     it = next(a for a in attributor.attribute(text) if a.source.mention.text == "it")
     assert (it.source.name, it.source.kind, it.cue.text) == ("VW", "organization", "didn't say")
 
 
 def test_generic_you_is_no_source(attributor):
-    text = ("Streaming\n\nIf you just want Disney+, you can sign up for a free trial. When you think of "
-            "Colorado you probably think of the mountains. You could think of it as a futuristic wagon.")
+    text = (
+        "Streaming\n\nIf you just want Disney+, you can sign up for a free trial. When you think of "
+        "Colorado you probably think of the mountains. You could think of it as a futuristic wagon."
+    )
     assert [a.source.mention.text for a in attributor.attribute(text)] == []
 
 
 def test_an_acronym_speaking_is_an_organization_named_as_the_text_defines_it(attributor):
-    text = ('Plague\n\nThe World Health Organization (WHO) tracks plague cases. '
-            'Untreated pneumonic plague is "always fatal", says WHO.')
+    text = (
+        "Plague\n\nThe World Health Organization (WHO) tracks plague cases. "
+        'Untreated pneumonic plague is "always fatal", says WHO.'
+    )
     [a] = [a for a in attributor.attribute(text) if a.source.mention.text == "WHO"]
     assert (a.source.name, a.source.kind) == ("World Health Organization", "organization")
     [fbi] = attributor.attribute("Inquiry\n\nThe FBI said on Monday that the inquiry was closed.")
@@ -650,31 +786,39 @@ def test_a_dateline_is_not_part_of_a_source(attributor):
 
 
 def test_a_person_named_in_full_once_is_that_person_however_the_parser_tags_the_last_name(attributor):
-    text = ('Stocks\n\nJohn Petrides, a portfolio manager at Tocqueville, said the stock was cheap.\n\n'
-            '"Shelf space has basically become infinite because of e-commerce," Petrides said during the segment.')
+    text = (
+        "Stocks\n\nJohn Petrides, a portfolio manager at Tocqueville, said the stock was cheap.\n\n"
+        '"Shelf space has basically become infinite because of e-commerce," Petrides said during the segment.'
+    )
     assert {a.source.name for a in attributor.attribute(text)} == {"John Petrides"}
 
 
-@pytest.mark.parametrize("mention, traceable", [("you", False), ("'", False), ("\u201d", False),
-                                                ("they", True), ("Video", True)])
+@pytest.mark.parametrize(
+    "mention, traceable", [("you", False), ("'", False), ("\u201d", False), ("they", True), ("Video", True)]
+)
 def test_a_tagger_source_must_be_someone_to_trace(mention, traceable):
     from headwater.attribution.assembly import no_one_to_trace as _no_one_to_trace
     from headwater.records import Attribution, Source
 
     text = f"{mention} said it"
-    a = Attribution(Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),
-                    cue=Span.of(text, len(mention) + 1, len(mention) + 5))
+    a = Attribution(
+        Source(mention, "anonymous", mention=Span.of(text, 0, len(mention))),
+        cue=Span.of(text, len(mention) + 1, len(mention) + 5),
+    )
     assert _no_one_to_trace(a) is not traceable
 
 
 # -- cost that grows with the page, not with its square (issue 20) ---------------------
 
+
 def _page(paragraphs: int) -> tuple[str, list]:
     """A page of `paragraphs` paragraphs, reported speech and quotes taking turns, with a
     link to a story every fourth paragraph."""
-    kinds = ("The minister said on Tuesday that the talks would resume next week, according to officials.",
-             '"It was fine," said Bob Smith. "We will be back," he added.',
-             "The report, which Reuters first published, found that the port lost money, she said.")
+    kinds = (
+        "The minister said on Tuesday that the talks would resume next week, according to officials.",
+        '"It was fine," said Bob Smith. "We will be back," he added.',
+        "The report, which Reuters first published, found that the port lost money, she said.",
+    )
     text, links = "", []
     for i in range(paragraphs):
         paragraph = kinds[i % len(kinds)]
@@ -700,13 +844,13 @@ def _lines_run(attributor, paragraphs: int) -> int:
     def calls(frame, event, arg):
         return local if frame.f_code.co_filename.startswith(package) else None
 
-    attributor.attribute("Warm up, she said.")   # lazy loads out of the count
+    attributor.attribute("Warm up, she said.")  # lazy loads out of the count
     sys.settrace(calls)
     try:
         found = attributor.attribute(text, links)
     finally:
         sys.settrace(None)
-    assert len(found) >= paragraphs      # every paragraph attributed: the work is real
+    assert len(found) >= paragraphs  # every paragraph attributed: the work is real
     return count
 
 
@@ -730,5 +874,5 @@ def test_each_paragraph_is_labelled_with_its_own_rule_spans_only(attributor, mon
     monkeypatch.setattr(tg, "bio", lambda tokens, spans: calls.append(len(list(spans))) or real(tokens, spans))
     text, links = _page(60)
     attributor.attribute(text, links)
-    assert len(calls) == 3 * 60           # one per paragraph and role
-    assert max(calls) <= 4, calls          # a paragraph's own spans
+    assert len(calls) == 3 * 60  # one per paragraph and role
+    assert max(calls) <= 4, calls  # a paragraph's own spans

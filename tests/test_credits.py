@@ -28,31 +28,41 @@ def test_wire_dateline_is_a_credit(attributor):
 
 
 def test_dateline_with_place_names_the_wire_not_the_place(attributor):
-    found = page(attributor, "HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused China "
-                             "of coercion, he said.\n\nHe spoke in Hanoi.")
+    found = page(
+        attributor,
+        "HANOI, Vietnam (AP) — U.S. Defense Secretary Mark Esper on Wednesday accused China "
+        "of coercion, he said.\n\nHe spoke in Hanoi.",
+    )
     ap = named(found, "Associated Press")
     assert ap and ap[0].form == "credit"
     assert not [a for a in found if a.source.mention and a.source.mention.text == "HANOI"]
 
 
 def test_photo_credit_is_no_source(attributor):
-    found = page(attributor, "Firefighters work near the highway. (AP Photo/Jane Doe)\n\n"
-                             "Smoke rose over the hills. Photo: Reuters\n\nGetty Images")
+    found = page(
+        attributor,
+        "Firefighters work near the highway. (AP Photo/Jane Doe)\n\n"
+        "Smoke rose over the hills. Photo: Reuters\n\nGetty Images",
+    )
     assert not [a for a in found if a.form == "credit"]
     assert not named(found, "Associated Press") and not named(found, "Reuters")
 
 
 def test_closing_credit_and_contributed_line():
     gazetteer = Gazetteer.default()
-    text = ("Stocks fell on Monday.\n\nThe Associated Press contributed to this report.\n\n— Bloomberg")
+    text = "Stocks fell on Monday.\n\nThe Associated Press contributed to this report.\n\n— Bloomberg"
     found = credits(text, [], gazetteer)
     assert [(a.source.name, a.form) for a in found] == [("Associated Press", "credit"), ("Bloomberg", "credit")]
 
 
 def test_credit_naming_the_pages_own_outlet_is_its_own(attributor):
-    found = page(attributor, "WASHINGTON (AP) — Lawmakers met on Tuesday, officials said.\n\n"
-                             "Associated Press writers Jane Doe and John Roe contributed to this report.",
-                 url="https://apnews.com/article/abc123", site="AP News")
+    found = page(
+        attributor,
+        "WASHINGTON (AP) — Lawmakers met on Tuesday, officials said.\n\n"
+        "Associated Press writers Jane Doe and John Roe contributed to this report.",
+        url="https://apnews.com/article/abc123",
+        site="AP News",
+    )
     ap = named(found, "Associated Press")
     assert ap and all(a.own_site for a in ap)
 
@@ -66,9 +76,11 @@ def test_via_and_hat_tip():
 
 
 def test_signed_embed_is_the_account(attributor):
-    text = ("The striker thanked the fans on Monday.\n\n"
-            "What a night. Thank you all for the support pic.twitter.com/abc123\n\n"
-            "— Kai Musa (@kaimusa10) November 19, 2019\n\nThe club did not comment.")
+    text = (
+        "The striker thanked the fans on Monday.\n\n"
+        "What a night. Thank you all for the support pic.twitter.com/abc123\n\n"
+        "— Kai Musa (@kaimusa10) November 19, 2019\n\nThe club did not comment."
+    )
     found = page(attributor, text)
     embeds = [a for a in found if a.form == "embed"]
     assert len(embeds) == 1
@@ -78,8 +90,10 @@ def test_signed_embed_is_the_account(attributor):
 
 
 def test_pages_own_account_posting_is_its_own(attributor):
-    text = ("Get the bundle today.\n\nBig savings on apps this week pic.twitter.com/xyz\n\n"
-            "— Example News (@examplenews) November 18, 2019")
+    text = (
+        "Get the bundle today.\n\nBig savings on apps this week pic.twitter.com/xyz\n\n"
+        "— Example News (@examplenews) November 18, 2019"
+    )
     embeds = [a for a in page(attributor, text) if a.form == "embed"]
     assert embeds and embeds[0].own_site
 
@@ -134,13 +148,13 @@ def test_dropping_keeps_the_relay_chain():
 
 def test_analyze_keeps_what_the_product_hides(attributor):
     text = "It said nothing new on Tuesday."
-    assert attributor.attribute(text)       # PolNeAR counts "It" as a source
+    assert attributor.attribute(text)  # PolNeAR counts "It" as a source
     assert not [a for a in page(attributor, text) if a.source.name == "It"]
 
 
 def test_analyze_leaves_credits_out_unless_asked(attributor):
     text = "WASHINGTON (AP) — Lawmakers met on Tuesday, officials said."
-    assert not [a for a in attributor.attribute(text) if a.form == "credit"]     # PolNeAR annotates no dateline
+    assert not [a for a in attributor.attribute(text) if a.form == "credit"]  # PolNeAR annotates no dateline
     attributor.credits_in_analyze = True
     try:
         assert [a.source.name for a in attributor.attribute(text) if a.form == "credit"] == ["Associated Press"]
@@ -149,8 +163,10 @@ def test_analyze_leaves_credits_out_unless_asked(attributor):
 
 
 def test_block_quote_signed_by_its_author_is_an_embed(attributor):
-    text = ('The coach wrote a note to the fans.\n\n"We will be back stronger next season, I promise you all."'
-            ' ― Kai Musa\n\nThe club did not comment.')
+    text = (
+        'The coach wrote a note to the fans.\n\n"We will be back stronger next season, I promise you all."'
+        " ― Kai Musa\n\nThe club did not comment."
+    )
     block = Span.of(text, text.index('"We'), text.index("\n\nThe club"))
     found = attributor.attribute_page(Extracted(text=text, quotes=[block]), URL)
     assert [(a.source.name, a.form) for a in found if a.form == "embed"] == [("Kai Musa", "embed")]

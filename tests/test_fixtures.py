@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from tests.helpers import FIXTURES
 from headwater import store
 from headwater.tracing.tracer import Tracer
+from tests.helpers import FIXTURES
 
 CASES = sorted(p.name.removesuffix(".expected.json") for p in FIXTURES.glob("*.expected.json"))
 

@@ -4,8 +4,7 @@ from collections import Counter
 
 import pytest
 
-from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, parse_tsv
-from headwater.attribution.gazetteer import lookup_key
+from headwater.attribution.gazetteer import CONTEXT_ID_PREFIX, TYPES, Gazetteer, Outlet, lookup_key, parse_tsv
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +32,62 @@ def test_at_least_300_outlets_of_every_type(gaz):
 
 
 def test_named_outlets_are_present(gaz):
-    for wanted in ["Reuters", "Associated Press", "Agence France-Presse", "Bloomberg", "BBC", "CNN", "Fox News",
-                   "The New York Times", "The Washington Post", "The Guardian", "Al Jazeera", "Xinhua News Agency",
-                   "TASS", "RIA Novosti", "Kyodo News", "Yonhap News Agency", "Asian News International",
-                   "Press Trust of India", "Politico", "The Hill", "Axios", "NPR", "PBS", "MSNBC", "Breitbart News",
-                   "HuffPost", "BuzzFeed News", "Vox", "Daily Mail", "The Daily Telegraph", "The Times",
-                   "Financial Times", "The Economist", "Time", "Newsweek", "The Atlantic", "The New Yorker",
-                   "Der Spiegel", "Le Monde", "Haaretz", "The Times of Israel", "The Jerusalem Post", "Al-Monitor",
-                   "Arab News", "PR Newswire", "Business Wire", "GlobeNewswire", "Twitter", "Facebook", "YouTube",
-                   "White House", "U.S. Department of State", "Asharq al-Awsat", "The Wall Street Journal"]:
+    for wanted in [
+        "Reuters",
+        "Associated Press",
+        "Agence France-Presse",
+        "Bloomberg",
+        "BBC",
+        "CNN",
+        "Fox News",
+        "The New York Times",
+        "The Washington Post",
+        "The Guardian",
+        "Al Jazeera",
+        "Xinhua News Agency",
+        "TASS",
+        "RIA Novosti",
+        "Kyodo News",
+        "Yonhap News Agency",
+        "Asian News International",
+        "Press Trust of India",
+        "Politico",
+        "The Hill",
+        "Axios",
+        "NPR",
+        "PBS",
+        "MSNBC",
+        "Breitbart News",
+        "HuffPost",
+        "BuzzFeed News",
+        "Vox",
+        "Daily Mail",
+        "The Daily Telegraph",
+        "The Times",
+        "Financial Times",
+        "The Economist",
+        "Time",
+        "Newsweek",
+        "The Atlantic",
+        "The New Yorker",
+        "Der Spiegel",
+        "Le Monde",
+        "Haaretz",
+        "The Times of Israel",
+        "The Jerusalem Post",
+        "Al-Monitor",
+        "Arab News",
+        "PR Newswire",
+        "Business Wire",
+        "GlobeNewswire",
+        "Twitter",
+        "Facebook",
+        "YouTube",
+        "White House",
+        "U.S. Department of State",
+        "Asharq al-Awsat",
+        "The Wall Street Journal",
+    ]:
         assert gaz.get(wanted) is not None, wanted
 
 
@@ -71,34 +117,37 @@ def test_a_bad_row_is_reported_with_its_line():
 # -- lookup -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mention, expected", [
-    ("The Wall Street Journal", "The Wall Street Journal"),
-    ("Wall St. Journal", "The Wall Street Journal"),
-    ("the Wall St. Journal", "The Wall Street Journal"),
-    ("WSJ", "The Wall Street Journal"),
-    ("Reuters", "Reuters"),
-    ("REUTERS", "Reuters"),
-    ("reuters", "Reuters"),
-    ("the Associated Press", "Associated Press"),
-    ("AP", "Associated Press"),
-    ("AFP", "Agence France-Presse"),
-    ("Agence France Presse", "Agence France-Presse"),
-    ("BBC News", "BBC"),
-    ("the BBC", "BBC"),
-    ("the BBC's Today programme", "BBC"),
-    ("Asharq Alawsat", "Asharq al-Awsat"),
-    ("Al-Sharq al-Awsat", "Asharq al-Awsat"),
-    ("NYT", "The New York Times"),
-    ("The Times of London", "The Times"),
-    ("Al-Jazeera", "Al Jazeera"),
-    ("the State Department", "U.S. Department of State"),
-    ("Iran's semi-official Fars news agency", "Fars News Agency"),
-    ("the Tasnim news agency", "Tasnim News Agency"),
-    ("The Economist", "The Economist"),
-    ("The Hill", "The Hill"),
-    ("Libération", "Libération"),
-    ("Liberation", "Libération"),
-])
+@pytest.mark.parametrize(
+    "mention, expected",
+    [
+        ("The Wall Street Journal", "The Wall Street Journal"),
+        ("Wall St. Journal", "The Wall Street Journal"),
+        ("the Wall St. Journal", "The Wall Street Journal"),
+        ("WSJ", "The Wall Street Journal"),
+        ("Reuters", "Reuters"),
+        ("REUTERS", "Reuters"),
+        ("reuters", "Reuters"),
+        ("the Associated Press", "Associated Press"),
+        ("AP", "Associated Press"),
+        ("AFP", "Agence France-Presse"),
+        ("Agence France Presse", "Agence France-Presse"),
+        ("BBC News", "BBC"),
+        ("the BBC", "BBC"),
+        ("the BBC's Today programme", "BBC"),
+        ("Asharq Alawsat", "Asharq al-Awsat"),
+        ("Al-Sharq al-Awsat", "Asharq al-Awsat"),
+        ("NYT", "The New York Times"),
+        ("The Times of London", "The Times"),
+        ("Al-Jazeera", "Al Jazeera"),
+        ("the State Department", "U.S. Department of State"),
+        ("Iran's semi-official Fars news agency", "Fars News Agency"),
+        ("the Tasnim news agency", "Tasnim News Agency"),
+        ("The Economist", "The Economist"),
+        ("The Hill", "The Hill"),
+        ("Libération", "Libération"),
+        ("Liberation", "Libération"),
+    ],
+)
 def test_lookup_names_and_aliases(gaz, mention, expected):
     assert name(gaz.lookup(mention)) == expected
 
@@ -113,14 +162,14 @@ def test_lookup_normalises_spaces_quotes_and_possessives(gaz):
 
 
 def test_common_words_need_their_capitals(gaz):
-    assert gaz.lookup("the economist") is None   # a person, not the magazine
+    assert gaz.lookup("the economist") is None  # a person, not the magazine
     assert gaz.lookup("time") is None
     assert gaz.lookup("the white house") is None
     assert name(gaz.lookup("Time")) == "Time"
 
 
 def test_surname_alone_is_not_an_outlet_whose_name_needs_its_article(gaz):
-    assert gaz.lookup("Hill") is None             # Fiona Hill, not The Hill
+    assert gaz.lookup("Hill") is None  # Fiona Hill, not The Hill
     assert gaz.lookup("Fiona Hill") is None
     assert name(gaz.lookup("the Hill's")) == "The Hill"
 
@@ -130,8 +179,10 @@ def test_the_journal_needs_the_full_name_in_context(gaz):
     assert gaz.lookup("the Journal", context="Mr. Khoram told the Journal on Monday.") is None
     text = "The Wall St.\u00a0Journal reported it first. Later the Journal said more."
     assert name(gaz.lookup("the Journal", context=text)) == "The Wall Street Journal"
-    assert name(gaz.lookup("the Journal's", context="WSJ said so, and the Journal's editor agreed.")) == \
-        "The Wall Street Journal"
+    assert (
+        name(gaz.lookup("the Journal's", context="WSJ said so, and the Journal's editor agreed."))
+        == "The Wall Street Journal"
+    )
     assert gaz.lookup("the journal", context=text) is None  # a scientific journal, in lower case
 
 
@@ -160,11 +211,26 @@ def test_misspellings_match_tolerantly(gaz):
     assert name(gaz.lookup("Jerusalem Psot")) == "The Jerusalem Post"
 
 
-@pytest.mark.parametrize("mention", [
-    "Jay Solomon", "Ali Khoram", "Mr. Khoram", "Javad Zarif", "Mitt Romney", "Fiona Hill",
-    "Washington", "New York", "Wall Street", "a senior official", "the report", "sources familiar with the matter",
-    "the Iranian government", "", "   ",
-])
+@pytest.mark.parametrize(
+    "mention",
+    [
+        "Jay Solomon",
+        "Ali Khoram",
+        "Mr. Khoram",
+        "Javad Zarif",
+        "Mitt Romney",
+        "Fiona Hill",
+        "Washington",
+        "New York",
+        "Wall Street",
+        "a senior official",
+        "the report",
+        "sources familiar with the matter",
+        "the Iranian government",
+        "",
+        "   ",
+    ],
+)
 def test_people_places_and_phrases_are_not_outlets(gaz, mention):
     assert gaz.lookup(mention) is None
 
@@ -177,19 +243,22 @@ def test_short_strings_are_never_matched_tolerantly(gaz, mention):
 # -- domains ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://www.wsj.com/articles/iran-nuclear-talks", "The Wall Street Journal"),
-    ("blogs.wsj.com", "The Wall Street Journal"),
-    ("WWW.NYTIMES.COM:443/2014/11/24/world", "The New York Times"),
-    ("https://www.bbc.co.uk/news/world", "BBC"),
-    ("news.bbc.co.uk", "BBC"),
-    ("http://english.aawsat.com/2014/11/article55339040", "Asharq al-Awsat"),
-    ("https://www.theguardian.com/world", "The Guardian"),
-    ("www.telegraph.co.uk", "The Daily Telegraph"),
-    ("https://news.sky.com/story", "Sky News"),
-    ("https://x.com/Reuters/status/1", "Twitter"),
-    ("https://www.whitehouse.gov/briefing-room/", "White House"),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://www.wsj.com/articles/iran-nuclear-talks", "The Wall Street Journal"),
+        ("blogs.wsj.com", "The Wall Street Journal"),
+        ("WWW.NYTIMES.COM:443/2014/11/24/world", "The New York Times"),
+        ("https://www.bbc.co.uk/news/world", "BBC"),
+        ("news.bbc.co.uk", "BBC"),
+        ("http://english.aawsat.com/2014/11/article55339040", "Asharq al-Awsat"),
+        ("https://www.theguardian.com/world", "The Guardian"),
+        ("www.telegraph.co.uk", "The Daily Telegraph"),
+        ("https://news.sky.com/story", "Sky News"),
+        ("https://x.com/Reuters/status/1", "Twitter"),
+        ("https://www.whitehouse.gov/briefing-room/", "White House"),
+    ],
+)
 def test_by_domain(gaz, url, expected):
     assert name(gaz.by_domain(url)) == expected
 
@@ -214,8 +283,11 @@ def nlp(gaz):
 def test_ruler_tags_outlets_in_a_sentence(nlp):
     doc = nlp("As the Wall St.\u00a0Journal's Jay Solomon and Reuters reported, Asharq Al-Awsat said so.")
     ents = [(e.text, e.ent_id_) for e in doc.ents if e.label_ == "ORG"]
-    assert ents == [("Wall St.\u00a0Journal", "The Wall Street Journal"), ("Reuters", "Reuters"),
-                    ("Asharq Al-Awsat", "Asharq al-Awsat")]
+    assert ents == [
+        ("Wall St.\u00a0Journal", "The Wall Street Journal"),
+        ("Reuters", "Reuters"),
+        ("Asharq Al-Awsat", "Asharq al-Awsat"),
+    ]
     doc = nlp("As the Wall St. Journal and Reuters reported on Monday.")
     ents = {(e.text, e.ent_id_) for e in doc.ents}
     assert ("Wall St. Journal", "The Wall Street Journal") in ents
@@ -223,7 +295,10 @@ def test_ruler_tags_outlets_in_a_sentence(nlp):
 
 
 def test_ruler_matches_case_variants_but_not_common_words(nlp):
-    assert [e.ent_id_ for e in nlp("REUTERS and the wall street journal").ents] == ["Reuters", "The Wall Street Journal"]
+    assert [e.ent_id_ for e in nlp("REUTERS and the wall street journal").ents] == [
+        "Reuters",
+        "The Wall Street Journal",
+    ]
     assert [e.ent_id_ for e in nlp("The economist said time will tell.").ents] == []
     assert [e.ent_id_ for e in nlp("The Economist said so.").ents] == ["The Economist"]
 

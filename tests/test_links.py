@@ -75,7 +75,7 @@ def test_bare_links_to_other_outlets_stories_are_outlet_sources(found):
 def test_a_pdf_a_doi_and_a_gov_file_are_documents(found):
     study = by_link(found, "doi.org")
     assert (study.source.kind, study.form) == ("document", "link")
-    assert study.source.name == "10.1000/xyz123 (doi.org)"         # the anchor is no title: the address says
+    assert study.source.name == "10.1000/xyz123 (doi.org)"  # the anchor is no title: the address says
     sheet = by_link(found, "epa.gov")
     assert (sheet.source.kind, sheet.form, sheet.source.name) == ("document", "link", "agency's spreadsheet (epa.gov)")
     # "according to a report" is a verbal attribution: the link stays on it, once
@@ -97,8 +97,19 @@ def test_a_link_to_the_sites_own_story_is_kept_as_own_site(found):
 
 def test_furniture_share_shop_and_mail_links_give_nothing(found):
     linked = " ".join(a.link for a in found if a.link)
-    for furniture in ("/section/", "/tag/", "/author/", "intent/tweet", "sharer", "/newsletters/", "/topic/",
-                      "amazon.com", "mailto:", "players/", "sjv.io"):
+    for furniture in (
+        "/section/",
+        "/tag/",
+        "/author/",
+        "intent/tweet",
+        "sharer",
+        "/newsletters/",
+        "/topic/",
+        "amazon.com",
+        "mailto:",
+        "players/",
+        "sjv.io",
+    ):
         assert furniture not in linked
 
 
@@ -133,25 +144,36 @@ def test_a_link_citation_is_a_hop_from_the_page_and_a_primary_source(found):
     primaries = {p["name"]: p["reason"] for p in graph.primary_sources}
     assert primaries["The Guardian"] == "an outlet with no further attribution for this claim"
     assert primaries["@NASA"] == "a social-media post"
-    assert ["page", "Twitter", "@NASA"] == [hop["name"] for hop in next(c for c in graph.chains
-                                                                       if c[-1]["name"] == "@NASA")]
+    assert ["page", "Twitter", "@NASA"] == [
+        hop["name"] for hop in next(c for c in graph.chains if c[-1]["name"] == "@NASA")
+    ]
 
 
-@pytest.mark.parametrize("url,kind,name", [
-    ("https://apnews.com/f2398dd73d3a444eb2257ba245d83af1", "outlet", "Associated Press"),
-    ("https://www.smalltownpaper.com/news/local/council-votes-to-raise-water-rates", "outlet", "smalltownpaper.com"),
-    ("https://www.ncbi.nlm.nih.gov/pubmed/18344808", "document", None),
-    ("https://arxiv.org/abs/2401.00001", "document", None),
-    ("https://www.supremecourt.gov/opinions/23pdf/22-451_7m58.pdf", "document", None),
-    ("https://www.documentcloud.org/documents/6429034-White-House-memo.html", "document", None),
-    ("https://www.whitehouse.gov/briefing-room/statements-releases/2024/03/04/statement/", "organization",
-     "White House"),
-    ("https://bsky.app/profile/someone.bsky.social/post/3kx2abc", "social", "@someone.bsky.social"),
-    ("https://mastodon.social/@Gargron/109373925145622001", "social", "@Gargron@mastodon.social"),
-    ("https://twitter.com/i/web/status/1764000000000000003", "social", None),
-    ("https://www.tiktok.com/@scout2015/video/6718335390845095173", "social", "@scout2015"),
-    ("https://www.reddit.com/r/chicago/comments/c5xjqs/lyft_uber_quality_decline/", "social", "r/chicago"),
-])
+@pytest.mark.parametrize(
+    "url,kind,name",
+    [
+        ("https://apnews.com/f2398dd73d3a444eb2257ba245d83af1", "outlet", "Associated Press"),
+        (
+            "https://www.smalltownpaper.com/news/local/council-votes-to-raise-water-rates",
+            "outlet",
+            "smalltownpaper.com",
+        ),
+        ("https://www.ncbi.nlm.nih.gov/pubmed/18344808", "document", None),
+        ("https://arxiv.org/abs/2401.00001", "document", None),
+        ("https://www.supremecourt.gov/opinions/23pdf/22-451_7m58.pdf", "document", None),
+        ("https://www.documentcloud.org/documents/6429034-White-House-memo.html", "document", None),
+        (
+            "https://www.whitehouse.gov/briefing-room/statements-releases/2024/03/04/statement/",
+            "organization",
+            "White House",
+        ),
+        ("https://bsky.app/profile/someone.bsky.social/post/3kx2abc", "social", "@someone.bsky.social"),
+        ("https://mastodon.social/@Gargron/109373925145622001", "social", "@Gargron@mastodon.social"),
+        ("https://twitter.com/i/web/status/1764000000000000003", "social", None),
+        ("https://www.tiktok.com/@scout2015/video/6718335390845095173", "social", "@scout2015"),
+        ("https://www.reddit.com/r/chicago/comments/c5xjqs/lyft_uber_quality_decline/", "social", "r/chicago"),
+    ],
+)
 def test_links_are_classified_by_the_shape_of_their_url(url, kind, name):
     found = classify(url, PAGE_URL, Gazetteer.default())
     assert found is not None and found.kind == kind
@@ -159,14 +181,25 @@ def test_links_are_classified_by_the_shape_of_their_url(url, kind, name):
         assert found.name == name or found.publisher == name
 
 
-@pytest.mark.parametrize("url", [
-    "https://www.nytimes.com/", "https://www.nytimes.com/section/world", "https://www.bbc.co.uk/news",
-    "https://twitter.com/NASA", "https://www.youtube.com/channel/UC123", "https://www.facebook.com/nasa",
-    "https://en.wikipedia.org/wiki/Haze", "https://www.example.com/search?q=haze",
-    "https://www.example.com/tag/haze/", "https://www.example.com/authors/jane-roe",
-    "https://www.linkedin.com/shareArticle?url=x", "https://www.dailyexample.com/",
-    "https://www.nytimes.com/2024/03/", "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fa.com",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.nytimes.com/",
+        "https://www.nytimes.com/section/world",
+        "https://www.bbc.co.uk/news",
+        "https://twitter.com/NASA",
+        "https://www.youtube.com/channel/UC123",
+        "https://www.facebook.com/nasa",
+        "https://en.wikipedia.org/wiki/Haze",
+        "https://www.example.com/search?q=haze",
+        "https://www.example.com/tag/haze/",
+        "https://www.example.com/authors/jane-roe",
+        "https://www.linkedin.com/shareArticle?url=x",
+        "https://www.dailyexample.com/",
+        "https://www.nytimes.com/2024/03/",
+        "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fa.com",
+    ],
+)
 def test_furniture_is_not_a_source(url):
     assert classify(url, PAGE_URL, Gazetteer.default()) is None
 
@@ -178,16 +211,21 @@ def test_a_name_in_the_sentence_that_spells_the_host_names_the_outlet():
 
 
 def test_another_host_of_the_pages_own_outlet_is_its_own_site():
-    found = classify("https://apnews.com/f2398dd73d3a444eb2257ba245d83af1",
-                     "https://hosted.ap.org/paper/article/6486944b076b4df99a583a3a7c85574d/story", Gazetteer.default())
+    found = classify(
+        "https://apnews.com/f2398dd73d3a444eb2257ba245d83af1",
+        "https://hosted.ap.org/paper/article/6486944b076b4df99a583a3a7c85574d/story",
+        Gazetteer.default(),
+    )
     assert found is not None and found.kind == "own"
 
 
 def test_a_player_page_on_a_name_is_not_the_link_of_its_verbal_attribution(attributor):
-    """"Striker Jon Doe said ..." with Jon Doe linked to his profile: the profile is no source,
+    """ "Striker Jon Doe said ..." with Jon Doe linked to his profile: the profile is no source,
     so the verbal attribution carries no link and nothing follows it."""
-    html = ("<html><body><article><p>Striker <a href='https://www.sportsdesk.com/football/players/30452/jon-doe'>Jon "
-            "Doe</a> said the smoke made training impossible this week.</p></article></body></html>")
+    html = (
+        "<html><body><article><p>Striker <a href='https://www.sportsdesk.com/football/players/30452/jon-doe'>Jon "
+        "Doe</a> said the smoke made training impossible this week.</p></article></body></html>"
+    )
     page = extract(html, PAGE_URL)
     found = attributor.attribute_page(page, PAGE_URL)
     assert found and all(a.link is None for a in found)

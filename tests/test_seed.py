@@ -6,10 +6,9 @@ adviser to Javad Zarif (primary source); Mitt Romney is a separate chain.
 
 import json
 
-
-from tests.helpers import FIXTURES, SEED_URL, WSJ_URL
-from headwater.cli import main as cli
 from headwater import store
+from headwater.cli import main as cli
+from tests.helpers import FIXTURES, SEED_URL, WSJ_URL
 
 
 def assert_seed_trace(trace: dict):
@@ -47,7 +46,7 @@ def assert_seed_trace(trace: dict):
     for a in attributions:
         for span in (a["cue"], a["source"]["mention"], a["content"]):
             if span:
-                assert trace["text"][span["start"]:span["end"]] == span["text"]
+                assert trace["text"][span["start"] : span["end"]] == span["text"]
 
     # Nothing from navigation, sidebar or comments: Reuters and the AP appear only there.
     assert not names & {"Reuters", "Associated Press", "The Associated Press"}
@@ -95,19 +94,28 @@ def test_seed_through_the_api(client, seed_html):
 def test_seed_in_the_store(client, seed_html, app):
     trace_id = client.post("/api/traces", json={"url": SEED_URL, "html": seed_html}).get_json()["id"]
     db = store.open_db(app.config["DATABASE"])
-    hops = [r["name"] for r in db.query(
-        "SELECT name FROM chain_hops WHERE trace_id = ? AND chain = ("
-        " SELECT chain FROM chain_hops WHERE trace_id = ? AND name = 'Ali Khoram') ORDER BY position",
-        [trace_id, trace_id])]
+    hops = [
+        r["name"]
+        for r in db.query(
+            "SELECT name FROM chain_hops WHERE trace_id = ? AND chain = ("
+            " SELECT chain FROM chain_hops WHERE trace_id = ? AND name = 'Ali Khoram') ORDER BY position",
+            [trace_id, trace_id],
+        )
+    ]
     assert hops[1:] == ["The Wall Street Journal", "Asharq al-Awsat", "Ali Khoram"]
-    primary = {r["name"] for r in db.query(
-        "SELECT s.name FROM primary_sources p JOIN sources s ON s.id = p.source_id WHERE trace_id = ?", [trace_id])}
+    primary = {
+        r["name"]
+        for r in db.query(
+            "SELECT s.name FROM primary_sources p JOIN sources s ON s.id = p.source_id WHERE trace_id = ?", [trace_id]
+        )
+    }
     assert {"Ali Khoram", "Mitt Romney"} <= primary
     relayed = db.execute(
         """SELECT COUNT(*) FROM attributions a JOIN attributions carrier
            ON carrier.trace_id = a.trace_id AND carrier.idx = a.relayed_by
            JOIN sources s ON s.id = a.source_id JOIN sources c ON c.id = carrier.source_id
            WHERE a.trace_id = ? AND s.name = 'Ali Khoram' AND c.name = 'The Wall Street Journal'""",
-        [trace_id]).fetchone()[0]
+        [trace_id],
+    ).fetchone()[0]
     assert relayed >= 2
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

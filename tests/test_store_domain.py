@@ -220,19 +220,21 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
     before = store.load_trace(db, trace_id)["attributions"]
     db.close()
     conn = sqlite3.connect(first)
-    conn.execute("PRAGMA writable_schema = ON")    # the CHECK of the older schema.sql
+    conn.execute("PRAGMA writable_schema = ON")  # the CHECK of the older schema.sql
     conn.execute("UPDATE sqlite_master SET sql = replace(sql, ', ''social''', '') WHERE name = 'sources'")
     conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_social_sources'")
     conn.commit()
     conn.close()
     old = tmp_path / "old.db"
     shutil.copy(first, old)
-    assert "'social'" not in sqlite3.connect(old).execute("SELECT sql FROM sqlite_master WHERE name = 'sources'"
-                                                          ).fetchone()[0]
+    assert (
+        "'social'"
+        not in sqlite3.connect(old).execute("SELECT sql FROM sqlite_master WHERE name = 'sources'").fetchone()[0]
+    )
 
     db = store.open_db(old)
     assert store.load_trace(db, trace_id)["attributions"] == before
     db.execute("INSERT INTO sources (name, kind) VALUES ('@NASA', 'social')")
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
-    store.open_db(old).close()   # opening it again changes nothing
+    store.open_db(old).close()  # opening it again changes nothing

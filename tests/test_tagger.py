@@ -14,7 +14,12 @@ pycrfsuite = pytest.importorskip("pycrfsuite")
 # Hand-made training sentences: (text, source, cue, content) as substrings. Stances and
 # wishes ("hopes", "wants") that the rules do not read as attributions.
 TRAINING = [
-    ("The mayor hopes that the bridge will reopen in March.", "The mayor", "hopes", "that the bridge will reopen in March"),
+    (
+        "The mayor hopes that the bridge will reopen in March.",
+        "The mayor",
+        "hopes",
+        "that the bridge will reopen in March",
+    ),
     ("Dana Whitfield wants a new budget for the schools.", "Dana Whitfield", "wants", "a new budget for the schools"),
     ("The union hopes the strike will end soon.", "The union", "hopes", "the strike will end soon"),
     ("Residents want the council to fix the roads.", "Residents", "want", "the council to fix the roads"),
@@ -35,7 +40,7 @@ STANCE = "The senator hopes that the tax will be repealed."
 def rules():
     from headwater.attribution.attributor import Attributor
 
-    return Attributor(tagger=False)     # the rules alone: the tests put the tagger beside them
+    return Attributor(tagger=False)  # the rules alone: the tests put the tagger beside them
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +57,7 @@ def train_tiny(out, rules, training=TRAINING):
         gold = {}
         for role, part in zip(tg.ROLES, parts):
             gold[role] = [(text.index(part), text.index(part) + len(part))] if part else []
-        for tokens, bounds, feats in tg.sequence_features(text, sentences, attributions):
+        for tokens, _bounds, feats in tg.sequence_features(text, sentences, attributions):
             for role in tg.ROLES:
                 trainers[role].append(feats, tg.bio(tokens, gold[role]))
     for role, trainer in trainers.items():
@@ -95,21 +100,26 @@ def test_a_stance_the_rules_miss_is_found(rules, tiny_model):
     tagger = tg.Tagger(tiny_model)
     assert tagger.available
     attributions, spans, merged = analyse(rules, tagger, STANCE)
-    assert not any(a.cue.text == "hopes" for a in attributions)        # the rules miss it
+    assert not any(a.cue.text == "hopes" for a in attributions)  # the rules miss it
     [added] = [a for a in merged if a.cue.text == "hopes"]
     assert added.source.mention.text in ("The senator", "senator")
     assert added.content is not None and "tax will be repealed" in added.content.text
     assert 0 < added.confidence <= 0.5
     for s in spans:
-        assert STANCE[s.start:s.end].strip() == STANCE[s.start:s.end] != ""
+        assert STANCE[s.start : s.end].strip() == STANCE[s.start : s.end] != ""
         assert 0 <= s.probability <= 1
 
 
 def kept(rule, merged):
     """The merged attribution is the rule's: same source and via, its cue within, its content kept."""
-    return (merged.source == rule.source and merged.via == rule.via and merged.relayed_by == rule.relayed_by
-            and merged.cue.start <= rule.cue.start and rule.cue.end <= merged.cue.end
-            and (rule.content is None or merged.content == rule.content))
+    return (
+        merged.source == rule.source
+        and merged.via == rule.via
+        and merged.relayed_by == rule.relayed_by
+        and merged.cue.start <= rule.cue.start
+        and rule.cue.end <= merged.cue.end
+        and (rule.content is None or merged.content == rule.content)
+    )
 
 
 def test_rule_attributions_are_kept_first(rules, tiny_model):
@@ -125,10 +135,16 @@ def test_merge_adds_no_duplicates(rules, tiny_model):
     tagger = tg.Tagger(tiny_model)
     text = "Omar Haddad said the plant would close. The company said profits fell in the spring."
     attributions, spans, merged = analyse(rules, tagger, text)
-    keys = [(a.source.mention and (a.source.mention.start, a.source.mention.end), (a.cue.start, a.cue.end),
-             a.content and (a.content.start, a.content.end)) for a in merged]
+    keys = [
+        (
+            a.source.mention and (a.source.mention.start, a.source.mention.end),
+            (a.cue.start, a.cue.end),
+            a.content and (a.content.start, a.content.end),
+        )
+        for a in merged
+    ]
     assert len(keys) == len(set(keys))
-    assert len({k[1] for k in keys}) == len(attributions)     # the tagger's "said" cues are the rules' own
+    assert len({k[1] for k in keys}) == len(attributions)  # the tagger's "said" cues are the rules' own
 
 
 def test_merge_by_hand():
@@ -136,17 +152,20 @@ def test_merge_by_hand():
     takes the nearest source in its sentence and content in its paragraph."""
     text = "Ana Souza said the deal is done. Critics are opposed to the deal."
     said = text.index("said")
-    rule = Attribution(Source("Ana Souza", "person", mention=Span.of(text, 0, 9)),
-                       Span.of(text, said, said + 4), Span.of(text, said + 5, text.index(".")))
+    rule = Attribution(
+        Source("Ana Souza", "person", mention=Span.of(text, 0, 9)),
+        Span.of(text, said, said + 4),
+        Span.of(text, said + 5, text.index(".")),
+    )
     s1, s2 = (0, text.index(".") + 1), (text.index("Critics"), len(text))
     para = (0, len(text))
     critics, opposed, deal = text.index("Critics"), text.index("are opposed to"), text.index("the deal.")
     spans = [
-        tg.RoleSpan("cue", said, said + 4, 0.9, s1, para),                     # the rules' cue again
+        tg.RoleSpan("cue", said, said + 4, 0.9, s1, para),  # the rules' cue again
         tg.RoleSpan("source", critics, critics + 7, 0.8, s2, para),
         tg.RoleSpan("cue", opposed, opposed + len("are opposed to"), 0.7, s2, para),
         tg.RoleSpan("content", deal, deal + len("the deal"), 0.6, s2, para),
-        tg.RoleSpan("cue", 0, 3, 0.9, s1, para),                               # overlaps the rule source, no other source
+        tg.RoleSpan("cue", 0, 3, 0.9, s1, para),  # overlaps the rule source, no other source
     ]
     merged = tg.merge(text, [rule], spans)
     assert merged[0] is rule
@@ -156,24 +175,29 @@ def test_merge_by_hand():
     assert added[0].to_dict()["source"]["mention"]["text"] == "Critics"
 
 
-@pytest.mark.parametrize("source, kind", [
-    ("responses from Tehran", "anonymous"),   # a common noun speaking is nobody named, not a person
-    ("both", "anonymous"),
-    ("So", "anonymous"),                      # a sentence's first word, capitalised, is not a name
-    ("Mitt Romney", "person"),
-    ("the former president", "person"),
-    ("residents of the town", "anonymous"),
-    ("the audit by the city", "document"),
-    ("the committee", "organization"),
-    ("your house", "anonymous"),              # "the House" is Congress; a house is not an organization
-])
+@pytest.mark.parametrize(
+    "source, kind",
+    [
+        ("responses from Tehran", "anonymous"),  # a common noun speaking is nobody named, not a person
+        ("both", "anonymous"),
+        ("So", "anonymous"),  # a sentence's first word, capitalised, is not a name
+        ("Mitt Romney", "person"),
+        ("the former president", "person"),
+        ("residents of the town", "anonymous"),
+        ("the audit by the city", "document"),
+        ("the committee", "organization"),
+        ("your house", "anonymous"),  # "the House" is Congress; a house is not an organization
+    ],
+)
 def test_a_source_the_rules_cannot_resolve_gets_its_kind_from_its_head_word(source, kind):
     text = f"But {source} suggested continued divisions."
     start, cue = text.index(source), text.index("suggested")
     sentence = (0, len(text))
-    spans = [tg.RoleSpan("source", start, start + len(source), 0.8, sentence, sentence),
-             tg.RoleSpan("cue", cue, cue + len("suggested"), 0.8, sentence, sentence),
-             tg.RoleSpan("content", cue + 10, len(text) - 1, 0.8, sentence, sentence)]
+    spans = [
+        tg.RoleSpan("source", start, start + len(source), 0.8, sentence, sentence),
+        tg.RoleSpan("cue", cue, cue + len("suggested"), 0.8, sentence, sentence),
+        tg.RoleSpan("content", cue + 10, len(text) - 1, 0.8, sentence, sentence),
+    ]
     [added] = tg.merge(text, [], spans)
     assert (added.source.mention.text, added.source.kind) == (source, kind)
 
@@ -199,8 +223,11 @@ def test_merge_widens_a_rule_cue_fills_content_and_claims_a_running_quote():
 def test_an_unclaimed_content_of_one_word_or_of_a_refusal_is_not_claimed():
     text = "Ana Souza, who asked not to be named, said the deal is done, which worried him."
     said = text.index("said")
-    rule = Attribution(Source("Ana Souza", "person", mention=Span.of(text, 0, 9)),
-                       Span.of(text, said, said + 4), Span.of(text, said + 5, text.index(", which")))
+    rule = Attribution(
+        Source("Ana Souza", "person", mention=Span.of(text, 0, 9)),
+        Span.of(text, said, said + 4),
+        Span.of(text, said + 5, text.index(", which")),
+    )
     para = (0, len(text))
     named, which, worried = text.index("not to be named"), text.index("which"), text.index("worried him")
     spans = [
@@ -226,14 +253,16 @@ def test_shipped_model_finds_stances_the_rules_miss(rules):
     text = "The mayor hopes that the bridge will reopen in March. Critics see the plan as a giveaway to banks."
     attributions, spans, merged = analyse(rules, tagger, text)
     assert all(kept(r, m) for r, m in zip(attributions, merged))
-    found = {(a.source.mention.text, a.cue.text) for a in merged[len(attributions):]}
+    found = {(a.source.mention.text, a.cue.text) for a in merged[len(attributions) :]}
     assert ("The mayor", "hopes") in found and ("Critics", "see") in found
 
 
 # -- the tagger's veto over rule attributions (tagger.confirmed) ------------------------------
 
-VETO_TEXT = ('Reuters reported that Omar Haddad thinks the plant will close. Lena Ortiz believes it will not. '
-             'Dana Whitfield argued “it is over.” The mayor said it is fine.')
+VETO_TEXT = (
+    "Reuters reported that Omar Haddad thinks the plant will close. Lena Ortiz believes it will not. "
+    "Dana Whitfield argued “it is over.” The mayor said it is fine."
+)
 
 
 def rule_at(cue: str, source: str, kind: str = "person", content: str | None = None, **more) -> Attribution:
@@ -241,8 +270,9 @@ def rule_at(cue: str, source: str, kind: str = "person", content: str | None = N
     c = t.index(cue)
     s = t.index(source)
     body = Span.of(t, t.index(content), t.index(content) + len(content)) if content else None
-    return Attribution(Source(source, kind, mention=Span.of(t, s, s + len(source))), Span.of(t, c, c + len(cue)),
-                       content=body, **more)
+    return Attribution(
+        Source(source, kind, mention=Span.of(t, s, s + len(source))), Span.of(t, c, c + len(cue)), content=body, **more
+    )
 
 
 def cue_span(cue: str) -> tg.RoleSpan:
@@ -252,11 +282,11 @@ def cue_span(cue: str) -> tg.RoleSpan:
 
 def test_a_rule_attribution_the_tagger_leaves_out_is_dropped_and_its_relays_move_up():
     rules = [
-        rule_at("reported", "Reuters", "outlet", "that Omar Haddad thinks the plant will close"),   # an outlet
-        rule_at("thinks", "Omar Haddad", relayed_by=0),           # not confirmed, but an outlet relays it
-        rule_at("believes", "Lena Ortiz"),                        # not confirmed: dropped
-        rule_at("argued", "Dana Whitfield", content="“it is over.”"),    # a direct quote: kept
-        rule_at("said", "The mayor"),                             # "said": kept
+        rule_at("reported", "Reuters", "outlet", "that Omar Haddad thinks the plant will close"),  # an outlet
+        rule_at("thinks", "Omar Haddad", relayed_by=0),  # not confirmed, but an outlet relays it
+        rule_at("believes", "Lena Ortiz"),  # not confirmed: dropped
+        rule_at("argued", "Dana Whitfield", content="“it is over.”"),  # a direct quote: kept
+        rule_at("said", "The mayor"),  # "said": kept
     ]
     kept = tg.confirmed(rules, [])
     assert [a.source.name for a in kept] == ["Reuters", "Omar Haddad", "Dana Whitfield", "The mayor"]
@@ -268,15 +298,18 @@ def test_a_rule_attribution_the_tagger_leaves_out_is_dropped_and_its_relays_move
 
 def test_relays_point_at_the_same_attributions_after_a_veto():
     rules = [
-        rule_at("believes", "Lena Ortiz"),                                 # dropped
+        rule_at("believes", "Lena Ortiz"),  # dropped
         rule_at("reported", "Reuters", "outlet"),
-        rule_at("thinks", "Omar Haddad", relayed_by=1),                    # relayed by Reuters
-        rule_at("argued", "Dana Whitfield", content="“it is over.”", relayed_by=2),   # relayed by Omar Haddad
+        rule_at("thinks", "Omar Haddad", relayed_by=1),  # relayed by Reuters
+        rule_at("argued", "Dana Whitfield", content="“it is over.”", relayed_by=2),  # relayed by Omar Haddad
     ]
     kept = tg.confirmed(rules, [])
     assert [a.source.name for a in kept] == ["Reuters", "Omar Haddad", "Dana Whitfield"]
-    assert [kept[a.relayed_by].source.name if a.relayed_by is not None else None for a in kept] == \
-        [None, "Reuters", "Omar Haddad"]
+    assert [kept[a.relayed_by].source.name if a.relayed_by is not None else None for a in kept] == [
+        None,
+        "Reuters",
+        "Omar Haddad",
+    ]
 
 
 def test_an_unavailable_tagger_vetoes_nothing(tmp_path):

@@ -20,7 +20,7 @@ class Span:
     text: str
 
     @classmethod
-    def of(cls, text: str, start: int, end: int) -> "Span":
+    def of(cls, text: str, start: int, end: int) -> Span:
         return cls(start, end, text[start:end])
 
 
@@ -36,11 +36,11 @@ class Link:
 
 @dataclass
 class Source:
-    name: str                 # canonical name: "Ali Khoram", "The Wall Street Journal"
-    kind: str                 # one of SOURCE_KINDS
-    role: str | None = None   # "adviser to Mr. Zarif"
+    name: str  # canonical name: "Ali Khoram", "The Wall Street Journal"
+    kind: str  # one of SOURCE_KINDS
+    role: str | None = None  # "adviser to Mr. Zarif"
     mention: Span | None = None
-    reporter: str | None = None   # an outlet's named journalist: "Jay Solomon"
+    reporter: str | None = None  # an outlet's named journalist: "Jay Solomon"
 
 
 @dataclass
@@ -58,11 +58,11 @@ class Attribution:
     cue: Span
     content: Span | None = None
     via: Via | None = None
-    relayed_by: int | None = None     # index of the attribution that carries this one
+    relayed_by: int | None = None  # index of the attribution that carries this one
     link: str | None = None
     confidence: float = 0.5
-    form: str = "verb"                # one of FORMS
-    own_site: bool = False            # a link to earlier reporting of the page's own outlet
+    form: str = "verb"  # one of FORMS
+    own_site: bool = False  # a link to earlier reporting of the page's own outlet
 
     def to_dict(self) -> dict:
         source = {
@@ -124,13 +124,13 @@ class Trace:
     sha256: str | None
     text: str
     attributions: list[Attribution]
-    chains: list[list[dict]]          # page first, primary source last: {"name", "kind", "role", "url"}
-    primary_sources: list[dict]       # {"name", "kind", "role", "reason"}
+    chains: list[list[dict]]  # page first, primary source last: {"name", "kind", "role", "url"}
+    primary_sources: list[dict]  # {"name", "kind", "role", "reason"}
     claim: str | None = None
     created_at: str | None = None
     duration_ms: int | None = None
-    id: int | None = None             # set when the store has it
-    follow: dict | None = None        # the pages followed upstream (tracing.follower), when it went upstream
+    id: int | None = None  # set when the store has it
+    follow: dict | None = None  # the pages followed upstream (tracing.follower), when it went upstream
 
     @classmethod
     def from_dict(cls, d: dict) -> Trace:
@@ -141,12 +141,23 @@ class Trace:
 
     def to_dict(self) -> dict:
         trace = {
-            "id": self.id, "url": self.url, "final_url": self.final_url, "canonical_url": self.canonical_url,
-            "title": self.title, "site": self.site, "author": self.author, "published": self.published,
-            "fetched_at": self.fetched_at, "sha256": self.sha256, "text": self.text,
+            "id": self.id,
+            "url": self.url,
+            "final_url": self.final_url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "site": self.site,
+            "author": self.author,
+            "published": self.published,
+            "fetched_at": self.fetched_at,
+            "sha256": self.sha256,
+            "text": self.text,
             "attributions": [a.to_dict() for a in self.attributions],
-            "chains": self.chains, "primary_sources": self.primary_sources,
-            "claim": self.claim, "created_at": self.created_at, "duration_ms": self.duration_ms,
+            "chains": self.chains,
+            "primary_sources": self.primary_sources,
+            "claim": self.claim,
+            "created_at": self.created_at,
+            "duration_ms": self.duration_ms,
         }
         if self.follow is not None:
             trace["follow"] = self.follow
@@ -160,8 +171,8 @@ class Extracted:
     text: str
     title: str | None = None
     author: str | None = None
-    published: str | None = None      # ISO date as the page states it
+    published: str | None = None  # ISO date as the page states it
     site: str | None = None
     canonical_url: str | None = None
     links: list[Link] = field(default_factory=list)
-    quotes: list[Span] = field(default_factory=list)   # block quotes, one span per <blockquote>
+    quotes: list[Span] = field(default_factory=list)  # block quotes, one span per <blockquote>

@@ -30,7 +30,7 @@ class Found:
     relayed_by: int | None = None
     link: str | None = None
     inherited: bool = False
-    carrier: str | None = None    # "The Post's story cites X": X is relayed by the Post's attribution
+    carrier: str | None = None  # "The Post's story cites X": X is relayed by the Post's attribution
 
 
 def dedupe(found: list[Found]) -> list[Found]:
@@ -44,7 +44,7 @@ def dedupe(found: list[Found]) -> list[Found]:
 
 
 def trailing_outlets(found: list[Found]):
-    """"X said ..., The Wall Street Journal reported": the outlet is X's medium."""
+    """ "X said ..., The Wall Street Journal reported": the outlet is X's medium."""
     by_sentence: dict[tuple[int, int], list[Found]] = {}
     for f in found:
         by_sentence.setdefault(f.sentence, []).append(f)
@@ -62,8 +62,9 @@ def nest(found: list[Found], layout: Layout):
     """Who relays whom: the attribution whose content holds a cue most tightly relays it.
     `found` is in the order of the cues (the reading sorts it so)."""
     # The tightest content holding a cue, not the cue's own content (nor a copy of it).
-    contents = Covering((f.content[0], f.content[1], (f.content[1] - f.content[0], j))
-                        for j, f in enumerate(found) if f.content)
+    contents = Covering(
+        (f.content[0], f.content[1], (f.content[1] - f.content[0], j)) for j, f in enumerate(found) if f.content
+    )
     for i, inner in enumerate(found):
         for _, j in contents.ranks_at(inner.cue[0]):
             if j != i and not (inner.content and found[j].content == inner.content):
@@ -96,12 +97,16 @@ def nest(found: list[Found], layout: Layout):
             continue
         named = by_name.get(f.carrier, [])
         k = bisect.bisect_right(named, f.cue[0], key=lambda j: found[j].cue[0])
-        earlier = [j for j in named[max(0, k - 2):k] if j != i]
+        earlier = [j for j in named[max(0, k - 2) : k] if j != i]
         if earlier:
             f.relayed_by = earlier[-1]
     for f in found:  # an outlet quoting itself on the page relays nothing
-        if f.relayed_by is not None and found[f.relayed_by].entity.name == f.entity.name \
-                and found[f.relayed_by].relayed_by is None and not layout.in_block(f.cue[0]):
+        if (
+            f.relayed_by is not None
+            and found[f.relayed_by].entity.name == f.entity.name
+            and found[f.relayed_by].relayed_by is None
+            and not layout.in_block(f.cue[0])
+        ):
             f.relayed_by = None
 
 
@@ -112,7 +117,7 @@ def attach_links(found: list[Found], links: list[Link], layout: Layout, gazettee
     for f in found:
         if not f.inherited and f.sentence[0] < f.sentence[1]:
             by_sentence.setdefault(f.sentence, []).append(f)
-    sentences = Spans(sorted(by_sentence))     # parsed sentences: they do not overlap
+    sentences = Spans(sorted(by_sentence))  # parsed sentences: they do not overlap
     cue_starts = [f.cue[0] for f in found]
     by_carrier: dict[str, list[Found]] = {}
     for f in found:
@@ -126,10 +131,12 @@ def attach_links(found: list[Found], links: list[Link], layout: Layout, gazettee
             continue
         in_sentence = by_sentence[sentence]
 
-        def distance(f: Found) -> int:
+        def distance(f: Found, link=link) -> int:
             spans = [f.mention, f.cue]
-            return min(0 if s[0] < link.end and link.start < s[1] else min(abs(s[0] - link.end), abs(link.start - s[1]))
-                       for s in spans)
+            return min(
+                0 if s[0] < link.end and link.start < s[1] else min(abs(s[0] - link.end), abs(link.start - s[1]))
+                for s in spans
+            )
 
         best = min(in_sentence, key=distance)
         if best.link is None:
@@ -142,8 +149,13 @@ def attach_links(found: list[Found], links: list[Link], layout: Layout, gazettee
         paragraph = layout.paragraph_at(link.start)
         if paragraph is None:
             continue
-        linked = [i for i in range(bisect.bisect_left(cue_starts, paragraph[0]), bisect.bisect_left(cue_starts, paragraph[1]))
-                  if found[i].entity.name == outlet.name and found[i].relayed_by is None and not layout.in_block(found[i].cue[0])]
+        linked = [
+            i
+            for i in range(bisect.bisect_left(cue_starts, paragraph[0]), bisect.bisect_left(cue_starts, paragraph[1]))
+            if found[i].entity.name == outlet.name
+            and found[i].relayed_by is None
+            and not layout.in_block(found[i].cue[0])
+        ]
         for i in linked:
             found[i].link = found[i].link or link.href
         linked_set = set(linked)
@@ -172,9 +184,14 @@ class RuleContents:
     hold a cue (tightest first), and which (source mention, content) pairs they say."""
 
     def __init__(self, rules: list[Attribution]):
-        self._contents = Covering((a.content.start, a.content.end, (a.content.end - a.content.start, i, a.content.end))
-                                  for i, a in enumerate(rules) if a.content)
-        self.said = {(a.source.mention, a.content) for a in rules if a.source.mention is not None and a.content is not None}
+        self._contents = Covering(
+            (a.content.start, a.content.end, (a.content.end - a.content.start, i, a.content.end))
+            for i, a in enumerate(rules)
+            if a.content
+        )
+        self.said = {
+            (a.source.mention, a.content) for a in rules if a.source.mention is not None and a.content is not None
+        }
 
     def holders(self, start: int, end: int) -> list[int]:
         """The rule attributions whose content holds start..end, tightest first."""
@@ -190,12 +207,18 @@ def nested(added: Attribution, rules: list[Attribution], rules_index: RuleConten
     rules_index = rules_index or RuleContents(rules)
     holders = rules_index.holders(added.cue.start, added.cue.end)
     relayed_by = holders[0] if holders else added.relayed_by
-    if relayed_by is not None and added.source.mention is not None \
-            and rules[relayed_by].source.mention == added.source.mention:
+    if (
+        relayed_by is not None
+        and added.source.mention is not None
+        and rules[relayed_by].source.mention == added.source.mention
+    ):
         return None
-    if added.source.mention is not None and added.content is not None \
-            and (added.source.mention, added.content) in rules_index.said:
-        return None   # who and what a rule attribution already says ("according to officials quoted by...")
+    if (
+        added.source.mention is not None
+        and added.content is not None
+        and (added.source.mention, added.content) in rules_index.said
+    ):
+        return None  # who and what a rule attribution already says ("according to officials quoted by...")
     return replace(added, relayed_by=relayed_by, content=_clear_of_own(added))
 
 
@@ -211,7 +234,7 @@ def _clear_of_own(added: Attribution) -> Span | None:
             at = max(at, end)
         pieces.append((at, content.end))
         start, end = max(pieces, key=lambda p: p[1] - p[0])
-        text = content.text[start - content.start:end - content.start] if end > start else ""
+        text = content.text[start - content.start : end - content.start] if end > start else ""
         lead = len(text) - len(text.lstrip(" ,:;\n"))
         text = text.strip(" ,:;\n")
         content = Span(start + lead, start + lead + len(text), text) if len(text.split()) > 1 else None

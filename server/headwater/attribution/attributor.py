@@ -69,8 +69,14 @@ from headwater.records import Attribution, Extracted, Link, Span
 class Attributor:
     """Holds the NLP pipeline and the gazetteer; `attribute()` is pure given them."""
 
-    def __init__(self, nlp=None, gazetteer: Gazetteer | None = None, tagger=None, hide_non_sources: bool = True,
-                 credits_in_analyze: bool = False):
+    def __init__(
+        self,
+        nlp=None,
+        gazetteer: Gazetteer | None = None,
+        tagger=None,
+        hide_non_sources: bool = True,
+        credits_in_analyze: bool = False,
+    ):
         """`tagger`: the trained second opinion (tagger.py); None takes the shipped model
         unless HEADWATER_RULES_ONLY=1, False means rules only.
 
@@ -110,12 +116,12 @@ class Attributor:
         # sources named by the rules' own resolution where it can.
         spans = self.tagger.predict(text, [(s.span, s.start) for s in reading.sentences], found)
         headlines = {(s.start, s.end) for s in reading.sentences if is_headline(s.span)}
-        spans = [s for s in spans if s.sentence not in headlines]     # as the rules skip them
-        found = self.tagger.confirmed(found, spans)       # a rule cue the CRFs reject is dropped
+        spans = [s for s in spans if s.sentence not in headlines]  # as the rules skip them
+        found = self.tagger.confirmed(found, spans)  # a rule cue the CRFs reject is dropped
         merged = self.tagger.merge(text, found, spans, sources=reading)
         rule_contents = RuleContents(found)
-        added = (nested(a, found, rule_contents) for a in merged[len(found):])
-        return merged[:len(found)] + [a for a in added if a is not None and not no_one_to_trace(a)]
+        added = (nested(a, found, rule_contents) for a in merged[len(found) :])
+        return merged[: len(found)] + [a for a in added if a is not None and not no_one_to_trace(a)]
 
     def attribute_page(self, page: Extracted, url: str) -> list[Attribution]:
         """`attribute` on a page extracted from `url`, where the page speaking in its own
@@ -123,7 +129,7 @@ class Attributor:
         Journal" (its outlet, else its site name, else its host), the byline as role. So the
         authors of two pages in one multi-hop trace stay two sources."""
         found = self.attribute(page.text, page.links, page.quotes)
-        if not self.credits_in_analyze:     # -- issue 17: a page's credits and embeds --
+        if not self.credits_in_analyze:  # -- issue 17: a page's credits and embeds --
             found = self._with_credits(found, page.text, page.links, page.quotes)
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
@@ -133,11 +139,13 @@ class Attributor:
         # The page's own outlet is the one its address names; the site name only when the address
         # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).
         by_address = self.gazetteer.by_domain(url)
-        found = on_page(found, {by_address.name} if by_address else {publisher, page.site}, urlsplit(url).hostname, AUTHOR)
+        found = on_page(
+            found, {by_address.name} if by_address else {publisher, page.site}, urlsplit(url).hostname, AUTHOR
+        )
         # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None
         if byline and any(a.source.kind == "person" and a.source.name == byline for a in found):
-            author, role = byline, AUTHOR      # the author is also cited by name: one person, one name
+            author, role = byline, AUTHOR  # the author is also cited by name: one person, one name
         else:
             author, role = (f"{AUTHOR} of {publisher}" if publisher else AUTHOR), byline
         found = [_signed(a, author, role, page.site) for a in found]
@@ -171,11 +179,12 @@ def attribute(text: str, links: list[Link] = (), quotes: list[Span] = ()) -> lis
 def _signed(a: Attribution, author: str, role: str | None, site: str | None) -> Attribution:
     """`a` with "the author" named `author` (role `role`); and a source named as the page's
     own site ("News Nation says") that outlet, whatever the gazetteer knows of it."""
-    if site and a.source.kind != "outlet" and \
-            without_determiner(a.source.name).casefold() == without_determiner(site).casefold():
+    if (
+        site
+        and a.source.kind != "outlet"
+        and without_determiner(a.source.name).casefold() == without_determiner(site).casefold()
+    ):
         return replace(a, source=replace(a.source, kind="outlet"))
     if a.source.name != AUTHOR or a.source.kind != "person":
         return a
     return replace(a, source=replace(a.source, name=author, role=role or a.source.role))
-
-

@@ -23,40 +23,60 @@ from headwater.records import Attribution, Link, Source, Span, Via
 _DASH = r"(?:—|–|--|-)"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 # Photo, video and graphics credits: who took a picture is no source of the story.
-_PICTURE = re.compile(r"\b(?:photo|photos|photograph|image|images|video|graphic|illustration|file|pool|getty|"
-                      r"shutterstock|afp/getty|via getty)\b", re.I)
+_PICTURE = re.compile(
+    r"\b(?:photo|photos|photograph|image|images|video|graphic|illustration|file|pool|getty|"
+    r"shutterstock|afp/getty|via getty)\b",
+    re.I,
+)
 # "WASHINGTON (AP) —", "NAIROBI, Kenya (AP) —", "(Reuters) -", "LONDON, Nov 19 (Reuters) -"
 _DATELINE = re.compile(
     rf"(?:[A-Z][A-Z.'’ -]{{1,40}}(?:,\s*[A-Z][\w.’' -]{{1,30}})?(?:,\s*{_MONTH}\s*\d{{1,2}})?\s*)?"
-    rf"\((?P<name>[A-Z][\w&.'’ -]{{0,40}}?)\)\s*{_DASH}\s")
+    rf"\((?P<name>[A-Z][\w&.'’ -]{{0,40}}?)\)\s*{_DASH}\s"
+)
 # A closing line "— Bloomberg", "-- Reuters": nothing else in its paragraph.
 _CLOSING = re.compile(rf"\s*{_DASH}\s*(?P<name>[A-Z][\w&.'’ -]{{1,50}}?)\s*\Z")
 # "— Rep. Ilhan Omar (@Ilhan) November 19, 2019": the platforms' embed signature.
 _EMBED = re.compile(
     rf"\s*(?:{_DASH}|—)\s*(?P<name>[^\n()]{{0,80}}?)\s*\((?P<handle>@\w{{1,30}})\)\s*"
-    rf"(?P<date>{_MONTH}\s+\d{{1,2}},\s+\d{{4}})?\s*\Z")
+    rf"(?P<date>{_MONTH}\s+\d{{1,2}},\s+\d{{4}})?\s*\Z"
+)
 _CONTRIBUTED = re.compile(
-    r"(?P<who>[A-Z][^.;\n]{1,200}?)\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)", re.I)
+    r"(?P<who>[A-Z][^.;\n]{1,200}?)\s+contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)", re.I
+)
 _ORIGINALLY = re.compile(
     r"\b(?:originally|first)\s+(?:appeared|published|ran|posted)\s+(?:by|in|on|at)\s+(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
-    r"(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})")
+    r"(?:\s+(?:of\s+|&\s+)?[A-Z][\w&.'’-]*){0,5})"
+)
 # "articles published on Walikali and Gossipgist", "a story that appeared in the Nairobi Star":
 # the sites that published what the text relies on.
 _PUBLISHED_ON = re.compile(
     r"\b(?i:articles?|stories|story|reports?|posts?|pieces?|columns?|op-eds?)\s+(?P<cue>(?:first\s+)?(?:published|posted|"
     r"that\s+appeared|appearing|which\s+appeared|run)\s+(?:on|in|by))\s+(?:the\s+)?"
     r"(?P<names>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}(?:(?:,\s+|\s+and\s+)(?:the\s+)?[A-Z][\w&.'’-]*"
-    r"(?:\s+[A-Z][\w&.'’-]*){0,4}){0,3})")
+    r"(?:\s+[A-Z][\w&.'’-]*){0,4}){0,3})"
+)
 _VIA = re.compile(r"\bvia\s+(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})")
-_HAT_TIP = re.compile(r"\b(?:h/t|H/T|HT:|hat\s+tip(?:\s+to)?)\s*:?\s*(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
-                      r"(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})")
+_HAT_TIP = re.compile(
+    r"\b(?:h/t|H/T|HT:|hat\s+tip(?:\s+to)?)\s*:?\s*(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
+    r"(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})"
+)
 # Words a byline uses for a person's job: "Ap Sports Writer", "National Security Writer".
-_JOB = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:writer|writers|reporter|reporters|correspondent|correspondents|"
-                  r"editor|editors|staff|contributor)\s*$", re.I)
+_JOB = re.compile(
+    r"(?:\s+[A-Z][\w-]*)*\s+(?:writer|writers|reporter|reporters|correspondent|correspondents|"
+    r"editor|editors|staff|contributor)\s*$",
+    re.I,
+)
 _WIRE_WORDS = re.compile(r"\b(?:wire services|wire reports|news services|wire service|news wire)\b", re.I)
-PLATFORM_HOSTS = {"twitter.com": "Twitter", "x.com": "Twitter", "instagram.com": "Instagram",
-                  "facebook.com": "Facebook", "tiktok.com": "TikTok", "threads.net": "Threads",
-                  "bsky.app": "Bluesky", "youtube.com": "YouTube"}
+PLATFORM_HOSTS = {
+    "twitter.com": "Twitter",
+    "x.com": "Twitter",
+    "instagram.com": "Instagram",
+    "facebook.com": "Facebook",
+    "tiktok.com": "TikTok",
+    "threads.net": "Threads",
+    "bsky.app": "Bluesky",
+    "youtube.com": "YouTube",
+}
 
 
 def _paragraphs(text: str):
@@ -65,11 +85,25 @@ def _paragraphs(text: str):
             yield m.start(), m.end()
 
 
-def _attr(text: str, name: str, kind: str, mention: tuple[int, int], cue: tuple[int, int], form: str,
-          content: tuple[int, int] | None = None, via: Via | None = None, confidence: float = 0.8) -> Attribution:
-    return Attribution(source=Source(name, kind, None, Span.of(text, *mention)), cue=Span.of(text, *cue),
-                       content=Span.of(text, *content) if content else None, via=via,
-                       confidence=confidence, form=form)
+def _attr(
+    text: str,
+    name: str,
+    kind: str,
+    mention: tuple[int, int],
+    cue: tuple[int, int],
+    form: str,
+    content: tuple[int, int] | None = None,
+    via: Via | None = None,
+    confidence: float = 0.8,
+) -> Attribution:
+    return Attribution(
+        source=Source(name, kind, None, Span.of(text, *mention)),
+        cue=Span.of(text, *cue),
+        content=Span.of(text, *content) if content else None,
+        via=via,
+        confidence=confidence,
+        form=form,
+    )
 
 
 def _outlet(gazetteer, name: str, text: str):
@@ -102,7 +136,7 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
                 outlet = _outlet(gazetteer, m.group("name"), text)
                 if outlet:
                     s, e = start + m.start("name"), start + m.end("name")
-                    cue = (start + m.start(), start + m.end())      # the whole dateline: "HANOI, Vietnam (AP) —"
+                    cue = (start + m.start(), start + m.end())  # the whole dateline: "HANOI, Vietnam (AP) —"
                     found.append(_attr(text, outlet.name, outlet.kind, (s, e), cue, "credit"))
         m = _EMBED.match(para)
         if m:
@@ -118,11 +152,13 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
                     found.append(_attr(text, outlet.name, outlet.kind, (s, e), (start, e), "credit"))
         for m in _CONTRIBUTED.finditer(para):
             who = m.group("who")
-            lead = re.match(r"(?:.*?[:—-]\s+)?", who).end()    # "___ The Associated Press ..."
+            lead = re.match(r"(?:.*?[:—-]\s+)?", who).end()  # "___ The Associated Press ..."
             outlet, n = _shortened(gazetteer, who[lead:], text)
             if outlet:
                 s = start + m.start("who") + lead
-                found.append(_attr(text, outlet.name, outlet.kind, (s, s + n), (start + m.start(), start + m.end()), "credit"))
+                found.append(
+                    _attr(text, outlet.name, outlet.kind, (s, s + n), (start + m.start(), start + m.end()), "credit")
+                )
         for m in _PUBLISHED_ON.finditer(para):
             cue = (start + m.start("cue"), start + m.end("cue"))
             for n in re.finditer(r"[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*)*", m.group("names")):
@@ -130,8 +166,17 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
                     continue
                 s = start + m.start("names") + n.start()
                 outlet = _outlet(gazetteer, n.group(), text)
-                found.append(_attr(text, outlet.name if outlet else n.group(), "outlet", (s, s + len(n.group())),
-                                   cue, "verb", confidence=0.6))
+                found.append(
+                    _attr(
+                        text,
+                        outlet.name if outlet else n.group(),
+                        "outlet",
+                        (s, s + len(n.group())),
+                        cue,
+                        "verb",
+                        confidence=0.6,
+                    )
+                )
         for pattern in (_ORIGINALLY, _VIA, _HAT_TIP):
             for m in pattern.finditer(para):
                 item = _named_credit(text, gazetteer, start, m, strict=pattern is _VIA)
@@ -139,7 +184,7 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
                     found.append(item)
     found.sort(key=lambda a: a.cue.start)
     unique: list[Attribution] = []
-    for a in found:       # one credit per name where two shapes read the same words
+    for a in found:  # one credit per name where two shapes read the same words
         m = a.source.mention
         if not any(m.start < b.source.mention.end and b.source.mention.start < m.end for b in unique):
             unique.append(a)
@@ -147,13 +192,13 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
 
 
 def _named_credit(text: str, gazetteer, offset: int, m: re.Match, strict: bool) -> Attribution | None:
-    """"originally published by X", "via X", "h/t X": an outlet by the gazetteer, an account
+    """ "originally published by X", "via X", "h/t X": an outlet by the gazetteer, an account
     ("@handle"), or (not for "via", which also names shops and routes) a capitalised name as written."""
     name = m.group("name").rstrip(" .,;:'’")
     s = offset + m.start("name")
     e = s + len(name)
     cue = (offset + m.start(), e)
-    if _PICTURE.search(name) or _PICTURE.search(text[max(0, offset + m.start() - 30):offset + m.start()]):
+    if _PICTURE.search(name) or _PICTURE.search(text[max(0, offset + m.start() - 30) : offset + m.start()]):
         return None
     if name.startswith("@"):
         handle = re.match(r"@\w+", name).group()
@@ -163,15 +208,22 @@ def _named_credit(text: str, gazetteer, offset: int, m: re.Match, strict: bool) 
         return _attr(text, outlet.name, outlet.kind, (s, s + n), (cue[0], s + n), "credit")
     if strict:
         # "via X" after a quote or in parentheses: X relayed the words ("... ,' via Reuters")
-        before = text[max(0, offset + m.start() - 3):offset + m.start()]
+        before = text[max(0, offset + m.start() - 3) : offset + m.start()]
         if not re.search(r"[\"”(]\s*$|[\"”],?\s*$", before):
             return None
     if not re.search(r"[A-Z]", name[1:]) and " " not in name and strict:
         return None
     name = re.sub(r"^the\s+", "", name)
     s = e - len(name)
-    return _attr(text, name, "outlet" if m.re is _ORIGINALLY else "person" if " " in name else "organization",
-                 (s, e), (cue[0], e), "credit", confidence=0.6)
+    return _attr(
+        text,
+        name,
+        "outlet" if m.re is _ORIGINALLY else "person" if " " in name else "organization",
+        (s, e),
+        (cue[0], e),
+        "credit",
+        confidence=0.6,
+    )
 
 
 def _embed(text: str, links: list[Link], paragraphs, i: int, start: int, m: re.Match, gazetteer) -> Attribution:
@@ -185,18 +237,22 @@ def _embed(text: str, links: list[Link], paragraphs, i: int, start: int, m: re.M
     content = paragraphs[i - 1] if i > 0 else None
     platform = None
     near = [ln.href for ln in links if content and content[0] - 1 <= ln.start <= e]
-    near_text = text[content[0]:content[1]] if content else ""
+    near_text = text[content[0] : content[1]] if content else ""
     for host, label in PLATFORM_HOSTS.items():
-        if any(host in (h or "") for h in near) or host.split(".")[0] in near_text.lower().replace("pic.twitter", "twitter"):
+        if any(host in (h or "") for h in near) or host.split(".")[0] in near_text.lower().replace(
+            "pic.twitter", "twitter"
+        ):
             platform = label
             break
     if platform is None and m.group("date"):
-        platform = "Twitter"    # "— Name (@handle) Month D, YYYY" is how an embedded tweet signs
+        platform = "Twitter"  # "— Name (@handle) Month D, YYYY" is how an embedded tweet signs
     via = None
     if platform:
         outlet = gazetteer.lookup(platform)
         via = Via(outlet.name if outlet else platform, outlet.kind if outlet else "outlet")
-    return _attr(text, name, "social", (s, e), (start, start + m.end()), "embed", content=content, via=via, confidence=0.85)
+    return _attr(
+        text, name, "social", (s, e), (start, start + m.end()), "embed", content=content, via=via, confidence=0.85
+    )
 
 
 def with_credits(found: list[Attribution], added: list[Attribution], block_quotes=()) -> list[Attribution]:
@@ -218,8 +274,11 @@ def with_credits(found: list[Attribution], added: list[Attribution], block_quote
         while relayed is not None and relayed not in index:
             relayed = found[relayed].relayed_by
         a = replace(a, relayed_by=index.get(relayed) if relayed is not None else None)
-        if a.cue.text.strip() in ("—", "―", "–", "-", "--") and a.content is not None and any(
-                s <= a.content.start < e for s, e in block_quotes):
+        if (
+            a.cue.text.strip() in ("—", "―", "–", "-", "--")
+            and a.content is not None
+            and any(s <= a.content.start < e for s, e in block_quotes)
+        ):
             a = replace(a, form="embed")
         out.append(a)
     seen = {(a.source.name, a.cue.start) for a in out}
@@ -250,7 +309,7 @@ def on_page(found: list[Attribution], own_names: set[str], host: str | None, aut
                 a = replace(a, own_site=True)
             else:
                 shown = re.sub(r"\s*\(@\w+\)$", "", a.source.name).split()
-                shown = [w for w in shown if not w.endswith(".")]      # "Rep.", "Dr."
+                shown = [w for w in shown if not w.endswith(".")]  # "Rep.", "Dr."
                 person = people.get((shown[0].lower(), shown[-1].lower())) if len(shown) >= 2 else None
                 if person:
                     a = replace(a, source=replace(a.source, name=person, kind="person"))
@@ -265,28 +324,54 @@ def _squash(name: str) -> str:
 
 
 # -- outlets the gazetteer does not know, by the shape of the sentence (issue 17, item 3) --
-_OUTLET_WORDS = (r"newspaper|daily|weekly|tabloid|broadsheet|site|website|news site|blog|broadcaster|outlet|"
-                 r"news outlet|magazine|network|news network|channel|station|agency|news agency|wire service|"
-                 r"publication|journal")
+_OUTLET_WORDS = (
+    r"newspaper|daily|weekly|tabloid|broadsheet|site|website|news site|blog|broadcaster|outlet|"
+    r"news outlet|magazine|network|news network|channel|station|agency|news agency|wire service|"
+    r"publication|journal"
+)
 # "the Nairobi daily The Standard", "the Kenyan newspaper Daily Nation", "news site Walikali"
 _DESCRIBED = re.compile(rf"^(?:the\s+|a\s+|an\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS})\s+(?P<name>[A-Z\d].*)$")
 # "The Standard, a Kenyan newspaper,", "Walikali, a gossip site"
 _APPOSITIVE = re.compile(rf"\A,\s+(?:a|an|the)\s+(?:[\w'’-]+\s+){{0,4}}?(?:{_OUTLET_WORDS})\b")
 # A name that says it is a news title: "The Nairobi Gazette", "SportsBusiness Journal".
-_TITLE_NAME = re.compile(r"\b(?:Times|Post|Journal|Herald|Gazette|Tribune|Chronicle|Courier|Observer|Telegraph|"
-                         r"Examiner|Inquirer|Dispatch|Bulletin|Sentinel|Courant|Daily|Newsweek|Gazeta|Zeitung|"
-                         r"Magazine|News)$")
-_DATE_WORD = re.compile(r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
-                        r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b")
+_TITLE_NAME = re.compile(
+    r"\b(?:Times|Post|Journal|Herald|Gazette|Tribune|Chronicle|Courier|Observer|Telegraph|"
+    r"Examiner|Inquirer|Dispatch|Bulletin|Sentinel|Courant|Daily|Newsweek|Gazeta|Zeitung|"
+    r"Magazine|News)$"
+)
+_DATE_WORD = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|July|"
+    r"August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b"
+)
 # "told the Kenyan newspaper Taifa Leo", "told the Nairobi daily, The Standard"
-_TOLD = re.compile(rf"\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS}),?\s+"
-                   r"(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4})")
+_TOLD = re.compile(
+    rf"\s+(?:the\s+|a\s+)?(?:[\w'’-]+\s+){{0,3}}?(?:{_OUTLET_WORDS}),?\s+"
+    r"(?P<name>(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,4})"
+)
 _PLACES = {
-    "nairobi": "kenya", "mombasa": "kenya", "lagos": "nigeria", "abuja": "nigeria", "johannesburg": "south africa",
-    "cape town": "south africa", "kampala": "uganda", "dar es salaam": "tanzania", "harare": "zimbabwe",
-    "accra": "ghana", "addis ababa": "ethiopia", "kuala lumpur": "malaysia", "dhaka": "bangladesh", "lima": "peru",
-    "bogota": "colombia", "mumbai": "india", "karachi": "pakistan", "lahore": "pakistan", "dubai": "uae",
-    "abu dhabi": "uae", "sydney": "australia", "melbourne": "australia", "toronto": "canada",
+    "nairobi": "kenya",
+    "mombasa": "kenya",
+    "lagos": "nigeria",
+    "abuja": "nigeria",
+    "johannesburg": "south africa",
+    "cape town": "south africa",
+    "kampala": "uganda",
+    "dar es salaam": "tanzania",
+    "harare": "zimbabwe",
+    "accra": "ghana",
+    "addis ababa": "ethiopia",
+    "kuala lumpur": "malaysia",
+    "dhaka": "bangladesh",
+    "lima": "peru",
+    "bogota": "colombia",
+    "mumbai": "india",
+    "karachi": "pakistan",
+    "lahore": "pakistan",
+    "dubai": "uae",
+    "abu dhabi": "uae",
+    "sydney": "australia",
+    "melbourne": "australia",
+    "toronto": "canada",
 }
 
 
@@ -334,10 +419,12 @@ def outlets_by_shape(found: list[Attribution], text: str, gazetteer) -> list[Att
             m = _TOLD.match(text, a.cue.end)
             if m and not _DATE_WORD.match(m.group("name")):
                 s, e = m.span("name")
-                via_text = text[a.cue.end:e]
+                via_text = text[a.cue.end : e]
                 name = _placed(gazetteer, via_text, m.group("name")) or (
-                    None if a.via is not None and gazetteer.get(a.via.name) and not _place_country(via_text)
-                    else m.group("name"))
+                    None
+                    if a.via is not None and gazetteer.get(a.via.name) and not _place_country(via_text)
+                    else m.group("name")
+                )
                 if name:
                     a = replace(a, via=Via(name, "outlet", Span.of(text, s, e)))
         if a.via is not None and a.via.mention is not None:
@@ -357,9 +444,12 @@ def outlets_by_shape(found: list[Attribution], text: str, gazetteer) -> list[Att
                 described = _DESCRIBED.match(mention)
                 if described:
                     name = described.group("name")
-                elif _APPOSITIVE.match(text[m.end:m.end + 80]) or (
-                        _TITLE_NAME.search(a.source.name) and a.source.name[:1].isupper() and " " in a.source.name
-                        and a.source.kind == "organization"):
+                elif _APPOSITIVE.match(text[m.end : m.end + 80]) or (
+                    _TITLE_NAME.search(a.source.name)
+                    and a.source.name[:1].isupper()
+                    and " " in a.source.name
+                    and a.source.kind == "organization"
+                ):
                     name = a.source.name
             if name:
                 a = replace(a, source=replace(a.source, name=name, kind="outlet"))

@@ -9,12 +9,25 @@ import re
 from headwater.attribution.assembly import Found
 from headwater.attribution.entities import Entities, Entity
 from headwater.attribution.lexicon import (
-    CUE_ADVERBS, NON_COMMENT, OBJECT_CONTENT_VERBS, PARTICIPLE_CUES, RELATIVE_PRONOUNS, SPEECH_VERBS,
-    STANCE_VERBS, STATEMENT_NOUNS, WEAK_VERBS,
+    CUE_ADVERBS,
+    NON_COMMENT,
+    OBJECT_CONTENT_VERBS,
+    PARTICIPLE_CUES,
+    RELATIVE_PRONOUNS,
+    SPEECH_VERBS,
+    STANCE_VERBS,
+    STATEMENT_NOUNS,
+    WEAK_VERBS,
 )
 from headwater.attribution.quotes import adjacent_quote, introduced_block
 from headwater.attribution.syntax import (
-    Sentence, Sentences, clause_span, mention_span, np_span, object_span, subtree_span,
+    Sentence,
+    Sentences,
+    clause_span,
+    mention_span,
+    np_span,
+    object_span,
+    subtree_span,
 )
 from headwater.attribution.text import Layout, trim
 
@@ -57,8 +70,13 @@ class Cues:
                         return grandchild, verb
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):  # "said X and added Y"
             return self._subject(verb.head)[0], verb
-        if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in ("VERB", "AUX") and verb.i > verb.head.i \
-                and verb.lemma_ in PARTICIPLE_CUES:
+        if (
+            verb.dep_ == "advcl"
+            and verb.tag_ == "VBG"
+            and verb.head.pos_ in ("VERB", "AUX")
+            and verb.i > verb.head.i
+            and verb.lemma_ in PARTICIPLE_CUES
+        ):
             # "..., adding that", "..., saying": the subject of the main verb.
             return self._subject(verb.head)[0], verb
         if verb.dep_ == "xcomp" and verb.head.pos_ in ("VERB", "AUX"):
@@ -79,10 +97,13 @@ class Cues:
         # just before the verb.
         if any(c.dep_ == "ccomp" and c.i < verb.i for c in verb.children):
             doc = verb.doc
-            for token in doc[max(0, verb.i - 40): verb.i]:
-                if token.dep_ == "appos" and token.pos_ in ("NOUN", "PROPN") \
-                        and all(t.is_punct for t in doc[token.right_edge.i + 1: verb.i]) \
-                        and doc[token.left_edge.i - 1].text == ",":
+            for token in doc[max(0, verb.i - 40) : verb.i]:
+                if (
+                    token.dep_ == "appos"
+                    and token.pos_ in ("NOUN", "PROPN")
+                    and all(t.is_punct for t in doc[token.right_edge.i + 1 : verb.i])
+                    and doc[token.left_edge.i - 1].text == ","
+                ):
                     return token, verb
         return None, verb
 
@@ -94,8 +115,9 @@ class Cues:
         first = top.i
         while first - 1 >= 0:
             prev = doc[first - 1]
-            if prev.head.i in (top.i, verb.i) and (prev.dep_ in ("aux", "auxpass", "neg")
-                                                   or prev.dep_ == "advmod" and prev.lower_ in CUE_ADVERBS):
+            if prev.head.i in (top.i, verb.i) and (
+                prev.dep_ in ("aux", "auxpass", "neg") or prev.dep_ == "advmod" and prev.lower_ in CUE_ADVERBS
+            ):
                 first -= 1
             else:
                 break
@@ -116,7 +138,9 @@ class Cues:
         if subject is None or self.layout.in_quote(sentence.offset + subject.idx):
             return []
         lemma = verb.lemma_.lower()
-        if lemma == "ask" and any(c.dep_ == "xcomp" and any(g.dep_ == "auxpass" for g in c.children) for c in verb.children):
+        if lemma == "ask" and any(
+            c.dep_ == "xcomp" and any(g.dep_ == "auxpass" for g in c.children) for c in verb.children
+        ):
             return []  # "who asked not to be named"
         if lemma in ("decline", "refuse") and any(c.dep_ == "xcomp" and c.lemma_ in NON_COMMENT for c in verb.children):
             return []
@@ -139,7 +163,11 @@ class Cues:
         if resolved is None:
             return []
         entity, confidence = resolved
-        if entity.kind == "document" and self.entities.document_cited_before(entity.name) and mention[1] - mention[0] < 15:
+        if (
+            entity.kind == "document"
+            and self.entities.document_cited_before(entity.name)
+            and mention[1] - mention[0] < 15
+        ):
             confidence = 0.7
         cue = self._cue_span(sentence, verb, top)
         clause_start = min(mention[0], cue[0])
@@ -157,8 +185,11 @@ class Cues:
                     break
         if content and content[0] < mention[0] < content[1]:
             content = trim(self.norm, (content[0], mention[0]))  # the speaker parsed inside the clause
-        if content is None and verb.dep_ == "relcl" and any(
-                c.dep_ == "nsubjpass" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children):
+        if (
+            content is None
+            and verb.dep_ == "relcl"
+            and any(c.dep_ == "nsubjpass" and c.lower_ in RELATIVE_PRONOUNS for c in verb.children)
+        ):
             content = np_span(sentence, verb.head)  # "the letter, which was revealed by the Journal"
         if content is None and lemma in STANCE_VERBS:
             for child in verb.children:  # "called for a recount", "referred to the deal"
@@ -180,10 +211,10 @@ class Cues:
         return found + cited
 
     def _preceding_clause(self, sentence: Sentence, clause_start: int, clause_end: int) -> tuple[int, int] | None:
-        """"Talks will resume next week, ministry says": the clause before the comma, when
+        """ "Talks will resume next week, ministry says": the clause before the comma, when
         the cue clause ends the sentence."""
-        before = self.norm[sentence.start:clause_start].rstrip()
-        after = self.norm[clause_end:sentence.end]
+        before = self.norm[sentence.start : clause_start].rstrip()
+        after = self.norm[clause_end : sentence.end]
         if not before.endswith(",") or len(before) < 15:
             return None
         if after.strip(" .\"'") and not _ONLY_A_TIME.match(after):
@@ -215,7 +246,7 @@ class Cues:
             content = None
             # "as saying the decision ...": the cue of the quoted source.
             doc = verb.doc
-            for prep in doc[obj.right_edge.i + 1: min(len(doc) - 1, obj.right_edge.i + 4)]:
+            for prep in doc[obj.right_edge.i + 1 : min(len(doc) - 1, obj.right_edge.i + 4)]:
                 if prep.lower_ == "as" and doc[prep.i + 1].lemma_ == "say":
                     saying = doc[prep.i + 1]
                     if saying is not None:
@@ -224,10 +255,24 @@ class Cues:
                         for sibling in verb.children:  # the parser often hangs the said clause on the verb
                             if sibling.dep_ in ("advcl", "ccomp") and sibling.i > saying.i:
                                 right = max(right, sibling.right_edge, key=lambda t: t.i)
-                        content = trim(self.norm, (sentence.offset + saying.idx + len(saying.text),
-                                                    sentence.offset + right.idx + len(right.text)))
-            out.append(Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence * 0.9,
-                              carrier=carrier_entity.name))
+                        content = trim(
+                            self.norm,
+                            (
+                                sentence.offset + saying.idx + len(saying.text),
+                                sentence.offset + right.idx + len(right.text),
+                            ),
+                        )
+            out.append(
+                Found(
+                    entity,
+                    mention,
+                    cue,
+                    content,
+                    (sentence.start, sentence.end),
+                    confidence * 0.9,
+                    carrier=carrier_entity.name,
+                )
+            )
             if cite is verb and content is None and carrier is not None:
                 carrier.content = carrier.content or mention
         return out
@@ -245,11 +290,19 @@ class Cues:
         phrase = subtree_span(sentence, according)
         before = (sentence.start, phrase[0])
         after = (phrase[1], sentence.end)
-        side = max(before, after, key=lambda s: len(self.norm[s[0]:s[1]].strip(" ,.")))
+        side = max(before, after, key=lambda s: len(self.norm[s[0] : s[1]].strip(" ,.")))
         content = trim(self.norm, side)
         via, via_mention = self._medium(sentence, obj)
-        return Found(entity, mention_span(sentence, obj), cue, content, (sentence.start, sentence.end),
-                      confidence, via, via_mention)
+        return Found(
+            entity,
+            mention_span(sentence, obj),
+            cue,
+            content,
+            (sentence.start, sentence.end),
+            confidence,
+            via,
+            via_mention,
+        )
 
     def _medium(self, sentence: Sentence, verb, depth: int = 0) -> tuple[Entity | None, tuple[int, int] | None]:
         """The outlet someone spoke through: "told the Arabic daily, Asharq al-Aswat", "in an
@@ -275,14 +328,14 @@ class Cues:
                     for sub in obj.children:  # "in an interview with CNN", "in comments to the FT"
                         if sub.dep_ == "prep" and sub.lower_ in ("with", "to", "for", "on"):
                             candidates.extend(objects_of(sub))
-                        if sub.dep_ == "acl":   # "in an interview published by Der Spiegel"
+                        if sub.dep_ == "acl":  # "in an interview published by Der Spiegel"
                             for agent in sub.children:
                                 if agent.dep_ == "agent":
                                     candidates.extend(objects_of(agent))
                         if sub.dep_ == "punct" and sub.text == "-":  # "op-ed" in three tokens
                             continue
                     if obj.text == "ed" or obj.lower_ in ("op", "oped"):
-                        for t in obj.doc[obj.i: obj.i + 6]:
+                        for t in obj.doc[obj.i : obj.i + 6]:
                             if t.dep_ == "pobj":
                                 candidates.append(t)
             if child.dep_ == "advcl" and child.lemma_ in ("speak", "talk", "write", "appear", "comment") and depth < 2:
@@ -291,7 +344,7 @@ class Cues:
                     return via
         for candidate in candidates:
             span = np_span(sentence, candidate)
-            outlet = self.gazetteer.lookup(self.norm[span[0]:span[1]], context=self.norm)
+            outlet = self.gazetteer.lookup(self.norm[span[0] : span[1]], context=self.norm)
             if outlet is None and candidate.ent_type_:
                 for ent in candidate.doc.ents:
                     if ent.start <= candidate.i < ent.end:
@@ -301,4 +354,3 @@ class Cues:
             if outlet:
                 return Entity(outlet.name, outlet.kind), span
         return None, None
-

@@ -14,19 +14,36 @@ from dataclasses import dataclass
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from headwater.attribution.lexicon import (
-    AFTER_HEAD, ANONYMOUS_HEADS, DOCUMENT_HEADS, FIRST_PERSON_WORDS, GENDERED_TITLES, ONLY_CAPITALISED,
-    ORGANIZATION_HEADS, PERSONAL_PRONOUNS, PRONOUN_WORDS, ROLE_HEADS, SOMEONE_PRONOUNS, STORY_NOUNS, TITLES,
+    AFTER_HEAD,
+    ANONYMOUS_HEADS,
+    DOCUMENT_HEADS,
+    FIRST_PERSON_WORDS,
+    GENDERED_TITLES,
+    ONLY_CAPITALISED,
+    ORGANIZATION_HEADS,
+    PERSONAL_PRONOUNS,
+    PRONOUN_WORDS,
+    ROLE_HEADS,
+    SOMEONE_PRONOUNS,
+    STORY_NOUNS,
+    TITLES,
 )
 from headwater.attribution.spans import Covering, Log
 from headwater.attribution.syntax import (
-    Sentence, Sentences, mention_head, mention_span, np_span, person_text, right_modifiers_end,
+    Sentence,
+    Sentences,
+    mention_head,
+    mention_span,
+    np_span,
+    person_text,
+    right_modifiers_end,
 )
 from headwater.attribution.text import DATELINE, LABEL_OPENING, Layout
 from headwater.records import Source, Span
 
 # The name of the source when the page speaks in its own voice ("I think ...").
 AUTHOR = "the author"
-IT_REACH = 400      # chars back from "it" to the organization it stands for
+IT_REACH = 400  # chars back from "it" to the organization it stands for
 
 # Entity types (and none) that cannot be a speaker, so a proper noun the NER gives them is
 # read as a mis-typed name when it speaks.
@@ -34,7 +51,9 @@ _NOT_A_SPEAKER_TYPE = frozenset({"", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 # "the World Health Organization (WHO)": capitalised words (and small joining words), then
 # the acronym in brackets.
-_DEFINED_ACRONYM = re.compile(r"((?:[A-Z][\w&'-]*\s+(?:(?:of|for|and|on|the|de)\s+)*)+[A-Z][\w&'-]*)\s+\(([A-Z]{2,6})\)")
+_DEFINED_ACRONYM = re.compile(
+    r"((?:[A-Z][\w&'-]*\s+(?:(?:of|for|and|on|the|de)\s+)*)+[A-Z][\w&'-]*)\s+\(([A-Z]{2,6})\)"
+)
 _TITLE_WORDS = "|".join(sorted(TITLES, key=len, reverse=True))
 
 
@@ -54,18 +73,18 @@ class Entities:
         self.text, self.norm = layout.text, layout.norm
         self.sentences = sentences
         self.gazetteer = gazetteer
-        self.full_names: dict[str, str] = {}      # last name (lower) -> full name
-        self.roles: dict[str, str] = {}           # full name -> role
+        self.full_names: dict[str, str] = {}  # last name (lower) -> full name
+        self.roles: dict[str, str] = {}  # full name -> role
         self.named_anonymous: dict[str, str] = {}  # "official" -> "Ali Khoram"
-        self.acronyms = acronyms(self.norm)       # "WHO" -> "World Health Organization", as the text defines them
-        self.gender: dict[str, str] = {}          # full name -> "m" / "f", from titles and pronouns
+        self.acronyms = acronyms(self.norm)  # "WHO" -> "World Health Organization", as the text defines them
+        self.gender: dict[str, str] = {}  # full name -> "m" / "f", from titles and pronouns
         # (offset, full name) of person subjects; (offset, Entity) of plural and collective
         # sources, for "they". Settled sentence by sentence (`settle`).
         self.persons_seen: Log[tuple[int, str]] = Log(key=lambda p: p, offset=lambda p: p[0])
         self.groups_seen: Log[tuple[int, Entity]] = Log(key=lambda g: g[0], offset=lambda g: g[0])
-        self.documents_seen: list[Entity] = []    # documents in text order, for "the report"
+        self.documents_seen: list[Entity] = []  # documents in text order, for "the report"
         self._document_names: Counter[str] = Counter()
-        self.outlets_seen: list[str] = []          # canonical names of the outlets cited so far
+        self.outlets_seen: list[str] = []  # canonical names of the outlets cited so far
         self._learn()
 
     # -- what the whole text teaches, before any cue ------------------------------
@@ -82,11 +101,13 @@ class Entities:
                     if ent.text.split()[0].lower().rstrip(".") in GENDERED_TITLES:
                         title = ent.text.split()[0].lower().rstrip(".")
                     if title in GENDERED_TITLES:
-                        self.gender.setdefault(self.full_names.get(parts[-1].lower(), name), "m" if title == "mr" else "f")
+                        self.gender.setdefault(
+                            self.full_names.get(parts[-1].lower(), name), "m" if title == "mr" else "f"
+                        )
         for sentence in self.sentences:
             for token in sentence.span:
                 if token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and not token.like_num:
-                    name = self.person_name(token.head)   # (not an age: "Elizabeth Burton, 32,")
+                    name = self.person_name(token.head)  # (not an age: "Elizabeth Burton, 32,")
                     if name and name not in self.roles:
                         self.roles[name] = self._role_text(sentence, token)
                 if token.dep_ == "attr" and token.head.lemma_ == "be" and token.ent_type_ == "PERSON":
@@ -123,12 +144,15 @@ class Entities:
                     continue
                 words = []
                 i = ent.start - 1
-                while i >= 0 and ent.doc[i].dep_ == "compound" and (
-                        ent.doc[i].head.i in range(ent.start, ent.end) or ent.doc[i].head in words):
+                while (
+                    i >= 0
+                    and ent.doc[i].dep_ == "compound"
+                    and (ent.doc[i].head.i in range(ent.start, ent.end) or ent.doc[i].head in words)
+                ):
                     words.insert(0, ent.doc[i])
                     i -= 1
                 words = [w for w in words if w.lower_.rstrip(".") not in (*GENDERED_TITLES, "dr")]
-                if words:   # as the text writes them ("Lt.", not "Lt ." token by token)
+                if words:  # as the text writes them ("Lt.", not "Lt ." token by token)
                     start, end = sentence.offset + words[0].idx, sentence.offset + words[-1].idx + len(words[-1].text)
                     self.roles[name] = " ".join(self.text[start:end].split())
 
@@ -138,7 +162,7 @@ class Entities:
             if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
                 name = strip_titles(person_text(ent))
                 return self.full_names.get(name.split()[-1].lower(), name) if name else None
-        if token.pos_ == "PROPN" or token.text[:1].isupper():   # a known last name, however the parser tags it
+        if token.pos_ == "PROPN" or token.text[:1].isupper():  # a known last name, however the parser tags it
             return self.full_names.get(token.text.lower())
         return None
 
@@ -187,7 +211,7 @@ class Entities:
     # -- naming a source -------------------------------------------------------
 
     def _outlet_at(self, sentence: Sentence, start: int, end: int):
-        return self.gazetteer.lookup(self.norm[sentence.offset + start: sentence.offset + end], context=self.norm)
+        return self.gazetteer.lookup(self.norm[sentence.offset + start : sentence.offset + end], context=self.norm)
 
     def resolve_pronoun(self, offset: int, pronoun: str) -> Entity | None:
         gender = PERSONAL_PRONOUNS.get(pronoun)
@@ -202,12 +226,12 @@ class Entities:
         return Entity(name, "person", self.roles.get(name))
 
     def plural_antecedent(self, offset: int) -> Entity | None:
-        """"they": the last plural or collective source before it."""
+        """ "they": the last plural or collective source before it."""
         seen = self.groups_seen.last_before(offset)
         return seen[1] if seen else None
 
     def appositive_name(self, head):
-        """"the spokeswoman for the utility, Ines Varga": the name in apposition to a role noun."""
+        """ "the spokeswoman for the utility, Ines Varga": the name in apposition to a role noun."""
         if head.pos_ != "NOUN":
             return None
         for child in head.children:
@@ -248,7 +272,7 @@ class Entities:
                 poss_start, poss_end = np_span(sentence, child)
                 outlet = self.lookup(self.norm[poss_start:poss_end])
                 if outlet and head.ent_type_ == "PERSON" or (outlet and head.pos_ == "PROPN"):
-                    reporter = strip_titles(self.norm[sentence.offset + head.left_edge.idx: end].split("'s", 1)[-1])
+                    reporter = strip_titles(self.norm[sentence.offset + head.left_edge.idx : end].split("'s", 1)[-1])
                     return Entity(outlet.name, outlet.kind, None, reporter=reporter.strip() or None), 0.9
                 if outlet and head.lemma_.lower() in STORY_NOUNS:
                     return Entity(outlet.name, outlet.kind), 0.85
@@ -256,7 +280,8 @@ class Entities:
         named = self.appositive_name(head)
         if named is not None:
             name = self.person_name(named) or strip_titles(
-                self.norm[sentence.offset + named.left_edge.idx: sentence.offset + named.idx + len(named.text)])
+                self.norm[sentence.offset + named.left_edge.idx : sentence.offset + named.idx + len(named.text)]
+            )
             outlet = self.lookup(name)
             if outlet:
                 return Entity(outlet.name, outlet.kind), 0.85
@@ -264,14 +289,20 @@ class Entities:
             return Entity(name, "person", role), 0.85
         outlet = self.lookup(mention)
         if outlet is None and head.pos_ == "NOUN":  # "the state news agency IRNA"
-            outlet = next((self.lookup(c.text) for c in head.children
-                           if c.dep_ in ("appos", "compound", "npadvmod") and c.i > head.i and c.pos_ == "PROPN"), None)
+            outlet = next(
+                (
+                    self.lookup(c.text)
+                    for c in head.children
+                    if c.dep_ in ("appos", "compound", "npadvmod") and c.i > head.i and c.pos_ == "PROPN"
+                ),
+                None,
+            )
         if outlet is None and head.ent_type_ in ("ORG", "PERSON"):
             for ent in head.doc.ents:
                 if ent.start <= head.i < ent.end:
                     outlet = self.lookup(ent.text)
         if outlet is None and head.pos_ in ("PROPN", "NOUN") and head.text[:1].isupper():
-            outlet = self.lookup(self.norm[start:sentence.offset + head.idx + len(head.text)])
+            outlet = self.lookup(self.norm[start : sentence.offset + head.idx + len(head.text)])
         if outlet:
             return Entity(outlet.name, outlet.kind), 0.9
         if head.ent_type_ == "PERSON" or (head.text[:1].isupper() and head.lower_ in self.full_names):
@@ -286,15 +317,21 @@ class Entities:
             # The small model misses many names ("Marta Ruiz explained"), or types them as a
             # title after a quote ('"...," Tomas Ruiz said': WORK_OF_ART): a proper noun
             # speaking, untyped or so typed, is a person.
-            name = strip_titles(self.norm[sentence.offset + head.left_edge.idx: sentence.offset + head.idx + len(head.text)])
+            name = strip_titles(
+                self.norm[sentence.offset + head.left_edge.idx : sentence.offset + head.idx + len(head.text)]
+            )
             if name and name[0].isupper():
                 name = self.full_names.get(name.split()[-1].lower(), name)
                 return Entity(name, "person", self.roles.get(name)), 0.7
         lemma = head.lemma_.lower()
         determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "poss")}
         possessed = any(c.dep_ == "poss" for c in head.children)
-        if (lemma in ROLE_HEADS and head.tag_ == "NN" and (possessed or "the" in determiners)
-                and not any(c.dep_ == "amod" and c.lower_ in ("former", "senior") for c in head.children)):
+        if (
+            lemma in ROLE_HEADS
+            and head.tag_ == "NN"
+            and (possessed or "the" in determiners)
+            and not any(c.dep_ == "amod" and c.lower_ in ("former", "senior") for c in head.children)
+        ):
             # "The agency's administrator": one identifiable person, named by the role.
             name = " ".join(self.text[start:end].split())
             return Entity(name, "person", name), 0.7
@@ -305,8 +342,12 @@ class Entities:
             return Entity(without_determiner(mention), "anonymous", None), 0.8
         if lemma in DOCUMENT_HEADS:
             return self._document(sentence, head, mention), 0.8
-        if lemma in ORGANIZATION_HEADS and head.tag_ == "NNS" and not determiners & {"the", "its", "their"} \
-                and not any(t.pos_ == "PROPN" for t in head.subtree):
+        if (
+            lemma in ORGANIZATION_HEADS
+            and head.tag_ == "NNS"
+            and not determiners & {"the", "its", "their"}
+            and not any(t.pos_ == "PROPN" for t in head.subtree)
+        ):
             # "Environmental groups": unnamed, plural, nobody in particular.
             return Entity(" ".join(mention.split()), "anonymous", None), 0.7
         if head.ent_type_ in ("ORG", "GPE", "NORP") or (lemma in ORGANIZATION_HEADS and not _common_noun(head.text)):
@@ -323,19 +364,23 @@ class Entities:
             if child.dep_ == "prep" and child.lower_ in ("by", "from"):
                 obj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if obj is not None and (obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE")):
-                    owner = self.norm[sentence.offset + obj.left_edge.idx: sentence.offset + obj.right_edge.idx + len(obj.right_edge.text)]
+                    owner = self.norm[
+                        sentence.offset + obj.left_edge.idx : sentence.offset
+                        + obj.right_edge.idx
+                        + len(obj.right_edge.text)
+                    ]
                     return self._seen_document(Entity(f"the {without_determiner(owner)} {head.text}", "document"))
         return self._seen_document(Entity(without_determiner(" ".join(mention.split())), "document"))
 
     # -- a mention someone else found (the tagger) ----------------------------------
 
-    def source_at(self, start: int, end: int, speakers: "Speakers") -> Source | None:
+    def source_at(self, start: int, end: int, speakers: Speakers) -> Source | None:
         """The Source the rules make of the mention text[start:end], if it lies in a parsed
         sentence: its head resolved (a pronoun to its person, an alias to its outlet), else
         named by its words, with the kind `guess_kind` reads from them and the parse.
         `speakers`: the rules' attributions, for "I", "we" and "it"."""
         dateline = DATELINE.match(self.norm, start, end)
-        if dateline and (self.layout.paragraph_at(start) or (None,))[0] == start:   # "SIOUX FALLS, S.D. – People ..."
+        if dateline and (self.layout.paragraph_at(start) or (None,))[0] == start:  # "SIOUX FALLS, S.D. – People ..."
             start = dateline.end()
         sentence = self.sentences.at(start)
         if sentence is None:
@@ -358,7 +403,7 @@ class Entities:
         entity = found[0]
         return Source(entity.name, entity.kind, entity.role, mention, entity.reporter)
 
-    def _pronoun_source(self, offset: int, pronoun: str, speakers: "Speakers") -> tuple[Entity, float] | None:
+    def _pronoun_source(self, offset: int, pronoun: str, speakers: Speakers) -> tuple[Entity, float] | None:
         """Who "I", "we" or "it" is, for a source only the tagger found (`source_at`).
 
         First person in a quote, or after a speaker's label ("A: I think"), is its speaker,
@@ -369,7 +414,7 @@ class Entities:
         didn't say when")."""
         if pronoun in FIRST_PERSON_WORDS:
             paragraph = self.layout.paragraphs.at(offset) or (offset, offset)
-            labelled = LABEL_OPENING.match(self.norm, *paragraph) is not None   # "A: I think", "PENCE: We..."
+            labelled = LABEL_OPENING.match(self.norm, *paragraph) is not None  # "A: I think", "PENCE: We..."
             if not (labelled or self.layout.in_quote(offset) or self.layout.in_block(offset)):
                 return Entity(AUTHOR, "person"), 0.6
             speaker = speakers.speaker_at(offset)
@@ -388,8 +433,9 @@ class Speakers:
     def __init__(self, found):
         self._found = found
         self._contents = Covering((f.content[0], f.content[1], i) for i, f in enumerate(found) if f.content)
-        cited = sorted((f.mention[1], i) for i, f in enumerate(found)
-                       if f.entity.kind in ("organization", "outlet", "document"))
+        cited = sorted(
+            (f.mention[1], i) for i, f in enumerate(found) if f.entity.kind in ("organization", "outlet", "document")
+        )
         self._cited_ends = [end for end, _ in cited]
         self._cited = [i for _, i in cited]
 
@@ -417,9 +463,9 @@ def acronyms(text: str) -> dict[str, str]:
     for m in _DEFINED_ACRONYM.finditer(text):
         words, acronym = m.group(1).split(), m.group(2)
         # The initials of the last capitalised words spell it: the name starts at the first of them.
-        capitals = [i for i, w in enumerate(words) if w[0].isupper()][-len(acronym):]
+        capitals = [i for i, w in enumerate(words) if w[0].isupper()][-len(acronym) :]
         if "".join(words[i][0] for i in capitals) == acronym:
-            found.setdefault(acronym, " ".join(words[capitals[0]:]))
+            found.setdefault(acronym, " ".join(words[capitals[0] :]))
     return found
 
 
@@ -432,8 +478,14 @@ def guess_kind(mention: str, proper: bool | None = None) -> str:
     head_words = list(itertools.takewhile(lambda w: w.lower() not in AFTER_HEAD, words)) or words
     word = head_words[-1] if head_words else ""
     head = word.lower()
-    for kind, heads in (("person", SOMEONE_PRONOUNS), ("anonymous", PRONOUN_WORDS), ("anonymous", ANONYMOUS_HEADS),
-                        ("document", DOCUMENT_HEADS), ("organization", ORGANIZATION_HEADS), ("person", ROLE_HEADS)):
+    for kind, heads in (
+        ("person", SOMEONE_PRONOUNS),
+        ("anonymous", PRONOUN_WORDS),
+        ("anonymous", ANONYMOUS_HEADS),
+        ("document", DOCUMENT_HEADS),
+        ("organization", ORGANIZATION_HEADS),
+        ("person", ROLE_HEADS),
+    ):
         if head in heads and not (kind == "organization" and _common_noun(word)):
             return kind
     # Capitalised: a name, unless a function word opening the sentence ("So", "A"), or a

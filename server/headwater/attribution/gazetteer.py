@@ -55,8 +55,8 @@ KIND_OF_TYPE = {"government": "organization"}
 # EntityRuler ids of context-dependent aliases start with this; the rest is the alias.
 CONTEXT_ID_PREFIX = "ctx:"
 
-FUZZY_MIN_LENGTH = 8     # characters of the normalised mention, leading "the" removed
-FUZZY_MIN_SCORE = 90     # rapidfuzz.fuzz.ratio
+FUZZY_MIN_LENGTH = 8  # characters of the normalised mention, leading "the" removed
+FUZZY_MIN_SCORE = 90  # rapidfuzz.fuzz.ratio
 TRANSPOSITION_MIN_LENGTH = 6  # two swapped neighbours are tolerated from this length on
 DATA_FILE = "outlets.tsv"
 
@@ -139,7 +139,7 @@ class Outlet:
 
 @dataclass(frozen=True)
 class _Alias:
-    text: str             # as written in the data, marks removed
+    text: str  # as written in the data, marks removed
     outlet: Outlet
     case_sensitive: bool
     contextual: bool
@@ -147,7 +147,7 @@ class _Alias:
 
     @property
     def needs_article(self) -> bool:
-        """"The Hill", "the Journal": a case-sensitive article and one word; "Hill" alone is a surname."""
+        """ "The Hill", "the Journal": a case-sensitive article and one word; "Hill" alone is a surname."""
         w = _words(_POSSESSIVE.sub("", _clean(self.text)))
         return self.case_sensitive and w[:4].lower() == "the " and len(w.split()) == 2
 
@@ -220,8 +220,9 @@ class Gazetteer:
                 if all(b.outlet is not r.outlet or b.case_sensitive != r.case_sensitive for b in bucket):
                     bucket.append(r)
         self._exact = exact
-        self._fuzzy_keys = [k for k, rs in exact.items()
-                            if len(k) >= FUZZY_MIN_LENGTH and not all(r.case_sensitive for r in rs)]
+        self._fuzzy_keys = [
+            k for k, rs in exact.items() if len(k) >= FUZZY_MIN_LENGTH and not all(r.case_sensitive for r in rs)
+        ]
         self._domains: dict[str, Outlet] = {}
         for outlet in self.outlets:
             for d in outlet.domains:
@@ -236,8 +237,12 @@ class Gazetteer:
                     (texts_cs if r.case_sensitive else texts_ci).add(r.text)
         self._owner_ci = _alternation(texts_ci | {d for o in owners for d in o.domains}, re.IGNORECASE)
         self._owner_cs = _alternation(texts_cs, 0)
-        self._owner_keys = {lookup_key(r.text): r.outlet for _, records in entries for r in records
-                            if r.outlet in owners and not r.contextual and r.key not in contextual}
+        self._owner_keys = {
+            lookup_key(r.text): r.outlet
+            for _, records in entries
+            for r in records
+            if r.outlet in owners and not r.contextual and r.key not in contextual
+        }
         self._owner_keys.update({lookup_key(d): o for o in owners for d in o.domains})
         self._phrases: list[tuple[tuple[str, ...], str, tuple[int, ...]]] | None = None
         self._lookup_plain = functools.lru_cache(maxsize=65536)(self._lookup_plain_uncached)
@@ -247,12 +252,12 @@ class Gazetteer:
     # -- construction ---------------------------------------------------------------
 
     @classmethod
-    def from_text(cls, text: str) -> "Gazetteer":
+    def from_text(cls, text: str) -> Gazetteer:
         return cls(parse_tsv(text))
 
     @classmethod
     @functools.cache
-    def default(cls) -> "Gazetteer":
+    def default(cls) -> Gazetteer:
         """The packaged list, loaded once per process."""
         text = resources.files("headwater").joinpath("data", DATA_FILE).read_text(encoding="utf-8")
         return cls.from_text(text)
@@ -296,13 +301,17 @@ class Gazetteer:
             words = base.split()
             for k in range(1, min(len(words), 8)):
                 prefix, rest = words[:k], " ".join(words[k:])
-                if all(w.lower() in ("the", "a", "an") or w.endswith(("'s", "'"))
-                       or (w[:1].islower() and w not in _FUNCTION_WORDS) for w in prefix):
+                if all(
+                    w.lower() in ("the", "a", "an")
+                    or w.endswith(("'s", "'"))
+                    or (w[:1].islower() and w not in _FUNCTION_WORDS)
+                    for w in prefix
+                ):
                     out.append(rest)
             lowered = base.lower()
             m = _PREFIX_DESCRIPTOR.match(lowered)
             if m:
-                out.append(base[m.start("rest"):])
+                out.append(base[m.start("rest") :])
         for variant in list(out):
             m = _SUFFIX_DESCRIPTOR.match(variant.lower())
             if m:
@@ -346,7 +355,7 @@ class Gazetteer:
             # string for the ratio below; the first letter stays put.
             for i in range(1, len(key) - 1):
                 if key[i] != key[i + 1]:
-                    swapped = key[:i] + key[i + 1] + key[i] + key[i + 2:]
+                    swapped = key[:i] + key[i + 1] + key[i] + key[i + 2 :]
                     outlets = {r.outlet for r in self._exact.get(swapped, ()) if not r.case_sensitive}
                     if len(outlets) == 1:
                         return outlets.pop()
@@ -354,8 +363,7 @@ class Gazetteer:
             return None  # never tolerant on short strings, nor on lower-case common words
         hits = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=5)
         # A typo rarely hits the first letter; the same number of words keeps "X Post" off "X Posts Daily".
-        hits = [(k, score) for k, score, _ in hits
-                if k[0] == key[0] and abs(len(k.split()) - len(key.split())) <= 0]
+        hits = [(k, score) for k, score, _ in hits if k[0] == key[0] and abs(len(k.split()) - len(key.split())) <= 0]
         if not hits:
             return None
         best = max(score for _, score in hits)

@@ -23,9 +23,10 @@ STANCE_VERBS = frozenset(
     welcome rule deem apologize apologise signal""".split()
 )
 # Verbs whose direct object can be the content ("confirmed the reception").
-OBJECT_CONTENT_VERBS = frozenset(
-    "confirm report reveal deny announce disclose acknowledge admit find show mention quote".split()
-) | STANCE_VERBS
+OBJECT_CONTENT_VERBS = (
+    frozenset("confirm report reveal deny announce disclose acknowledge admit find show mention quote".split())
+    | STANCE_VERBS
+)
 # Cognition verbs make weak cues without a named subject: only with a clause.
 WEAK_VERBS = frozenset("believe think suggest indicate point agree disagree observe".split())
 # Adverbs that PolNeAR's cues take in with the verb ("also said", "later confirmed").
@@ -38,7 +39,9 @@ CUE_ADVERBS = frozenset(
 STATEMENT_NOUNS = frozenset("statement release email letter post tweet".split())
 RELATIVE_PRONOUNS = frozenset("who which that".split())
 # Participles that carry the subject of the verb before them: "..., adding that", "..., saying".
-PARTICIPLE_CUES = frozenset("say add tell note explain argue claim insist warn write ask suggest accuse call describe cite".split())
+PARTICIPLE_CUES = frozenset(
+    "say add tell note explain argue claim insist warn write ask suggest accuse call describe cite".split()
+)
 # "declined to comment": a refusal, not an attribution.
 NON_COMMENT = frozenset("comment elaborate speak say discuss respond specify".split())
 
@@ -84,12 +87,14 @@ TITLES = frozenset(
     capt cpl corporal det detective trooper deputy""".split()
 )
 PERSONAL_PRONOUNS = {"he": "m", "him": "m", "she": "f", "her": "f"}
-MEDIUM_NOUNS = frozenset("interview statement comments remarks op-ed oped column article post appearance conversation".split())
+MEDIUM_NOUNS = frozenset(
+    "interview statement comments remarks op-ed oped column article post appearance conversation".split()
+)
 
 # Personal pronouns: someone, whoever they stand for (the tagger reads them as a feature too).
 PRONOUN_WORDS = frozenset("i we you he she they it me us him her them".split())
 FIRST_PERSON_WORDS = frozenset("i me we us".split())
-SOMEONE_PRONOUNS = frozenset({"i", "me", *PERSONAL_PRONOUNS})   # one person; "they", "we", "it" are not
+SOMEONE_PRONOUNS = frozenset({"i", "me", *PERSONAL_PRONOUNS})  # one person; "they", "we", "it" are not
 # Organization heads that name one only when capitalised: "the House", not "your house".
 ONLY_CAPITALISED = frozenset("house congress senate parliament".split())
 # Words after a noun phrase's head: "responses from Tehran", "officials who asked".

@@ -54,7 +54,8 @@ CONFIDENCE = 0.6
 # -- not sources ---------------------------------------------------------------------------
 
 # First path words of site furniture (lower case, "-" and "_" as they come).
-_FURNITURE = frozenset("""
+_FURNITURE = frozenset(
+    """
 tag tags topic topics category categories section sections author authors by byline profile profiles
 people contributor contributors writer writers staff search find subscribe subscription subscriptions
 subscriber newsletter newsletters signup sign-up signin sign-in login log-in logout register account
@@ -64,19 +65,23 @@ legal advertise advertising ads ad sponsor sponsored shop store cart checkout jo
 feed rss amp-stories share sharer print email video-gallery gallery galleries podcasts podcast
 newsroom-tools sitemap archive archives page events weather horoscopes games crossword puzzles
 coupons deals-hub
-""".split())
+""".split()
+)
 
 # Any path word of a reference page (a player's, a team's, a stock quote, a person's tag page):
 # a name is linked to it, no claim rests on it.
-_REFERENCE = frozenset("""
+_REFERENCE = frozenset(
+    """
 players player playerpage teams team roster rosters standings schedule schedules stats statistics quote
 quotes symbol people person topic topics tag tags author authors profile profiles hashtag
-""".split())
+""".split()
+)
 # A query parameter carrying a whole address: an affiliate or tracking redirect.
 _REDIRECT = re.compile(r"(?:^|&)(?:u|url|murl|dest|destination|redirect|target|link)=https?(?:%3A|:)", re.I)
 
 # Hosts (registrable domains) that never cite: ads, trackers, shops, share services, reference works.
-_NO_SOURCE_DOMAINS = frozenset("""
+_NO_SOURCE_DOMAINS = frozenset(
+    """
 doubleclick.net googlesyndication.com googleadservices.com adnxs.com taboola.com outbrain.com
 amazon.com amazon.co.uk amazon.de amazon.ca amzn.to amzn.com ebay.com walmart.com bestbuy.com target.com
 etsy.com aliexpress.com shareasale.com skimlinks.com go.skimresources.com anrdoezrs.net dpbolvw.net
@@ -84,21 +89,34 @@ jdoqocy.com kqzyfj.com tkqlhce.com linksynergy.com awin1.com pntrac.com avantlin
 addtoany.com sharethis.com pinterest.com wa.me whatsapp.com t.me telegram.me flipboard.com
 wikipedia.org wikimedia.org wiktionary.org merriam-webster.com dictionary.com britannica.com
 imdb.com goo.gl bit.ly apple.com play.google.com itunes.apple.com spotify.com sjv.io
-""".split())
+""".split()
+)
 # Share, follow and intent paths on the platforms.
-_SHARE_PATH = re.compile(r"^/(?:intent|share|sharer|sharer\.php|sharearticle|home|hashtag|i/(?!web/status/)|"
-                         r"explore|dialog|plugins|shareArticle|submit|pin/create|search)", re.I)
+_SHARE_PATH = re.compile(
+    r"^/(?:intent|share|sharer|sharer\.php|sharearticle|home|hashtag|i/(?!web/status/)|"
+    r"explore|dialog|plugins|shareArticle|submit|pin/create|search)",
+    re.I,
+)
 
 # -- social --------------------------------------------------------------------------------
 
-_PLATFORM_DOMAINS = {   # registrable domain -> the platform's name (the gazetteer's, when it has one)
-    "twitter.com": "Twitter", "x.com": "Twitter", "bsky.app": "Bluesky", "threads.net": "Threads",
-    "tiktok.com": "TikTok", "facebook.com": "Facebook", "fb.watch": "Facebook", "instagram.com": "Instagram",
-    "youtube.com": "YouTube", "youtu.be": "YouTube", "reddit.com": "Reddit", "linkedin.com": "LinkedIn",
+_PLATFORM_DOMAINS = {  # registrable domain -> the platform's name (the gazetteer's, when it has one)
+    "twitter.com": "Twitter",
+    "x.com": "Twitter",
+    "bsky.app": "Bluesky",
+    "threads.net": "Threads",
+    "tiktok.com": "TikTok",
+    "facebook.com": "Facebook",
+    "fb.watch": "Facebook",
+    "instagram.com": "Instagram",
+    "youtube.com": "YouTube",
+    "youtu.be": "YouTube",
+    "reddit.com": "Reddit",
+    "linkedin.com": "LinkedIn",
     "t.co": "Twitter",
 }
 _HANDLE = r"[A-Za-z0-9_.-]{1,40}"
-_POSTS = [   # (platform domain or None for any host, path pattern, account template)
+_POSTS = [  # (platform domain or None for any host, path pattern, account template)
     ("twitter.com", re.compile(r"^/i/web/status/\d+"), None),
     ("twitter.com", re.compile(rf"^/({_HANDLE})/status(?:es)?/\d+"), "@{0}"),
     ("x.com", re.compile(rf"^/({_HANDLE})/status(?:es)?/\d+"), "@{0}"),
@@ -115,37 +133,47 @@ _POSTS = [   # (platform domain or None for any host, path pattern, account temp
     ("reddit.com", re.compile(r"^/(r/[\w]+)/comments/\w+"), "{0}"),
     ("reddit.com", re.compile(rf"^/(?:u|user)/({_HANDLE})/comments/\w+"), "u/{0}"),
     ("linkedin.com", re.compile(r"^/(?:posts|feed/update)/([\w-]+?)(?:_|/|$)"), "{0}"),
-    (None, re.compile(rf"^/@({_HANDLE})/\d{{6,}}"), "@{0}@{host}"),        # Mastodon and the fediverse
+    (None, re.compile(rf"^/@({_HANDLE})/\d{{6,}}"), "@{0}@{host}"),  # Mastodon and the fediverse
 ]
 
 # -- documents -----------------------------------------------------------------------------
 
 _FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|csv|pptx?|odt|ods|rtf)$", re.I)
 _DOI = re.compile(r"/(?:doi/(?:abs/|full/|pdf/)?)?10\.\d{4,9}/\S+")
-_STUDY_DOMAINS = frozenset("""
+_STUDY_DOMAINS = frozenset(
+    """
 doi.org arxiv.org biorxiv.org medrxiv.org ssrn.com nber.org nature.com science.org sciencemag.org
 thelancet.com nejm.org jamanetwork.com bmj.com plos.org cell.com sciencedirect.com springer.com
 wiley.com tandfonline.com pnas.org oup.com frontiersin.org mdpi.com researchgate.net jstor.org
 europepmc.org semanticscholar.org sagepub.com acs.org aps.org iop.org elifesciences.org
 annualreviews.org cambridge.org
-""".split())
-_DOCUMENT_DOMAINS = frozenset("documentcloud.org scribd.com courtlistener.com justia.com "
-                              "regulations.gov federalregister.gov".split())
+""".split()
+)
+_DOCUMENT_DOMAINS = frozenset(
+    "documentcloud.org scribd.com courtlistener.com justia.com regulations.gov federalregister.gov".split()
+)
 _DOCUMENT_HOSTS = frozenset(("docs.google.com", "drive.google.com", "dx.doi.org"))
-_GOVERNMENT_SUFFIX = re.compile(r"(?:^|\.)(?:gov|mil|int|gov\.[a-z]{2}|gouv\.[a-z]{2}|gob\.[a-z]{2}|gc\.ca|"
-                                r"govt\.nz|europa\.eu|parliament\.uk|police\.uk|nhs\.uk)$")
+_GOVERNMENT_SUFFIX = re.compile(
+    r"(?:^|\.)(?:gov|mil|int|gov\.[a-z]{2}|gouv\.[a-z]{2}|gob\.[a-z]{2}|gc\.ca|"
+    r"govt\.nz|europa\.eu|parliament\.uk|police\.uk|nhs\.uk)$"
+)
 _COURT_LABEL = re.compile(r"(?:^|\.)(?:[a-z]*courts?|judiciary|supremecourt[a-z]*)\.")
 
 # -- articles ------------------------------------------------------------------------------
 
-_DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d|[a-z]{3,9})/(?:[0-3]?\d/)?|/(?:19|20)\d\d[01]\d[0-3]\d|"
-                        r"[-_/](?:19|20)\d\d-[01]\d-[0-3]\d", re.I)
+_DATE_PATH = re.compile(
+    r"/(?:19|20)\d\d/(?:[01]?\d|[a-z]{3,9})/(?:[0-3]?\d/)?|/(?:19|20)\d\d[01]\d[0-3]\d|"
+    r"[-_/](?:19|20)\d\d-[01]\d-[0-3]\d",
+    re.I,
+)
 _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9']+){2,}", re.I)
 _ID = re.compile(r"(?:^|[-_./])\d{5,}(?:$|[-_./])|^[0-9a-f]{16,}$", re.I)
 _PAGE = re.compile(r"\.(?:s?html?|php|aspx?|cms|ece)$", re.I)
-_STORY_WORDS = frozenset("article articles story stories news post posts blog blogs opinion commentisfree "
-                         "content press-release press-releases news-release news-releases release releases "
-                         "report reports research features feature analysis".split())
+_STORY_WORDS = frozenset(
+    "article articles story stories news post posts blog blogs opinion commentisfree "
+    "content press-release press-releases news-release news-releases release releases "
+    "report reports research features feature analysis".split()
+)
 _INDEX_STEMS = frozenset("index default home main".split())
 
 
@@ -162,8 +190,8 @@ def article_like(path: str) -> bool:
     if _PAGE.search(last) and last.rsplit(".", 1)[0].lower() not in _INDEX_STEMS:
         return True
     dated = _DATE_PATH.search(path)
-    if dated and path[dated.end():].strip("/"):
-        return True      # a date and then the story ("/2019/11/" alone lists a month's stories)
+    if dated and path[dated.end() :].strip("/"):
+        return True  # a date and then the story ("/2019/11/" alone lists a month's stories)
     if any(_ID.search(s) for s in segments):
         return True
     if any(_SLUG.fullmatch(s) for s in segments):
@@ -174,9 +202,10 @@ def article_like(path: str) -> bool:
 def _furniture(path: str, query: str) -> bool:
     segments = [s.lower() for s in _segments(path)]
     if not segments:
-        return True       # a home page: it names the site, it is not the cited story
-    if segments[0] in _FURNITURE or (len(segments) > 1 and segments[0] in ("en", "us", "uk", "intl")
-                                     and segments[1] in _FURNITURE):
+        return True  # a home page: it names the site, it is not the cited story
+    if segments[0] in _FURNITURE or (
+        len(segments) > 1 and segments[0] in ("en", "us", "uk", "intl") and segments[1] in _FURNITURE
+    ):
         return True
     if _REFERENCE & set(segments) or _REDIRECT.search(query):
         return True
@@ -212,8 +241,9 @@ class Kind:
 
     __slots__ = ("kind", "name", "platform", "publisher", "outlet")
 
-    def __init__(self, kind: str, name: str | None = None, platform: str | None = None,
-                 publisher: str | None = None, outlet=None):
+    def __init__(
+        self, kind: str, name: str | None = None, platform: str | None = None, publisher: str | None = None, outlet=None
+    ):
         self.kind, self.name, self.platform, self.publisher, self.outlet = kind, name, platform, publisher, outlet
 
     def __repr__(self):
@@ -227,7 +257,7 @@ def _social(domain: str, host: str, path: str, query: str) -> Kind | None:
         m = pattern.match(path)
         if not m:
             continue
-        if platform_domain is None:       # any host: the fediverse
+        if platform_domain is None:  # any host: the fediverse
             return Kind("social", template.format(m.group(1), host=host), platform=host)
         if "watch" in path and "v" not in parse_qs(query):
             return None
@@ -248,7 +278,7 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
     host = host_of(href)
     if not host:
         return None
-    if host in ("web.archive.org", "archive.org") and "/web/" in parts.path:   # the archived page is the cited one
+    if host in ("web.archive.org", "archive.org") and "/web/" in parts.path:  # the archived page is the cited one
         inner = re.search(r"/web/[^/]*/(https?://.+)$", href)
         return classify(inner.group(1), page_url, gazetteer) if inner else None
     domain = domain_of(host) or host
@@ -260,21 +290,22 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
         if social is not None:
             return social
         if domain in _PLATFORM_DOMAINS:
-            return None    # a profile, a channel, a hashtag: it names someone, it cites nothing
+            return None  # a profile, a channel, a hashtag: it names someone, it cites nothing
     if domain in _NO_SOURCE_DOMAINS or registrable_domain(host) in _NO_SOURCE_DOMAINS:
         return None
     outlet = gazetteer.by_domain(href) if gazetteer is not None else None
     # The page's own site: its registrable domain, or another host of the same outlet (apnews.com
     # from hosted.ap.org, markets.businessinsider.com from businessinsider.com).
-    own = page_url is not None and (domain == domain_of(page_url)
-                                    or (outlet is not None and outlet == gazetteer.by_domain(page_url)))
+    own = page_url is not None and (
+        domain == domain_of(page_url) or (outlet is not None and outlet == gazetteer.by_domain(page_url))
+    )
     document = _document(host, domain, path)
     if own:
         if document or (not _furniture(path, query) and article_like(path)):
             return Kind("own")
         return None
     if document and outlet is not None and outlet.kind == "organization" and not _FILE.search(path):
-        return Kind("organization", outlet.name, outlet=outlet)   # the White House on whitehouse.gov
+        return Kind("organization", outlet.name, outlet=outlet)  # the White House on whitehouse.gov
     if document:
         publisher = outlet.name if outlet is not None else (host if host in _DOCUMENT_HOSTS else domain)
         return Kind("document", publisher=publisher, outlet=outlet)
@@ -298,8 +329,7 @@ def _document(host: str, domain: str, path: str) -> bool:
 
 # -- naming --------------------------------------------------------------------------------
 
-_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our|one|new|recent|latest)\s+",
-                         re.I)
+_DETERMINER = re.compile(r"^(?:the|a|an|this|that|these|those|its|their|his|her|our|one|new|recent|latest)\s+", re.I)
 _NAME_RUN = re.compile(r"(?:[A-Z][\w&'’.-]*|of|the|and|&)(?:\s+(?:[A-Z][\w&'’.-]*|of|the|and|&))*")
 _STOP = frozenset("the of and &".split())
 
@@ -333,8 +363,9 @@ def named_in(text: str, domain: str) -> str | None:
                 # the shortest run from here that still spells the label
                 for stop in range(1, len(run) + 1):
                     part = run[:stop]
-                    if _squash("".join(w for w in part if w.lower() not in _STOP)).startswith(label) \
-                            or _squash("".join(part)).startswith(label):
+                    if _squash("".join(w for w in part if w.lower() not in _STOP)).startswith(label) or _squash(
+                        "".join(part)
+                    ).startswith(label):
                         extra = run[stop:]
                         # keep a trailing head noun of the name ("Times", "Post", "News")
                         while extra and extra[0][:1].isupper():
@@ -356,7 +387,9 @@ _DOCUMENT_WORD = re.compile(
     r"\b(?:report|study|studies|paper|research|survey|poll|data|dataset|analysis|review|filing|complaint|lawsuit|"
     r"suit|ruling|judgment|opinion|order|indictment|affidavit|motion|brief|memo|letter|document|documents|"
     r"statement|release|transcript|testimony|bill|law|regulation|rule|guidance|notice|spreadsheet|figures|"
-    r"statistics|estimates?|census|records?|minutes|budget|audit|plan|proposal|findings|trial|journal)\b", re.I)
+    r"statistics|estimates?|census|records?|minutes|budget|audit|plan|proposal|findings|trial|journal)\b",
+    re.I,
+)
 
 
 def _address(href: str) -> str:
@@ -420,9 +453,12 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
-_EMBED_MARK = "ref_src=twsrc"      # the link an embedded tweet carries to itself
-_TEASER_LABEL = re.compile(r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
-                           r"recommended|trending|previously|up next|next|latest|top stories)?\W*$", re.I)
+_EMBED_MARK = "ref_src=twsrc"  # the link an embedded tweet carries to itself
+_TEASER_LABEL = re.compile(
+    r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
+    r"recommended|trending|previously|up next|next|latest|top stories)?\W*$",
+    re.I,
+)
 
 
 def teaser(text: str, link: Link, links: list[Link]) -> bool:
@@ -434,7 +470,7 @@ def teaser(text: str, link: Link, links: list[Link]) -> bool:
     rest, at = [], lo
     for other in links:
         if lo <= other.start and other.end <= hi and other.start >= at:
-            rest.append(text[at:other.start])
+            rest.append(text[at : other.start])
             at = other.end
     rest.append(text[at:hi])
     return bool(_TEASER_LABEL.match(" ".join("".join(rest).split())))
@@ -443,8 +479,15 @@ def teaser(text: str, link: Link, links: list[Link]) -> bool:
 # -- the citations -------------------------------------------------------------------------
 
 
-def link_citations(text: str, links: list[Link], page_url: str | None, found: list[Attribution],
-                   gazetteer, page_outlet: str | None, quotes: list[Span] = ()) -> list[Attribution]:
+def link_citations(
+    text: str,
+    links: list[Link],
+    page_url: str | None,
+    found: list[Attribution],
+    gazetteer,
+    page_outlet: str | None,
+    quotes: list[Span] = (),
+) -> list[Attribution]:
     """The attributions the page's bare links add to `found` (the verbal ones, which may gain a
     link here: a link to the outlet a sentence's verbal attribution names is that one's)."""
     seen = {url_key(a.link) for a in found if a.link}
@@ -459,24 +502,37 @@ def link_citations(text: str, links: list[Link], page_url: str | None, found: li
         if kind is None or teaser(text, link, links):
             continue
         if kind.kind == "social" and (_EMBED_MARK in link.href or any(q.start <= link.start < q.end for q in quotes)):
-            continue    # an embedded post's own link: the embed is the citation (credits.py)
+            continue  # an embedded post's own link: the embed is the citation (credits.py)
         seen.add(key)
         sentence = sentence_around(text, link.start, link.end)
-        source = source_of(kind, link, text[sentence[0]:sentence[1]], page_outlet)
+        source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
         if not source.name:
             continue
         verbal = [i for i, a in enumerate(found) if a.form == "verb" and sentence[0] <= a.cue.start < sentence[1]]
-        same = [i for i in verbal if _same_source(found[i].source.name, source.name)
-                or (found[i].via is not None and _same_source(found[i].via.name, source.name))]
+        same = [
+            i
+            for i in verbal
+            if _same_source(found[i].source.name, source.name)
+            or (found[i].via is not None and _same_source(found[i].via.name, source.name))
+        ]
         if same:
             i = same[0]
             if found[i].link is None:
                 found[i] = replace(found[i], link=link.href)
             continue
         via = Via(kind.platform, "outlet") if kind.kind == "social" else None
-        added.append(Attribution(source=source, cue=Span(link.start, link.end, link.text),
-                                 content=Span.of(text, *sentence), via=via, link=link.href,
-                                 confidence=CONFIDENCE, form="link", own_site=kind.kind == "own"))
+        added.append(
+            Attribution(
+                source=source,
+                cue=Span(link.start, link.end, link.text),
+                content=Span.of(text, *sentence),
+                via=via,
+                link=link.href,
+                confidence=CONFIDENCE,
+                form="link",
+                own_site=kind.kind == "own",
+            )
+        )
     return added
 
 

@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 
 from headwater.attribution.gazetteer import Gazetteer
 
-NLP_LOCK = threading.Lock()   # one spaCy pipeline is shared by traces running in several threads
+NLP_LOCK = threading.Lock()  # one spaCy pipeline is shared by traces running in several threads
 
 # The official package name first; the byte-identical PyPI re-upload as a fallback
 # (see ../shared/GUIDE.md and requirements/model.txt).
@@ -86,7 +86,7 @@ class OutletRuler:
         self._order: dict[str, int] = {}
         for tokens, ident, upper in phrases:
             name = " ".join(t.lower() for t in tokens)
-            key = vocab.strings.add(name)   # the match id the PhraseMatcher reports
+            key = vocab.strings.add(name)  # the match id the PhraseMatcher reports
             if key not in self._variants:
                 self._variants[key] = []
                 self.matcher.add(name, [Doc(vocab, words=list(tokens))])
@@ -106,7 +106,7 @@ class OutletRuler:
         for ident, start, end in matches:
             if any(t.ent_type for t in doc[start:end]):
                 continue
-            if start not in seen and end - 1 not in seen:   # boundaries only, as the EntityRuler checks
+            if start not in seen and end - 1 not in seen:  # boundaries only, as the EntityRuler checks
                 new_entities.append(Span(doc, start, end, label=OUTLET_LABEL, span_id=ident))
                 entities = [e for e in entities if not (e.start < end and e.end > start)]
                 seen.update(range(start, end))
@@ -201,7 +201,13 @@ class MemoAttributeRuler:
         self._single, self._multi = Matcher(ruler.vocab), Matcher(ruler.vocab)
         for i, entry in enumerate(ruler.patterns):
             one = all(len(p) == 1 and "OP" not in p[0] for p in entry["patterns"])
-            if one and not set(k for p in entry["patterns"] for k in p[0]) <= {"LOWER", "ORTH", "TAG", "DEP", "IS_SPACE"}:
+            if one and not set(k for p in entry["patterns"] for k in p[0]) <= {
+                "LOWER",
+                "ORTH",
+                "TAG",
+                "DEP",
+                "IS_SPACE",
+            }:
                 one = False
             (self._single if one else self._multi).add(str(i), entry["patterns"])
 
@@ -212,7 +218,8 @@ class MemoAttributeRuler:
             one = Doc(vocab, words=[vocab.strings[orth]])
             one[0].tag, one[0].dep = tag, dep
             found = self._matches[(orth, tag, dep)] = tuple(
-                int(vocab.strings[m]) for m, _, _ in self._single(one, allow_missing=True))
+                int(vocab.strings[m]) for m, _, _ in self._single(one, allow_missing=True)
+            )
         return found
 
     def __call__(self, doc: Doc) -> Doc:

@@ -25,8 +25,15 @@ import itertools
 import re
 from dataclasses import replace
 
-from headwater.attribution.lexicon import (AFTER_HEAD, ANONYMOUS_HEADS, DOCUMENT_HEADS, ORGANIZATION_HEADS,
-                                           ROLE_HEADS, STORY_NOUNS, TITLES)
+from headwater.attribution.lexicon import (
+    AFTER_HEAD,
+    ANONYMOUS_HEADS,
+    DOCUMENT_HEADS,
+    ORGANIZATION_HEADS,
+    ROLE_HEADS,
+    STORY_NOUNS,
+    TITLES,
+)
 from headwater.records import Attribution
 
 # Words that stand for nobody on their own.
@@ -38,10 +45,13 @@ _NOBODY = frozenset(
 )
 _HEADING = re.compile(
     r"\b\d{1,2}[.:]\d{2}\b|\b(?:update|updates|updated|review|roundup|recap|preview|highlights|takeaways|"
-    r"live|breaking)\s*$", re.I)
+    r"live|breaking)\s*$",
+    re.I,
+)
 # Nouns for who can speak, beyond lexicon.py's head lists.
-_SPEAKERS = frozenset(
-    """people person man woman men women user users police authorities family families
+_SPEAKERS = (
+    frozenset(
+        """people person man woman men women user users police authorities family families
     relative relatives neighbor neighbors neighbour neighbours patient patients victim victims
     fan fans player players coach coaches customer customers consumer consumers student students
     parent parents child children teen teens teenager teenagers citizen citizens public audience
@@ -57,7 +67,14 @@ _SPEAKERS = frozenset(
     committee group groups organization organizations organisation organisations association
     coalition alliance movement opposition rebels militants protesters protestors demonstrators
     officials official staff crew management board leadership spokesperson""".split()
-) | ANONYMOUS_HEADS | ORGANIZATION_HEADS | DOCUMENT_HEADS | ROLE_HEADS | STORY_NOUNS | TITLES
+    )
+    | ANONYMOUS_HEADS
+    | ORGANIZATION_HEADS
+    | DOCUMENT_HEADS
+    | ROLE_HEADS
+    | STORY_NOUNS
+    | TITLES
+)
 _AGENT = re.compile(r"(?:er|or|ist|ian|ant|ent|eer|ier)s?$")
 _NOT_AGENTS = frozenset(
     """number numbers matter matters water power order orders center centre computer cancer
@@ -73,42 +90,165 @@ _NOT_AGENTS = frozenset(
 
 # Country (and capitals standing for it) -> the adjective that names its government.
 _COUNTRIES = {
-    "afghanistan": "Afghan", "albania": "Albanian", "algeria": "Algerian", "argentina": "Argentine",
-    "armenia": "Armenian", "australia": "Australian", "austria": "Austrian", "azerbaijan": "Azerbaijani",
-    "bahrain": "Bahraini", "bangladesh": "Bangladeshi", "belarus": "Belarusian", "belgium": "Belgian",
-    "bolivia": "Bolivian", "bosnia": "Bosnian", "brazil": "Brazilian", "britain": "British",
-    "great britain": "British", "united kingdom": "British", "the united kingdom": "British", "uk": "British",
-    "u.k.": "British", "bulgaria": "Bulgarian", "cambodia": "Cambodian", "canada": "Canadian", "chile": "Chilean",
-    "china": "Chinese", "colombia": "Colombian", "croatia": "Croatian", "cuba": "Cuban", "cyprus": "Cypriot",
-    "czech republic": "Czech", "czechia": "Czech", "denmark": "Danish", "ecuador": "Ecuadorian", "egypt": "Egyptian",
-    "estonia": "Estonian", "ethiopia": "Ethiopian", "finland": "Finnish", "france": "French", "georgia": None,
-    "germany": "German", "ghana": "Ghanaian", "greece": "Greek", "hungary": "Hungarian", "iceland": "Icelandic",
-    "india": "Indian", "indonesia": "Indonesian", "iran": "Iranian", "iraq": "Iraqi", "ireland": "Irish",
-    "israel": "Israeli", "italy": "Italian", "japan": "Japanese", "jordan": "Jordanian", "kazakhstan": "Kazakh",
-    "kenya": "Kenyan", "kuwait": "Kuwaiti", "latvia": "Latvian", "lebanon": "Lebanese", "libya": "Libyan",
-    "lithuania": "Lithuanian", "malaysia": "Malaysian", "mexico": "Mexican", "moldova": "Moldovan",
-    "morocco": "Moroccan", "myanmar": "Myanmar", "nepal": "Nepalese", "netherlands": "Dutch",
-    "the netherlands": "Dutch", "new zealand": "New Zealand", "nigeria": "Nigerian", "north korea": "North Korean",
-    "norway": "Norwegian", "oman": "Omani", "pakistan": "Pakistani", "palestine": "Palestinian", "panama": "Panamanian",
-    "peru": "Peruvian", "philippines": "Philippine", "the philippines": "Philippine", "poland": "Polish",
-    "portugal": "Portuguese", "qatar": "Qatari", "romania": "Romanian", "russia": "Russian", "rwanda": "Rwandan",
-    "saudi arabia": "Saudi", "serbia": "Serbian", "singapore": "Singaporean", "slovakia": "Slovak",
-    "slovenia": "Slovenian", "somalia": "Somali", "south africa": "South African", "south korea": "South Korean",
-    "spain": "Spanish", "sri lanka": "Sri Lankan", "sudan": "Sudanese", "sweden": "Swedish", "switzerland": "Swiss",
-    "syria": "Syrian", "taiwan": "Taiwanese", "tanzania": "Tanzanian", "thailand": "Thai", "tunisia": "Tunisian",
-    "turkey": "Turkish", "uganda": "Ugandan", "ukraine": "Ukrainian", "united arab emirates": "Emirati",
-    "uae": "Emirati", "venezuela": "Venezuelan", "vietnam": "Vietnamese", "yemen": "Yemeni", "zimbabwe": "Zimbabwean",
-    "united states": "U.S.", "the united states": "U.S.", "u.s.": "U.S.", "us": "U.S.", "america": "U.S.",
-    "the u.s.": "U.S.", "hong kong": "Hong Kong", "scotland": "Scottish", "wales": "Welsh",
+    "afghanistan": "Afghan",
+    "albania": "Albanian",
+    "algeria": "Algerian",
+    "argentina": "Argentine",
+    "armenia": "Armenian",
+    "australia": "Australian",
+    "austria": "Austrian",
+    "azerbaijan": "Azerbaijani",
+    "bahrain": "Bahraini",
+    "bangladesh": "Bangladeshi",
+    "belarus": "Belarusian",
+    "belgium": "Belgian",
+    "bolivia": "Bolivian",
+    "bosnia": "Bosnian",
+    "brazil": "Brazilian",
+    "britain": "British",
+    "great britain": "British",
+    "united kingdom": "British",
+    "the united kingdom": "British",
+    "uk": "British",
+    "u.k.": "British",
+    "bulgaria": "Bulgarian",
+    "cambodia": "Cambodian",
+    "canada": "Canadian",
+    "chile": "Chilean",
+    "china": "Chinese",
+    "colombia": "Colombian",
+    "croatia": "Croatian",
+    "cuba": "Cuban",
+    "cyprus": "Cypriot",
+    "czech republic": "Czech",
+    "czechia": "Czech",
+    "denmark": "Danish",
+    "ecuador": "Ecuadorian",
+    "egypt": "Egyptian",
+    "estonia": "Estonian",
+    "ethiopia": "Ethiopian",
+    "finland": "Finnish",
+    "france": "French",
+    "georgia": None,
+    "germany": "German",
+    "ghana": "Ghanaian",
+    "greece": "Greek",
+    "hungary": "Hungarian",
+    "iceland": "Icelandic",
+    "india": "Indian",
+    "indonesia": "Indonesian",
+    "iran": "Iranian",
+    "iraq": "Iraqi",
+    "ireland": "Irish",
+    "israel": "Israeli",
+    "italy": "Italian",
+    "japan": "Japanese",
+    "jordan": "Jordanian",
+    "kazakhstan": "Kazakh",
+    "kenya": "Kenyan",
+    "kuwait": "Kuwaiti",
+    "latvia": "Latvian",
+    "lebanon": "Lebanese",
+    "libya": "Libyan",
+    "lithuania": "Lithuanian",
+    "malaysia": "Malaysian",
+    "mexico": "Mexican",
+    "moldova": "Moldovan",
+    "morocco": "Moroccan",
+    "myanmar": "Myanmar",
+    "nepal": "Nepalese",
+    "netherlands": "Dutch",
+    "the netherlands": "Dutch",
+    "new zealand": "New Zealand",
+    "nigeria": "Nigerian",
+    "north korea": "North Korean",
+    "norway": "Norwegian",
+    "oman": "Omani",
+    "pakistan": "Pakistani",
+    "palestine": "Palestinian",
+    "panama": "Panamanian",
+    "peru": "Peruvian",
+    "philippines": "Philippine",
+    "the philippines": "Philippine",
+    "poland": "Polish",
+    "portugal": "Portuguese",
+    "qatar": "Qatari",
+    "romania": "Romanian",
+    "russia": "Russian",
+    "rwanda": "Rwandan",
+    "saudi arabia": "Saudi",
+    "serbia": "Serbian",
+    "singapore": "Singaporean",
+    "slovakia": "Slovak",
+    "slovenia": "Slovenian",
+    "somalia": "Somali",
+    "south africa": "South African",
+    "south korea": "South Korean",
+    "spain": "Spanish",
+    "sri lanka": "Sri Lankan",
+    "sudan": "Sudanese",
+    "sweden": "Swedish",
+    "switzerland": "Swiss",
+    "syria": "Syrian",
+    "taiwan": "Taiwanese",
+    "tanzania": "Tanzanian",
+    "thailand": "Thai",
+    "tunisia": "Tunisian",
+    "turkey": "Turkish",
+    "uganda": "Ugandan",
+    "ukraine": "Ukrainian",
+    "united arab emirates": "Emirati",
+    "uae": "Emirati",
+    "venezuela": "Venezuelan",
+    "vietnam": "Vietnamese",
+    "yemen": "Yemeni",
+    "zimbabwe": "Zimbabwean",
+    "united states": "U.S.",
+    "the united states": "U.S.",
+    "u.s.": "U.S.",
+    "us": "U.S.",
+    "america": "U.S.",
+    "the u.s.": "U.S.",
+    "hong kong": "Hong Kong",
+    "scotland": "Scottish",
+    "wales": "Welsh",
 }
 _CAPITALS = {
-    "beijing": "china", "moscow": "russia", "tehran": "iran", "kyiv": "ukraine", "kiev": "ukraine",
-    "pyongyang": "north korea", "seoul": "south korea", "tokyo": "japan", "ankara": "turkey", "riyadh": "saudi arabia",
-    "damascus": "syria", "baghdad": "iraq", "kabul": "afghanistan", "islamabad": "pakistan", "new delhi": "india",
-    "hanoi": "vietnam", "taipei": "taiwan", "caracas": "venezuela", "havana": "cuba", "minsk": "belarus",
-    "cairo": "egypt", "jerusalem": "israel", "berlin": "germany", "paris": "france", "london": "britain",
-    "ottawa": "canada", "canberra": "australia", "stockholm": "sweden", "oslo": "norway", "copenhagen": "denmark",
-    "helsinki": "finland", "warsaw": "poland", "budapest": "hungary", "brasilia": "brazil", "manila": "philippines",
+    "beijing": "china",
+    "moscow": "russia",
+    "tehran": "iran",
+    "kyiv": "ukraine",
+    "kiev": "ukraine",
+    "pyongyang": "north korea",
+    "seoul": "south korea",
+    "tokyo": "japan",
+    "ankara": "turkey",
+    "riyadh": "saudi arabia",
+    "damascus": "syria",
+    "baghdad": "iraq",
+    "kabul": "afghanistan",
+    "islamabad": "pakistan",
+    "new delhi": "india",
+    "hanoi": "vietnam",
+    "taipei": "taiwan",
+    "caracas": "venezuela",
+    "havana": "cuba",
+    "minsk": "belarus",
+    "cairo": "egypt",
+    "jerusalem": "israel",
+    "berlin": "germany",
+    "paris": "france",
+    "london": "britain",
+    "ottawa": "canada",
+    "canberra": "australia",
+    "stockholm": "sweden",
+    "oslo": "norway",
+    "copenhagen": "denmark",
+    "helsinki": "finland",
+    "warsaw": "poland",
+    "budapest": "hungary",
+    "brasilia": "brazil",
+    "manila": "philippines",
 }
 
 
@@ -142,12 +282,14 @@ def judge(a: Attribution, text: str) -> Attribution | None:
     if not lower or lower in _NOBODY or all(w in _NOBODY for w in lower.split()):
         return None
     if _HEADING.search(bare) or re.search(r"[=<>{}|\\]", bare) or not re.search(r"[A-Za-z]{2}", bare):
-        return None     # a heading, a timestamp, a ticker code ("XAU=")
+        return None  # a heading, a timestamp, a ticker code ("XAU=")
     country = _government(lower)
     if country and a.source.kind in ("organization", "person", "anonymous"):
         return replace(a, source=replace(a.source, name=country, kind="organization"))
     mention = (a.source.mention.text if a.source.mention else name).strip().lower()
-    if (lower in ROLE_HEADS or lower in TITLES) and not re.match(r"(?:the|this|that|our|his|her|its|their)\b|\w+'s\b", mention):
+    if (lower in ROLE_HEADS or lower in TITLES) and not re.match(
+        r"(?:the|this|that|our|his|her|its|their)\b|\w+'s\b", mention
+    ):
         if a.source.kind in ("organization", "person", "anonymous"):
             article = "an" if lower[0] in "aeiou" else "a"
             return replace(a, source=replace(a.source, name=f"{article} {bare}", kind="anonymous"))
@@ -176,8 +318,8 @@ def _common(bare: str, a: Attribution, text: str) -> bool:
     # made it no name (the rules call an unknown capitalised subject a person).
     if a.source.kind == "organization" or a.source.mention is None:
         return False
-    before = text[:a.source.mention.start].rstrip(" \"“‘'")
-    return not before or before[-1] in ".!?\n:;\"”"
+    before = text[: a.source.mention.start].rstrip(" \"“‘'")
+    return not before or before[-1] in '.!?\n:;"”'
 
 
 def _can_speak(bare: str) -> bool:
@@ -189,8 +331,10 @@ def _can_speak(bare: str) -> bool:
     head_words = [re.sub(r"'s$|’s$", "", w) for w in head_words if w]
     if any(_speaker_word(w) for w in head_words):
         return True
-    head = head_words[-1] if head_words else ""       # an agent noun only as the head: "analyst", not "other games"
-    return head not in _NOT_AGENTS and _singular(head) not in _NOT_AGENTS and bool(_AGENT.search(head)) and len(head) > 4
+    head = head_words[-1] if head_words else ""  # an agent noun only as the head: "analyst", not "other games"
+    return (
+        head not in _NOT_AGENTS and _singular(head) not in _NOT_AGENTS and bool(_AGENT.search(head)) and len(head) > 4
+    )
 
 
 def _singular(word: str) -> str:

@@ -37,7 +37,7 @@ def adjacent_quote(layout: Layout, start: int, end: int) -> tuple[int, int] | No
 
 
 def introduced_block(layout: Layout, end: int) -> tuple[int, int] | None:
-    """"Reports the Journal's Jay Solomon:" introduces the block quote that follows."""
+    """ "Reports the Journal's Jay Solomon:" introduces the block quote that follows."""
     norm = layout.norm
     if not _COLON_AHEAD.match(norm, end):
         return None
@@ -79,8 +79,19 @@ def uncued_quotes(layout: Layout, sentences: Sentences, found: list[Found]) -> l
                 prev = speakers[i]
         if prev is None:
             continue
-        extra.append(Found(prev.entity, prev.mention, prev.cue, (q_start, q_end),
-                           sentences.bounds_at(q_start), 0.6, prev.via, prev.via_mention, inherited=True))
+        extra.append(
+            Found(
+                prev.entity,
+                prev.mention,
+                prev.cue,
+                (q_start, q_end),
+                sentences.bounds_at(q_start),
+                0.6,
+                prev.via,
+                prev.via_mention,
+                inherited=True,
+            )
+        )
     return extra
 
 
@@ -131,9 +142,10 @@ def signed_quotes(layout: Layout, entities: Entities, sentences: Sentences, foun
         entity = _labelled(entities, m.group("name"), m.group("name") in transcript)
         content = trim(norm, (m.end(), end))
         # something said, not a tally or a list item ("Clinton: 1,769", "Sanders: Win in a walk")
-        if entity and len(WORD.findall(norm[content[0]:content[1]].lower())) >= 5:
-            signed.append(Found(entity, m.span("name"), m.span("colon"), content,
-                                sentences.bounds_at(m.start("name")), 0.8))
+        if entity and len(WORD.findall(norm[content[0] : content[1]].lower())) >= 5:
+            signed.append(
+                Found(entity, m.span("name"), m.span("colon"), content, sentences.bounds_at(m.start("name")), 0.8)
+            )
     return signed
 
 

@@ -16,7 +16,8 @@ from headwater.records import Attribution, Link, Source, Span
 
 # "The official is Ali Khoram": step 3 learns who an anonymous source is.
 _NAMES_ANONYMOUS = re.compile(
-    rf"\b(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(ANONYMOUS_HEADS))})\s+(?:is|was)\b", re.I)
+    rf"\b(?:the|this|that)\s+(?:[\w-]+\s+){{0,3}}?(?:{'|'.join(sorted(ANONYMOUS_HEADS))})\s+(?:is|was)\b", re.I
+)
 _NAME_IN_FULL = re.compile(r"(?<=[A-Za-z.] )[A-Z][\w'-]*|[A-Z][\w'-]*(?=,)")
 
 
@@ -33,24 +34,31 @@ class CueWords:
             self.rules = [tuple(r) for r in lookups.get_table("lemma_rules").get("verb", [])]
             self.exceptions = lookups.get_table("lemma_exc").get("verb", {})
             self.known = True
-        except (KeyError, AttributeError):   # a pipeline without the rule lemmatizer: parse everything
+        except (KeyError, AttributeError):  # a pipeline without the rule lemmatizer: parse everything
             self.rules, self.exceptions, self.known = [], {}, False
         self._cache: dict[str, bool] = {}
 
     def __contains__(self, word: str) -> bool:
         hit = self._cache.get(word)
         if hit is None:
-            hit = self._cache[word] = not self.known or word == "according" or word in self.lemmas or any(
-                f in self.lemmas for f in self.exceptions.get(word, ())) or any(
-                word.endswith(old) and word[:len(word) - len(old)] + new in self.lemmas for old, new in self.rules)
+            hit = self._cache[word] = (
+                not self.known
+                or word == "according"
+                or word in self.lemmas
+                or any(f in self.lemmas for f in self.exceptions.get(word, ()))
+                or any(
+                    word.endswith(old) and word[: len(word) - len(old)] + new in self.lemmas for old, new in self.rules
+                )
+            )
         return hit
 
 
 def worth_parsing(paragraph: str, cue_words: CueWords) -> bool:
     """Whether a paragraph (normalised text) can hold a cue or teach a name: only those
     are parsed. Recall first: any word the lemmatizer could turn into a cue verb."""
-    return any(w in cue_words for w in WORD.findall(paragraph.lower())) \
-        or _NAMES_ANONYMOUS.search(paragraph) is not None
+    return (
+        any(w in cue_words for w in WORD.findall(paragraph.lower())) or _NAMES_ANONYMOUS.search(paragraph) is not None
+    )
 
 
 def _name_words(docs) -> set[str]:
@@ -96,7 +104,7 @@ class Reading:
         docs.sort(key=lambda d: d[0])
         self.sentences = Sentences([Sentence(sent, start) for (start, _), doc in docs for sent in doc.sents])
         self.entities = Entities(layout, self.sentences, gazetteer)
-        self.found: list[assembly.Found] = []     # the rules' attributions, once `attributions()` ran
+        self.found: list[assembly.Found] = []  # the rules' attributions, once `attributions()` ran
         self._speakers: Speakers | None = None
 
     def attributions(self) -> list[Attribution]:

@@ -7,7 +7,8 @@ antecedents of pronouns)."""
 from __future__ import annotations
 
 import bisect
-from typing import Callable, Generic, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -52,7 +53,7 @@ class Covering:
         bounds = sorted({b for s, e, _ in spans for b in (s, e)})
         self._starts: list[int] = []
         self._open: list[tuple] = []
-        open_spans: list[tuple[object, int]] = []     # (rank, end), sorted by rank
+        open_spans: list[tuple[object, int]] = []  # (rank, end), sorted by rank
         k = 0
         for at in bounds:
             if any(end <= at for _, end in open_spans):
@@ -116,7 +117,7 @@ class Taken:
     def __init__(self, spans: Iterable[tuple[int, int]] = ()):
         self._starts: list[int] = []
         self._ends: list[int] = []
-        self._empty: dict[int, int] = {}     # empty spans by offset: the count misses them for an empty (a, a)
+        self._empty: dict[int, int] = {}  # empty spans by offset: the count misses them for an empty (a, a)
         for span in spans:
             self.add(span)
 
@@ -124,7 +125,7 @@ class Taken:
         start, end = span
         for values, value in ((self._starts, start), (self._ends, end)):
             if not values or values[-1] <= value:
-                values.append(value)         # spans mostly come in text order
+                values.append(value)  # spans mostly come in text order
             else:
                 bisect.insort(values, value)
         if start == end:

@@ -11,8 +11,8 @@ from headwater.attribution.text import Spans, trim
 
 @dataclass
 class Sentence:
-    span: object          # spaCy Span
-    offset: int           # where its paragraph starts in the text
+    span: object  # spaCy Span
+    offset: int  # where its paragraph starts in the text
 
     @property
     def start(self) -> int:
@@ -67,15 +67,22 @@ def is_headline(sentence) -> bool:
 def person_text(ent) -> str:
     """The entity's text, with untagged first names the NER left out ("Ana" of "Ana Souza")."""
     doc, start = ent.doc, ent.start
-    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN" \
-            and not doc[start - 1].ent_type_ and doc[start - 1].head.i in range(ent.start, ent.end):
+    while (
+        start > 0
+        and doc[start - 1].dep_ == "compound"
+        and doc[start - 1].pos_ == "PROPN"
+        and not doc[start - 1].ent_type_
+        and doc[start - 1].head.i in range(ent.start, ent.end)
+    ):
         start -= 1
-    return doc[start:ent.end].text
+    return doc[start : ent.end].text
 
 
 def edge_without_clauses(token) -> int:
     """The last token of a phrase, leaving out the clauses inside it ("remarks obtained by ...")."""
-    skip = {t.i for c in token.subtree if c.dep_ in ("acl", "relcl", "advcl", "appos") and c is not token for t in c.subtree}
+    skip = {
+        t.i for c in token.subtree if c.dep_ in ("acl", "relcl", "advcl", "appos") and c is not token for t in c.subtree
+    }
     return max(t.i for t in token.subtree if t.i not in skip)
 
 
@@ -93,8 +100,7 @@ def mention_head(span):
     a possessive pronoun ("their" of "their lawyers said") does not."""
     root = span.root
     modifier = root.dep_ in ("det", "predet", "amod", "nummod") or (root.dep_ == "poss" and root.pos_ == "PRON")
-    if modifier and root.head.i >= span.end \
-            and root.head.pos_ in ("NOUN", "PROPN"):
+    if modifier and root.head.i >= span.end and root.head.pos_ in ("NOUN", "PROPN"):
         return root.head
     if root.lower_ in RELATIVE_PRONOUNS and root.head.dep_ == "relcl" and root.head.head.pos_ in ("NOUN", "PROPN"):
         return root.head.head
@@ -109,7 +115,9 @@ def mention_start(doc, left: int, head: int) -> int:
     for i in range(head - 1, left - 1, -1):
         t = doc[i]
         # a spaced separator or any quotation mark; "co-author" keeps its unspaced hyphen
-        if t.is_quote or (t.text in _SEPARATORS and (t.text == "," or t.whitespace_ or (i > 0 and doc[i - 1].whitespace_))):
+        if t.is_quote or (
+            t.text in _SEPARATORS and (t.text == "," or t.whitespace_ or (i > 0 and doc[i - 1].whitespace_))
+        ):
             left = i + 1
             break
     while left < head and (doc[left].lower_ in _FOCUS_WORDS or doc[left].is_punct):
@@ -140,8 +148,9 @@ def right_modifiers_end(sentence: Sentence, head, stop: int | None = None) -> in
     for child in head.children:
         if child.i <= head.i or (stop is not None and child.i >= stop):
             continue
-        if child.dep_ in ("amod", "prep", "compound", "flat", "nmod", "nummod") and \
-                not any(t.is_punct and t.text in ",;:(" for t in doc[head.i + 1: child.i]):
+        if child.dep_ in ("amod", "prep", "compound", "flat", "nmod", "nummod") and not any(
+            t.is_punct and t.text in ",;:(" for t in doc[head.i + 1 : child.i]
+        ):
             if child.dep_ == "prep" and child.lower_ not in ("of", "for", "with", "at", "in", "from", "on", "to", "by"):
                 continue
             end = max(end, edge_without_clauses(child))
@@ -182,6 +191,11 @@ def object_span(norm: str, sentence: Sentence, token) -> tuple[int, int]:
     ("the reception of the letter, which was revealed by the Journal")."""
     start, end = subtree_span(sentence, token)
     for t in token.subtree:
-        if t.dep_ in ("relcl", "appos") and t.i > token.i and t.left_edge.i > 0 and t.doc[t.left_edge.i - 1].text == ",":
+        if (
+            t.dep_ in ("relcl", "appos")
+            and t.i > token.i
+            and t.left_edge.i > 0
+            and t.doc[t.left_edge.i - 1].text == ","
+        ):
             end = min(end, sentence.offset + t.doc[t.left_edge.i - 1].idx)
     return trim(norm, (start, end))

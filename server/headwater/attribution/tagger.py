@@ -38,14 +38,22 @@ import bisect
 import functools
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from headwater.attribution.entities import guess_kind, without_determiner
 from headwater.attribution.lexicon import (
-    ANONYMOUS_HEADS, DOCUMENT_HEADS, MEDIUM_NOUNS, ORGANIZATION_HEADS, PRONOUN_WORDS, ROLE_HEADS, SPEECH_VERBS,
-    STANCE_VERBS, STATEMENT_NOUNS,
+    ANONYMOUS_HEADS,
+    DOCUMENT_HEADS,
+    MEDIUM_NOUNS,
+    ORGANIZATION_HEADS,
+    PRONOUN_WORDS,
+    ROLE_HEADS,
+    SPEECH_VERBS,
+    STANCE_VERBS,
+    STATEMENT_NOUNS,
 )
 from headwater.attribution.spans import Covering, Taken
 from headwater.attribution.text import DOUBLE_QUOTES, normalise_keeping_offsets, paragraphs
@@ -61,6 +69,7 @@ class SourceNames(Protocol):
 
     def source_at(self, start: int, end: int) -> Source | None: ...
 
+
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data"
 # Spans whose mean marginal probability is below this are dropped. All 0: on held-out
 # train, raising them traded recall for precision at no gain in F1.
@@ -71,10 +80,10 @@ THRESHOLDS = {"source": 0.0, "cue": 0.0, "content": 0.0}
 # 0.789 / 0.757 / 0.772; source 0.15 alone 0.789 / 0.764 / 0.773; with cue 0.3, 0.4, 0.5
 # beside source 0.15: 0.788 / 0.768, 0.793 / 0.773 / 0.774, 0.792 / 0.767.
 EXTRA_BEGIN = {"source": 0.15, "cue": 0.4}
-ORPHAN_REACH = 1000   # chars back to the last cue, for a content in a paragraph without one
+ORPHAN_REACH = 1000  # chars back to the last cue, for a content in a paragraph without one
 # Brown clusters of PolNeAR train's words (scripts/word_clusters.py): "bit-string<TAB>word".
 CLUSTERS_FILE = MODEL_DIR / "word-clusters.tsv"
-CLUSTER_BITS = 24     # the longest cluster prefix a feature reads
+CLUSTER_BITS = 24  # the longest cluster prefix a feature reads
 
 _LEXICONS = (
     ("speech", SPEECH_VERBS),
@@ -101,7 +110,9 @@ def word_clusters() -> dict[str, str]:
     return dict(reversed(line.split("\t", 1)) for line in lines if "\t" in line)
 
 
-def _cluster_features(prefix: str, word: str, clusters: dict[str, str], lengths=(4, 8, 12, 16, CLUSTER_BITS)) -> list[str]:
+def _cluster_features(
+    prefix: str, word: str, clusters: dict[str, str], lengths=(4, 8, 12, 16, CLUSTER_BITS)
+) -> list[str]:
     path = clusters.get(word)
     return [f"{prefix}{n}={path[:n]}" for n in lengths] if path else []
 
@@ -123,12 +134,12 @@ class Tok(NamedTuple):
     pos: str
     tag: str
     dep: str
-    head: int          # index of the head in the sequence (itself for a root)
-    ent: str           # "B-PERSON", "I-ORG", "" ...
+    head: int  # index of the head in the sequence (itself for a root)
+    ent: str  # "B-PERSON", "I-ORG", "" ...
     shape: str
     sent_start: bool
     sent_end: bool
-    sent: int          # index of the sentence in the sequence
+    sent: int  # index of the sentence in the sequence
 
 
 @dataclass(frozen=True)
@@ -137,8 +148,8 @@ class RoleSpan:
     start: int
     end: int
     probability: float
-    sentence: tuple[int, int]      # the sentence the span starts in (absolute offsets)
-    paragraph: tuple[int, int]     # its sequence (paragraph)
+    sentence: tuple[int, int]  # the sentence the span starts in (absolute offsets)
+    paragraph: tuple[int, int]  # its sequence (paragraph)
 
 
 # -- sequences -----------------------------------------------------------------
@@ -165,11 +176,23 @@ def sequences(text: str, sentences: Iterable) -> list[tuple[list[Tok], list[tupl
         last = span.end - 1
         for t in span:
             head = t.head.i if span.start <= t.head.i <= last else t.i
-            tokens.append(Tok(
-                shift + t.idx, shift + t.idx + len(t.text), t.lower_, t.lemma_.lower(), t.pos_, t.tag_, t.dep_,
-                base + head, f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "", _short_shape(t.shape_),
-                t.i == span.start, t.i == last, n,
-            ))
+            tokens.append(
+                Tok(
+                    shift + t.idx,
+                    shift + t.idx + len(t.text),
+                    t.lower_,
+                    t.lemma_.lower(),
+                    t.pos_,
+                    t.tag_,
+                    t.dep_,
+                    base + head,
+                    f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "",
+                    _short_shape(t.shape_),
+                    t.i == span.start,
+                    t.i == last,
+                    n,
+                )
+            )
         bounds.append((start, end))
         last_doc, last_end = span.doc, end
     if tokens:
@@ -223,7 +246,7 @@ def spans_by_sequence(seqs, spans: Iterable[tuple[int, int]]) -> list[list[tuple
     ends = [tokens[-1].end for tokens, _ in seqs]
     out: list[list[tuple[int, int]]] = [[] for _ in seqs]
     for s, e in sorted(set(spans)):
-        k = bisect.bisect_right(ends, s)       # the first sequence ending after s
+        k = bisect.bisect_right(ends, s)  # the first sequence ending after s
         while k < len(seqs) and seqs[k][0][0].start < e:
             out[k].append((s, e))
             k += 1
@@ -262,7 +285,7 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
         anc.append(found)
     # the first clausal / object edge above the token: which word governs it, how
     edge = []
-    for i, t in enumerate(tokens):
+    for i in range(len(tokens)):
         j, found = i, ""
         for _ in range(8):
             h = tokens[j].head
@@ -287,11 +310,27 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
     for i, t in enumerate(tokens):
         h = tokens[t.head]
         f = [
-            "w=" + t.lower, "l=" + t.lemma, "p=" + t.pos, "t=" + t.tag, "d=" + t.dep, "sh=" + t.shape,
-            "e=" + t.ent, "hl=" + h.lemma, "hp=" + h.pos, "hd=" + h.dep, "dh=" + t.dep + "|" + h.lemma,
-            "dhp=" + t.dep + "|" + h.pos, "lx=" + lex[i], "hlx=" + lex[t.head], "q=" + quote[i],
-            "anc=" + anc[i], "rs=" + rs[i], "rc=" + rc[i], "rn=" + rn[i],
-            "r=" + rs[i] + rc[i] + rn[i], "sc=" + str(sent_has_cue.get(t.sent, False)),
+            "w=" + t.lower,
+            "l=" + t.lemma,
+            "p=" + t.pos,
+            "t=" + t.tag,
+            "d=" + t.dep,
+            "sh=" + t.shape,
+            "e=" + t.ent,
+            "hl=" + h.lemma,
+            "hp=" + h.pos,
+            "hd=" + h.dep,
+            "dh=" + t.dep + "|" + h.lemma,
+            "dhp=" + t.dep + "|" + h.pos,
+            "lx=" + lex[i],
+            "hlx=" + lex[t.head],
+            "q=" + quote[i],
+            "anc=" + anc[i],
+            "rs=" + rs[i],
+            "rc=" + rc[i],
+            "rn=" + rn[i],
+            "r=" + rs[i] + rc[i] + rn[i],
+            "sc=" + str(sent_has_cue.get(t.sent, False)),
         ]
         if t.sent_start:
             f.append("SS")
@@ -304,7 +343,9 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
         if t.lower in PRONOUN_WORDS:
             f.append("pron=" + t.lower)
         if t.pos in ("VERB", "AUX", "NOUN"):
-            f.extend("c=" + c for c in children[i] if c in ("ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent"))
+            f.extend(
+                "c=" + c for c in children[i] if c in ("ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "prep", "agent")
+            )
         if h is not t and t.head < i:
             f.append("hleft")
         f.append("ae=" + edge[i])
@@ -317,8 +358,16 @@ def features(text: str, tokens: list[Tok], rules: dict[str, list[str]]) -> list[
             j = i + k
             if 0 <= j < n:
                 u = tokens[j]
-                f.extend((f"{k}w={u.lower}", f"{k}p={u.pos}", f"{k}d={u.dep}", f"{k}q={quote[j]}",
-                          f"{k}r={rs[j]}{rc[j]}{rn[j]}", f"{k}lx={lex[j]}"))
+                f.extend(
+                    (
+                        f"{k}w={u.lower}",
+                        f"{k}p={u.pos}",
+                        f"{k}d={u.dep}",
+                        f"{k}q={quote[j]}",
+                        f"{k}r={rs[j]}{rc[j]}{rn[j]}",
+                        f"{k}lx={lex[j]}",
+                    )
+                )
             else:
                 f.append(f"{k}PAD")
         if i > 0:
@@ -343,8 +392,10 @@ def with_features(text: str, seqs, rule_attributions: Iterable[Attribution]):
     seqs = list(seqs)
     spans = rule_spans(rule_attributions)
     by_sequence = {role: spans_by_sequence(seqs, spans[role]) for role in ROLES}
-    return [(tokens, bounds, features(text, tokens, {role: bio(tokens, by_sequence[role][k]) for role in ROLES}))
-            for k, (tokens, bounds) in enumerate(seqs)]
+    return [
+        (tokens, bounds, features(text, tokens, {role: bio(tokens, by_sequence[role][k]) for role in ROLES}))
+        for k, (tokens, bounds) in enumerate(seqs)
+    ]
 
 
 # -- decoding ------------------------------------------------------------------
@@ -402,13 +453,13 @@ class Tagger:
             try:
                 taggers[role] = pycrfsuite.Tagger()
                 taggers[role].open(str(path))
-            except (OSError, ValueError, RuntimeError):     # a damaged file: no tagger, no crash
+            except (OSError, ValueError, RuntimeError):  # a damaged file: no tagger, no crash
                 return
         self._taggers = taggers
 
     @classmethod
     @functools.cache
-    def default(cls) -> "Tagger":
+    def default(cls) -> Tagger:
         return cls()
 
     @property
@@ -432,7 +483,7 @@ class Tagger:
         out = []
         for tokens, bounds, feats in seqs:
             paragraph = (bounds[0][0], bounds[-1][1])
-            items = ItemSequence(feats)     # converted once for the three taggers
+            items = ItemSequence(feats)  # converted once for the three taggers
             for role in ROLES:
                 tagger = self._taggers[role]
                 labels = tagger.tag(items)
@@ -443,12 +494,12 @@ class Tagger:
                     p = sum(tagger.marginal(labels[k], k) for k in range(i, j)) / (j - i)
                     if p < self.thresholds[role]:
                         continue
-                    out.append(RoleSpan(role, tokens[i].start, tokens[j - 1].end, p,
-                                        bounds[tokens[i].sent], paragraph))
+                    out.append(RoleSpan(role, tokens[i].start, tokens[j - 1].end, p, bounds[tokens[i].sent], paragraph))
         return out
 
-    def merge(self, text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-              sources: SourceNames | None = None) -> list[Attribution]:
+    def merge(
+        self, text: str, rule_attributions: list[Attribution], spans: list[RoleSpan], sources: SourceNames | None = None
+    ) -> list[Attribution]:
         return merge(text, rule_attributions, spans, sources=sources)
 
     def confirmed(self, rule_attributions: list[Attribution], spans: list[RoleSpan]) -> list[Attribution]:
@@ -473,7 +524,7 @@ class _ByStart:
         self._starts = [start(items[i]) for i in order]
 
     def between(self, lo: int, hi: int) -> list:
-        found = self._order[bisect.bisect_left(self._starts, lo):bisect.bisect_left(self._starts, hi)]
+        found = self._order[bisect.bisect_left(self._starts, lo) : bisect.bisect_left(self._starts, hi)]
         return [self._items[i] for i in sorted(found)]
 
 
@@ -501,12 +552,16 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
 
     def needed(i: int, a: Attribution) -> bool:
         carrier = rule_attributions[a.relayed_by] if a.relayed_by is not None else None
-        return (i in relays or a.via is not None or a.source.kind == "outlet"
-                or (carrier is not None and carrier.source.kind == "outlet")
-                or (a.content is not None and a.content.text[:1] in _QUOTES)
-                or (a.cue.text.lower().split() or [""])[-1] in _SAY_FORMS
-                or not any(ch.isalpha() for ch in a.cue.text)     # signed by the layout: '" ― Name', 'NAME:'
-                or cues.overlaps((a.cue.start, a.cue.end)))
+        return (
+            i in relays
+            or a.via is not None
+            or a.source.kind == "outlet"
+            or (carrier is not None and carrier.source.kind == "outlet")
+            or (a.content is not None and a.content.text[:1] in _QUOTES)
+            or (a.cue.text.lower().split() or [""])[-1] in _SAY_FORMS
+            or not any(ch.isalpha() for ch in a.cue.text)  # signed by the layout: '" ― Name', 'NAME:'
+            or cues.overlaps((a.cue.start, a.cue.end))
+        )
 
     keep = [needed(i, a) for i, a in enumerate(rule_attributions)]
     # A carrier relays, so it is kept: only the indices move.
@@ -517,21 +572,28 @@ def confirmed(rule_attributions: list[Attribution], spans: list[RoleSpan]) -> li
 # PolNeAR marks these as cues; to a reader they are refusals, not sources speaking.
 _NOT_AN_ATTRIBUTION = re.compile(
     r"(?:asked|requested|spoke|speaking|declined|refused|would\s+not|did\s+not|could\s+not)\b[^.]{0,25}?"
-    r"(?:not\s+to\s+be\s+(?:named|identified)|anonymity|to\s+(?:comment|elaborate|respond|say\s+more))", re.I)
+    r"(?:not\s+to\s+be\s+(?:named|identified)|anonymity|to\s+(?:comment|elaborate|respond|say\s+more))",
+    re.I,
+)
 
 
 def _worth_claiming(text: str, content: RoleSpan) -> bool:
     """Whether an unclaimed tagger content may become a further attribution: more than one
     word ("which" is not something said), and not what a source refused ("who asked not
     to be named")."""
-    if len(text[content.start:content.end].split()) < 2:
+    if len(text[content.start : content.end].split()) < 2:
         return False
     refusal = _NOT_AN_ATTRIBUTION.search(text, max(0, content.start - 60), content.end)
     return refusal is None or refusal.end() <= content.start
 
 
-def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan],
-          require_source: bool = True, sources: SourceNames | None = None) -> list[Attribution]:
+def merge(
+    text: str,
+    rule_attributions: list[Attribution],
+    spans: list[RoleSpan],
+    require_source: bool = True,
+    sources: SourceNames | None = None,
+) -> list[Attribution]:
     """The rule attributions (first, in their order, so `relayed_by` indices hold), completed
     by the tagger's spans:
 
@@ -562,12 +624,17 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         c = (a.cue.start, a.cue.end)
         # ...but not over the medium ("said in an interview with CNN"): the medium has its own field.
         taken = [(x.start, x.end) for x in (a.via.mention if a.via else None, a.source.mention, a.content) if x]
-        wider = next((s for s in (cues[i] for i in cues_holding.ranks_at(c[0]))
-                      if c[1] <= s.end and (s.start, s.end) != c
-                      and not any(_overlaps((s.start, s.end), t) for t in taken)), None)
+        wider = next(
+            (
+                s
+                for s in (cues[i] for i in cues_holding.ranks_at(c[0]))
+                if c[1] <= s.end and (s.start, s.end) != c and not any(_overlaps((s.start, s.end), t) for t in taken)
+            ),
+            None,
+        )
         # The rules leave an infinitive's "to" out on purpose ("the first official to
         # confirm": cues.Cues._cue_span), so a wider cue that only adds it is not taken.
-        if wider is not None and wider.start < c[0] and text[wider.start:c[0]].strip().lower() != "to":
+        if wider is not None and wider.start < c[0] and text[wider.start : c[0]].strip().lower() != "to":
             # Only leftwards ("has also said"): what follows the verb ("at a
             # board meeting on Wednesday") is circumstance, not cue, to a reader.
             c = (wider.start, c[1])
@@ -580,16 +647,21 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
                 a = replace(a, content=Span.of(text, best.start, best.end))
         out.append(a)
     rule_cues = Taken((a.cue.start, a.cue.end) for a in out)
-    rule_sources = _ByStart([(a.source.mention.start, a.source.mention.end) for a in out if a.source and a.source.mention],
-                            start=lambda s: s[0])
+    rule_sources = _ByStart(
+        [(a.source.mention.start, a.source.mention.end) for a in out if a.source and a.source.mention],
+        start=lambda s: s[0],
+    )
     tagger_sources = _ByStart(source_spans, start=lambda s: s.start)
     contents_by_start = _ByStart(contents, start=lambda s: s.start)
     for cue in sorted(cues, key=lambda s: s.start):
         c = (cue.start, cue.end)
         if rule_cues.overlaps(c) or _NOT_AN_ATTRIBUTION.match(text, cue.start):
             continue
-        in_sentence = [(s.start, s.end, s.probability) for s in tagger_sources.between(*cue.sentence)
-                       if not _overlaps((s.start, s.end), c)]
+        in_sentence = [
+            (s.start, s.end, s.probability)
+            for s in tagger_sources.between(*cue.sentence)
+            if not _overlaps((s.start, s.end), c)
+        ]
         in_sentence += [(s, e, 0.5) for s, e in rule_sources.between(*cue.sentence) if not _overlaps((s, e), c)]
         source = min(in_sentence, key=lambda s: (_gap(c, s[:2]), s[0] > c[0]), default=None)
         if source is None and require_source:
@@ -600,16 +672,20 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
             content = None
         if source is not None:
             mention = Span.of(text, source[0], source[1])
-            src = (sources.source_at(source[0], source[1]) if sources is not None else None) or \
-                Source(without_determiner(mention.text), guess_kind(mention.text), mention=mention)
+            src = (sources.source_at(source[0], source[1]) if sources is not None else None) or Source(
+                without_determiner(mention.text), guess_kind(mention.text), mention=mention
+            )
         else:
             src = Source("", "anonymous")
         probs = [cue.probability] + ([source[2]] if source else []) + ([content.probability] if content else [])
-        out.append(Attribution(
-            source=src, cue=Span.of(text, *c),
-            content=Span.of(text, content.start, content.end) if content else None,
-            confidence=0.5 * min(probs),
-        ))
+        out.append(
+            Attribution(
+                source=src,
+                cue=Span.of(text, *c),
+                content=Span.of(text, content.start, content.end) if content else None,
+                confidence=0.5 * min(probs),
+            )
+        )
         rule_cues.add(c)
     claimed = Taken((a.content.start, a.content.end) for a in out if a.content)
     # The owners a content may go to: the attributions so far. Those added below copy one
@@ -626,7 +702,13 @@ def merge(text: str, rule_attributions: list[Attribution], spans: list[RoleSpan]
         owner = min(owners, key=lambda a: _gap((a.cue.start, a.cue.end), (s.start, s.end)), default=None)
         if owner is None:
             continue
-        out.append(replace(owner, content=Span.of(text, s.start, s.end), link=None,
-                           confidence=min(owner.confidence, 0.5 * s.probability)))
+        out.append(
+            replace(
+                owner,
+                content=Span.of(text, s.start, s.end),
+                link=None,
+                confidence=min(owner.confidence, 0.5 * s.probability),
+            )
+        )
         claimed.add((s.start, s.end))
     return out

@@ -14,8 +14,8 @@ from headwater.attribution.spans import Covering, Spans
 
 # -- typographic marks -----------------------------------------------------------
 
-DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'     # " “ ” „ ‟ « »
-SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"                 # ' ‘ ’ ‚ ‛
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'  # " “ ” „ ‟ « »
+SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b"  # ' ‘ ’ ‚ ‛
 QUOTE_MARKS = DOUBLE_QUOTES + SINGLE_QUOTES
 # Primes, typed for quotation marks: ″ for ", ′ for '.
 DOUBLE_PRIME, PRIME = "\u2033", "\u2032"
@@ -23,21 +23,26 @@ DOUBLE_PRIME, PRIME = "\u2033", "\u2032"
 ODD_SPACES = "\u00a0\u2009\u202f\u2007"
 
 # What the reading straightens, one character for one (offsets stay the text's).
-_PLAIN_MARKS = str.maketrans({
-    **{c: " " for c in ODD_SPACES},
-    **{c: "'" for c in SINGLE_QUOTES[1:] + PRIME},
-    **{c: '"' for c in DOUBLE_QUOTES[1:] + DOUBLE_PRIME},
-})
+_PLAIN_MARKS = str.maketrans(
+    {
+        **{c: " " for c in ODD_SPACES},
+        **{c: "'" for c in SINGLE_QUOTES[1:] + PRIME},
+        **{c: '"' for c in DOUBLE_QUOTES[1:] + DOUBLE_PRIME},
+    }
+)
 
 # What a name is matched without (the gazetteer): also the other apostrophes, dashes and
 # spaces; invisible characters go, so this one may shorten the text.
-NAME_MARKS = str.maketrans({
-    **{c: "'" for c in SINGLE_QUOTES[1:] + PRIME + "\u02bc\u00b4`"},
-    **{c: '"' for c in DOUBLE_QUOTES[1:5] + DOUBLE_PRIME},     # guillemets are kept in names
-    **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"},
-    **{c: " " for c in ODD_SPACES + "\u200a\u2002\u2003"},
-    "\u200b": "", "\u00ad": "",
-})
+NAME_MARKS = str.maketrans(
+    {
+        **{c: "'" for c in SINGLE_QUOTES[1:] + PRIME + "\u02bc\u00b4`"},
+        **{c: '"' for c in DOUBLE_QUOTES[1:5] + DOUBLE_PRIME},  # guillemets are kept in names
+        **{c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"},
+        **{c: " " for c in ODD_SPACES + "\u200a\u2002\u2003"},
+        "\u200b": "",
+        "\u00ad": "",
+    }
+)
 # `NAME_MARKS` less what it deletes: offsets stay those of the text.
 NAME_MARKS_SAME_LENGTH = {k: v for k, v in NAME_MARKS.items() if isinstance(v, str) and len(v) == 1}
 
@@ -61,7 +66,8 @@ def normalise_keeping_offsets(text: str) -> str:
 WORD = re.compile(r"[a-z]+")
 # A closing quotation mark, a dash, a name: a signed quote.
 SIGNED_QUOTE = re.compile(
-    r'"[ \t]*(?P<dash>\u2015|\u2014|\u2013|--)[ \t]*(?P<name>[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]*){0,4})')
+    r'"[ \t]*(?P<dash>\u2015|\u2014|\u2013|--)[ \t]*(?P<name>[A-Z][\w.\'-]*(?:[ \t]+[A-Z][\w.\'-]*){0,4})'
+)
 # A paragraph opening with a label and a colon: capitalised words, then ":".
 _LABEL = r'[ \t]*["(]?(?P<name>[A-Z][\w.\'-]{rest}(?:[ \t]+[A-Z][\w.\'-]+){{0,3}})(?P<colon>:)[ \t]'
 # A speaker's label, its first word two letters or more: "PENCE: Well, look, ...",
@@ -70,8 +76,10 @@ SPEAKER_LABEL = re.compile(_LABEL.format(rest="+"))
 # Any label, one letter included ("A:", "Q:" of an interview).
 LABEL_OPENING = re.compile(_LABEL.format(rest="*"))
 # A dateline opening a news story: "WASHINGTON (AP) — ", "SIOUX FALLS, S.D. – ".
-DATELINE = re.compile(r"[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+)*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*)?"
-                      r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[\u2013\u2014-]+[ \t]+")
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'-]+(?:[ \t]+[A-Z][A-Z.'-]+)*(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)*)?"
+    r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[\u2013\u2014-]+[ \t]+"
+)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -117,7 +125,7 @@ class Layout:
         for span in self.paragraphs:
             quotes.extend(direct_quotes(self.norm, span))
         self.quotes = Spans(quotes)
-        self.quote_ends = [e for _, e in quotes]       # in order too: the quotes do not overlap
+        self.quote_ends = [e for _, e in quotes]  # in order too: the quotes do not overlap
         self.block_quotes = sorted(block_quotes)
         self._blocks = Covering((s, e, i) for i, (s, e) in enumerate(self.block_quotes))
         self._quote_by_end = {q[1]: q for q in quotes}

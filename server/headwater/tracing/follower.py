@@ -27,29 +27,22 @@ from datetime import date
 
 import sqlite_utils
 
-
-from headwater.tracing import passages
-
 from headwater import store
-
-from headwater.tracing import upstream
-from headwater.fetch.archive import Snapshot, Wayback
+from headwater.attribution.gazetteer import Gazetteer
 from headwater.errors import HeadwaterError, analysis_failed_message
 from headwater.extract import extract
+from headwater.fetch.archive import Snapshot, Wayback
 from headwater.fetch.client import Fetcher, FetchResult
-from headwater.attribution.gazetteer import Gazetteer
-from headwater.records import Attribution, Link
-from headwater.tracing.newsindex import NewsIndex
 from headwater.fetch.politeness import Manners
-from headwater.urls import host_and_port
+from headwater.records import Attribution, Link
 from headwater.settings import FollowSettings
-from headwater.urls import url_key
-from headwater.tracing import workers
+from headwater.tracing import passages, upstream, workers
+from headwater.tracing.newsindex import NewsIndex
+from headwater.urls import host_and_port, url_key
 
 log = logging.getLogger(__name__)
 
-ARCHIVE_ON = ("http_error", "connection_failed", "dns_failure", "timeout", "too_many_redirects", "no_text",
-              "blocked")
+ARCHIVE_ON = ("http_error", "connection_failed", "dns_failure", "timeout", "too_many_redirects", "no_text", "blocked")
 DATA_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "application/json")
 
 
@@ -61,9 +54,9 @@ class Doc:
     url: str
     depth: int
     parent: int | None
-    found_by: str                       # root | link | body_link | news_index
-    agent: tuple[str, str] | None = None   # the graph node this page stands for
-    status: str = "pending"             # pending | traced | failed | blocked | stopped
+    found_by: str  # root | link | body_link | news_index
+    agent: tuple[str, str] | None = None  # the graph node this page stands for
+    status: str = "pending"  # pending | traced | failed | blocked | stopped
     final_url: str | None = None
     canonical_url: str | None = None
     title: str | None = None
@@ -77,7 +70,7 @@ class Doc:
     attributions: list[Attribution] = field(default_factory=list)
     relevant: set[int] = field(default_factory=set)
     planned: set[int] = field(default_factory=set)
-    cited: list[tuple[int, int]] = field(default_factory=list)   # passages citing pages rely on
+    cited: list[tuple[int, int]] = field(default_factory=list)  # passages citing pages rely on
     error: dict | None = None
     archived: Snapshot | None = None
     from_cache: bool = False
@@ -92,12 +85,25 @@ class Doc:
 
     def to_dict(self) -> dict:
         return {
-            "idx": self.idx, "parent": self.parent, "depth": self.depth, "url": self.url,
-            "final_url": self.final_url, "canonical_url": self.canonical_url, "title": self.title,
-            "site": self.site, "outlet": self.outlet, "published": self.published, "sha256": self.sha256,
-            "status": self.status, "found_by": self.found_by, "query": self.query,
-            "confidence": round(self.confidence, 3), "error": self.error, "archived": self.archived_dict(),
-            "from_cache": self.from_cache, "changed": self.changed,
+            "idx": self.idx,
+            "parent": self.parent,
+            "depth": self.depth,
+            "url": self.url,
+            "final_url": self.final_url,
+            "canonical_url": self.canonical_url,
+            "title": self.title,
+            "site": self.site,
+            "outlet": self.outlet,
+            "published": self.published,
+            "sha256": self.sha256,
+            "status": self.status,
+            "found_by": self.found_by,
+            "query": self.query,
+            "confidence": round(self.confidence, 3),
+            "error": self.error,
+            "archived": self.archived_dict(),
+            "from_cache": self.from_cache,
+            "changed": self.changed,
             "attributions": None if self.idx == 0 else [a.to_dict() for a in self.attributions],
         }
 
@@ -109,13 +115,13 @@ class Hop:
     idx: int
     from_doc: int
     url: str
-    kind: str                           # link | body_link | news_index
+    kind: str  # link | body_link | news_index
     source: tuple[str, str] | None
     attribution: int | None
-    passages: list[tuple[int, int]]     # in the citing page's text
+    passages: list[tuple[int, int]]  # in the citing page's text
     agent: tuple[str, str] | None
     to_doc: int | None = None
-    status: str = "pending"             # followed | failed | blocked | stopped | circular
+    status: str = "pending"  # followed | failed | blocked | stopped | circular
     matches: list[passages.Match] = field(default_factory=list)
     confidence: float = 1.0
     certain: bool = True
@@ -130,11 +136,19 @@ class Hop:
     def to_dict(self) -> dict:
         best = self.best
         return {
-            "idx": self.idx, "from": self.from_doc, "to": self.to_doc, "url": self.url, "kind": self.kind,
+            "idx": self.idx,
+            "from": self.from_doc,
+            "to": self.to_doc,
+            "url": self.url,
+            "kind": self.kind,
             "status": self.status,
             "source": {"name": self.source[0], "kind": self.source[1]} if self.source else None,
-            "attribution": self.attribution, "confidence": round(self.confidence, 3), "certain": self.certain,
-            "query": self.query, "flags": self.flags, "match": best.to_dict() if best else None,
+            "attribution": self.attribution,
+            "confidence": round(self.confidence, 3),
+            "certain": self.certain,
+            "query": self.query,
+            "flags": self.flags,
+            "match": best.to_dict() if best else None,
             "matches": [m.to_dict() for m in self.matches],
         }
 
@@ -144,7 +158,7 @@ class _Page:
     """What a worker brings back for one page."""
 
     results: list[FetchResult]
-    page: object = None                 # model.Extracted
+    page: object = None  # model.Extracted
     body: bytes | None = None
     content_type: str | None = None
     final_url: str | None = None
@@ -153,7 +167,7 @@ class _Page:
     blocked: bool = False
     archived: Snapshot | None = None
     from_cache: bool = False
-    previous: dict | None = None        # the version kept before, if any
+    previous: dict | None = None  # the version kept before, if any
 
 
 class _Recorder:
@@ -171,13 +185,26 @@ class _Recorder:
 
 def data_fetcher(fetcher: Fetcher) -> Fetcher:
     """`fetcher`'s rules for robots.txt, the archive and the news index: text or JSON, not HTML."""
-    return Fetcher(replace(fetcher.settings, accepted_types=DATA_TYPES),
-                   allow_private=fetcher.allow_private, resolver=fetcher.resolver)
+    return Fetcher(
+        replace(fetcher.settings, accepted_types=DATA_TYPES),
+        allow_private=fetcher.allow_private,
+        resolver=fetcher.resolver,
+    )
 
 
 class Follower:
-    def __init__(self, db: sqlite_utils.Database, fetcher: Fetcher, attributor, settings: FollowSettings,
-                 *, trace_id: int, emit=None, gazetteer: Gazetteer | None = None, manners: Manners | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        fetcher: Fetcher,
+        attributor,
+        settings: FollowSettings,
+        *,
+        trace_id: int,
+        emit=None,
+        gazetteer: Gazetteer | None = None,
+        manners: Manners | None = None,
+    ):
         """manners: the per-host limits and robots.txt rules to crawl by, shared with other crawls
         (the server's, a batch worker's); by default this follow's own, from `settings`."""
         self.db, self.attributor, self.settings, self.trace_id = db, attributor, settings, trace_id
@@ -185,20 +212,20 @@ class Follower:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.log: queue.SimpleQueue = queue.SimpleQueue()
         self.pages = _Recorder(fetcher, self.log, "page")
-        data = data_fetcher(fetcher)   # one, for the recorded data fetches and robots.txt alike
+        data = data_fetcher(fetcher)  # one, for the recorded data fetches and robots.txt alike
         self.data = _Recorder(data, self.log, "data")
-        manners = manners or Manners.of(settings, data)   # (robots.txt fetches are logged in _drain_log)
+        manners = manners or Manners.of(settings, data)  # (robots.txt fetches are logged in _drain_log)
         self.gate = manners.gate
-        self.robots = manners.robots if settings.respect_robots else None   # their fetches: _drain_log
+        self.robots = manners.robots if settings.respect_robots else None  # their fetches: _drain_log
         self.wayback = Wayback(self.data, settings.wayback_api)
         self.index = NewsIndex(self.data, settings.news_index_api, settings.news_index_days)
         self.docs: list[Doc] = []
         self.hops: list[Hop] = []
-        self.seen: dict[str, int] = {}        # url_key -> doc idx
+        self.seen: dict[str, int] = {}  # url_key -> doc idx
         self.stopped: list[dict] = []
         self.searches: list[dict] = []
         self.futures: dict[Future, tuple] = {}
-        self.fetch_ids: dict[int, int] = {}   # id(FetchResult) -> fetches.id
+        self.fetch_ids: dict[int, int] = {}  # id(FetchResult) -> fetches.id
         self.claim_span: tuple[int, int] | None = None
 
     # -- the crawl -------------------------------------------------------------------
@@ -237,21 +264,27 @@ class Follower:
                 if remaining <= 0:
                     timed_out = True
                     break
-                wake = remaining if halftime or not self.searches else started + self.settings.time_budget / 2 - time.monotonic()
+                wake = (
+                    remaining
+                    if halftime or not self.searches
+                    else started + self.settings.time_budget / 2 - time.monotonic()
+                )
                 done, _ = wait(list(self.futures), timeout=max(0.01, wake), return_when=FIRST_COMPLETED)
                 for future in done:
                     what = self.futures.pop(future)
                     self._finished(what, future.result())
         finally:
-            pool.shutdown(wait=False, cancel_futures=True)   # a slow host must not hold the trace
+            pool.shutdown(wait=False, cancel_futures=True)  # a slow host must not hold the trace
         self._drain_log()
         if timed_out:
             seconds = f"{self.settings.time_budget:g}"
-            for future, what in self.futures.items():
+            for what in self.futures.values():
                 if what[0] == "page":
                     doc = self.docs[what[1]]
-                    doc.status, doc.error = "stopped", {"code": "time_budget",
-                                                        "message": f"not read within the {seconds} s budget"}
+                    doc.status, doc.error = (
+                        "stopped",
+                        {"code": "time_budget", "message": f"not read within the {seconds} s budget"},
+                    )
                     self.stopped.append({"url": doc.url, "reason": f"time budget of {seconds} s used up"})
                     for hop in self.hops:
                         if hop.to_doc == doc.idx and hop.status == "pending":
@@ -277,9 +310,19 @@ class Follower:
             self.searches.append({"doc": doc.idx, **search})
 
     def _follow(self, citing: Doc, target: dict, *, kind: str | None = None, query=None, confidence=1.0):
-        hop = Hop(len(self.hops), citing.idx, target["url"], kind or target["kind"], target["source"],
-                  target["attribution"], target["passages"], target["agent"], query=query,
-                  confidence=confidence, certain=kind != "news_index")
+        hop = Hop(
+            len(self.hops),
+            citing.idx,
+            target["url"],
+            kind or target["kind"],
+            target["source"],
+            target["attribution"],
+            target["passages"],
+            target["agent"],
+            query=query,
+            confidence=confidence,
+            certain=kind != "news_index",
+        )
         if any(h.from_doc == citing.idx and url_key(h.url) == url_key(hop.url) for h in self.hops):
             return
         self.hops.append(hop)
@@ -295,8 +338,16 @@ class Follower:
             hop.status = "stopped"
             self.stopped.append({"url": hop.url, "reason": f"page budget of {self.settings.max_pages} pages reached"})
             return
-        doc = Doc(len(self.docs), hop.url, citing.depth + 1, citing.idx, hop.kind, agent=hop.agent,
-                  query=query, confidence=confidence)
+        doc = Doc(
+            len(self.docs),
+            hop.url,
+            citing.depth + 1,
+            citing.idx,
+            hop.kind,
+            agent=hop.agent,
+            query=query,
+            confidence=confidence,
+        )
         self.docs.append(doc)
         self.seen[key] = doc.idx
         hop.to_doc = doc.idx
@@ -316,10 +367,12 @@ class Follower:
             at = self.docs[at].parent
         if idx in path:
             hop.status = "circular"
-            hop.cycle = [self.docs[i].final_url or self.docs[i].url for i in reversed(path)] + \
-                        [self.docs[idx].final_url or self.docs[idx].url]
-            hop.flags.append({"code": "circular", "message": "circular sourcing: this page is cited "
-                                                             "by a page it leads to"})
+            hop.cycle = [self.docs[i].final_url or self.docs[i].url for i in reversed(path)] + [
+                self.docs[idx].final_url or self.docs[idx].url
+            ]
+            hop.flags.append(
+                {"code": "circular", "message": "circular sourcing: this page is cited by a page it leads to"}
+            )
             self.emit("cycle", {"urls": hop.cycle})
             return
         if self.docs[idx].status != "pending":
@@ -330,11 +383,18 @@ class Follower:
     def _read(self, url: str, previous: dict | None, near: str | None) -> _Page:
         out = _Page(results=[], previous=previous)
         if previous and previous["age"] < self.settings.cache_ttl:
-            out.body, out.content_type, out.final_url = previous["body"], previous["content_type"], previous["final_url"]
+            out.body, out.content_type, out.final_url = (
+                previous["body"],
+                previous["content_type"],
+                previous["final_url"],
+            )
             out.sha256, out.from_cache = previous["sha256"], True
         elif self.robots is not None and not self.robots.allowed(url):
             out.blocked = True
-            out.error = {"code": "blocked", "message": f"robots.txt of {host_and_port(url)} does not allow fetching {url}"}
+            out.error = {
+                "code": "blocked",
+                "message": f"robots.txt of {host_and_port(url)} does not allow fetching {url}",
+            }
         else:
             headers = {}
             if previous and previous.get("etag"):
@@ -344,12 +404,16 @@ class Follower:
             with self.gate.slot(host_and_port(url)):
                 result = self.pages.fetch(url, headers=headers) if headers else self.pages.fetch(url)
             out.results.append(result)
-            if result.ok and result.status == 304:   # unchanged since the copy we hold
+            if result.ok and result.status == 304:  # unchanged since the copy we hold
                 out.body, out.content_type, out.sha256 = previous["body"], previous["content_type"], previous["sha256"]
                 out.final_url = result.final_url or url
             elif result.ok:
                 out.body, out.content_type, out.final_url, out.sha256 = (
-                    result.body, result.content_type, result.final_url, result.sha256)
+                    result.body,
+                    result.content_type,
+                    result.final_url,
+                    result.sha256,
+                )
             else:
                 out.error = {"code": result.error_code, "message": result.error}
         if out.body is not None:
@@ -377,7 +441,7 @@ class Follower:
             return
         first_error = out.error
         out.body, out.content_type, out.sha256 = result.body, result.content_type, result.sha256
-        out.final_url, out.from_cache = url, False   # the page it stands for, not the archive's address
+        out.final_url, out.from_cache = url, False  # the page it stands for, not the archive's address
         self._extract(out, url)
         if out.page is not None:
             out.archived = snapshot
@@ -409,14 +473,22 @@ class Follower:
         doc.from_cache = page.from_cache
         doc.archived = page.archived
         if page.previous and page.sha256 and page.previous["sha256"] != page.sha256:
-            doc.changed = {"previous_sha256": page.previous["sha256"], "previous_fetched_at": page.previous["fetched_at"]}
+            doc.changed = {
+                "previous_sha256": page.previous["sha256"],
+                "previous_fetched_at": page.previous["fetched_at"],
+            }
         if page.page is None:
             self._not_read(doc, "blocked" if page.blocked else "failed", page.error)
             return
         extracted = page.page
         doc.final_url = page.final_url or doc.url
         doc.canonical_url, doc.title, doc.site = extracted.canonical_url, extracted.title, extracted.site
-        doc.author, doc.published, doc.text, doc.links = extracted.author, extracted.published, extracted.text, extracted.links
+        doc.author, doc.published, doc.text, doc.links = (
+            extracted.author,
+            extracted.published,
+            extracted.text,
+            extracted.links,
+        )
         doc.sha256 = page.sha256
         outlet = self.gazetteer.by_domain(doc.url) or (self.gazetteer.lookup(doc.site) if doc.site else None)
         doc.outlet = outlet.name if outlet else None
@@ -435,21 +507,23 @@ class Follower:
                 self.seen[url_key(url)] = doc.idx
         try:
             doc.attributions = workers.attribute(self.attributor, extracted, doc.final_url)
-        except HeadwaterError as error:   # over the analysis budget ("too_complex"): this page only
+        except HeadwaterError as error:  # over the analysis budget ("too_complex"): this page only
             if doc.fetch_id is not None:
                 store.mark_fetch_failed(self.db, doc.fetch_id, error.code, error.message)
             self._not_read(doc, "failed", {"code": error.code, "message": error.message})
             return
-        except Exception as error:   # one page the analysis fails on must not end the whole follow
+        except Exception as error:  # one page the analysis fails on must not end the whole follow
             log.exception("Analysis failed on %s", doc.url)
             message = analysis_failed_message(error)
             if doc.fetch_id is not None:
-                store.mark_fetch_failed(self.db, doc.fetch_id, "internal", message)   # the log must not say "ok"
+                store.mark_fetch_failed(self.db, doc.fetch_id, "internal", message)  # the log must not say "ok"
             self._not_read(doc, "failed", {"code": "internal", "message": message})
             return
         doc.status = "traced"
-        self.emit("page", {"url": doc.url, "status": "traced", "title": doc.title,
-                           "archived": doc.archived_dict(), **self._counts()})
+        self.emit(
+            "page",
+            {"url": doc.url, "status": "traced", "title": doc.title, "archived": doc.archived_dict(), **self._counts()},
+        )
         for hop in self._hops_into(doc.idx):
             self._matched(hop)
 
@@ -471,15 +545,21 @@ class Follower:
         hop.status = "followed"
         hop.matches = [passages.find(citing.text, s, e, cited.text) for s, e in hop.passages]
         best = hop.best
-        if hop.kind == "news_index":   # a guess, weighed by how well the page carries the claim
-            hop.confidence = round(min(0.95, 0.4 * hop.confidence + 0.6 * best.score), 3) \
-                if best and best.verdict != "not_found" else round(hop.confidence * 0.5, 3)
+        if hop.kind == "news_index":  # a guess, weighed by how well the page carries the claim
+            hop.confidence = (
+                round(min(0.95, 0.4 * hop.confidence + 0.6 * best.score), 3)
+                if best and best.verdict != "not_found"
+                else round(hop.confidence * 0.5, 3)
+            )
             cited.confidence = hop.confidence
         later = _day(cited.published)
         if later and _day(citing.published) and later > _day(citing.published):
-            hop.flags.append({"code": "published_after",
-                              "message": f"the cited page is dated {later}, after the page citing it "
-                                         f"({_day(citing.published)})"})
+            hop.flags.append(
+                {
+                    "code": "published_after",
+                    "message": f"the cited page is dated {later}, after the page citing it ({_day(citing.published)})",
+                }
+            )
         for m in hop.matches:
             if m.cited:
                 cited.cited.append(passages.sentence_at(cited.text, m.cited.start, m.cited.end))
@@ -522,8 +602,14 @@ class Follower:
             return
         best = candidates[0]
         self.emit("found", {"outlet": outlet.name, "url": best.url, "confidence": best.confidence})
-        target = {"url": best.url, "kind": "news_index", "source": search["outlet"],
-                  "attribution": search["attribution"], "passages": search["passages"], "agent": search["outlet"]}
+        target = {
+            "url": best.url,
+            "kind": "news_index",
+            "source": search["outlet"],
+            "attribution": search["attribution"],
+            "passages": search["passages"],
+            "agent": search["outlet"],
+        }
         self._follow(citing, target, kind="news_index", query=best.query, confidence=best.confidence)
 
     # -- the result -------------------------------------------------------------------------------
@@ -535,19 +621,36 @@ class Follower:
     def result(self) -> dict:
         graph = upstream.assemble(self.docs, self.hops)
         return {
-            "state": "done", "error": None, "limits": self.limits(),
+            "state": "done",
+            "error": None,
+            "limits": self.limits(),
             "claim": {"start": self.claim_span[0], "end": self.claim_span[1]} if self.claim_span else None,
             "pages_fetched": sum(1 for d in self.docs if d.idx and d.status != "pending" and not d.from_cache),
-            "documents": [d.to_dict() for d in self.docs], "hops": [h.to_dict() for h in self.hops],
-            **graph, "stopped": self.stopped,
+            "documents": [d.to_dict() for d in self.docs],
+            "hops": [h.to_dict() for h in self.hops],
+            **graph,
+            "stopped": self.stopped,
         }
 
     def new_documents(self) -> list[dict]:
         """The pages read in this follow, for the documents table (the traced page is stored already)."""
-        return [{"idx": d.idx, "url": d.url, "final_url": d.final_url, "canonical_url": d.canonical_url,
-                 "title": d.title, "site": d.site, "author": d.author, "published": d.published,
-                 "sha256": d.sha256, "text": d.text, "fetch_id": d.fetch_id}
-                for d in self.docs if d.idx and d.status == "traced"]
+        return [
+            {
+                "idx": d.idx,
+                "url": d.url,
+                "final_url": d.final_url,
+                "canonical_url": d.canonical_url,
+                "title": d.title,
+                "site": d.site,
+                "author": d.author,
+                "published": d.published,
+                "sha256": d.sha256,
+                "text": d.text,
+                "fetch_id": d.fetch_id,
+            }
+            for d in self.docs
+            if d.idx and d.status == "traced"
+        ]
 
 
 class _View:

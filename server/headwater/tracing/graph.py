@@ -25,8 +25,8 @@ PRIMARY_REASONS = {
 
 @dataclass
 class Graph:
-    edges: list[dict]            # {"from": (name, kind) | None, "to": (name, kind), "attribution", "relation"}
-    chains: list[list[dict]]     # page first, primary source last
+    edges: list[dict]  # {"from": (name, kind) | None, "to": (name, kind), "attribution", "relation"}
+    chains: list[list[dict]]  # page first, primary source last
     primary_sources: list[dict]  # {"name", "kind", "role", "reason"}
 
 
@@ -105,6 +105,7 @@ def hops_of(attributions: list[Attribution], indices, start: tuple):
     relaying attribution's source (if it is among `indices`), else `start`: the page, or
     whoever the page stands for. The one rule of both graphs: this page's (`provenance`)
     and a multi-hop trace's (upstream.assemble)."""
+
     def key(i: int) -> tuple:
         return (attributions[i].source.name, attributions[i].source.kind)
 

@@ -19,7 +19,7 @@ from headwater.fetch.client import Fetcher
 from headwater.tracing.passages import STOPWORDS, tokens
 
 MAX_QUERY_WORDS = 6
-MAX_CONFIDENCE = 0.6   # before the candidate's text is compared with the claim
+MAX_CONFIDENCE = 0.6  # before the candidate's text is compared with the claim
 
 
 @dataclass
@@ -27,8 +27,8 @@ class Candidate:
     url: str
     title: str
     domain: str
-    seen: str | None      # the index's date for it
-    query: str            # the query, as sent
+    seen: str | None  # the index's date for it
+    query: str  # the query, as sent
     confidence: float
 
 
@@ -40,7 +40,7 @@ class NewsIndex:
     def query_for(self, claim: str, domains: tuple[str, ...]) -> str:
         words = []
         for t in tokens(claim):
-            word = claim[t.start:t.end]
+            word = claim[t.start : t.end]
             if t.norm not in STOPWORDS and len(word) > 3 and word.lower() not in words:
                 words.append(word.lower())
         words = sorted(words, key=len, reverse=True)[:MAX_QUERY_WORDS]

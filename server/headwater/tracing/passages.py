@@ -23,15 +23,16 @@ from dataclasses import dataclass
 from headwater.records import Span
 
 SHINGLE = 3
-QUOTED = 0.8          # share of the passage's shingles found in one region of the cited text
+QUOTED = 0.8  # share of the passage's shingles found in one region of the cited text
 PARAPHRASE_SHINGLES = 0.3
-PARAPHRASE_WORDS = 0.55   # share of the passage's content words found in one window of sentences
-MIN_CONTENT_WORDS = 3     # a shorter passage cannot be told apart from chance
+PARAPHRASE_WORDS = 0.55  # share of the passage's content words found in one window of sentences
+MIN_CONTENT_WORDS = 3  # a shorter passage cannot be told apart from chance
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+|\n\n+")
 # Function words and reporting verbs: they say nothing about which claim this is.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be because been before being below between
 both but by can could did do does doing down during each few for from further had has have having he her here
 hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off
@@ -39,7 +40,8 @@ on once only or other our ours out over own same she should so some such than th
 there these they this those through to too under until up very was we were what when where which while who whom
 why will with would you your yours said say says told tell tells according reported report reports mr mrs ms
 dr s t u us
-""".split())
+""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,15 @@ class Token:
 
 @dataclass
 class Match:
-    verdict: str            # "quoted" | "paraphrase" | "not_found"
-    score: float            # 0..1: how much of the passage the cited span carries
-    citing: Span            # the passage, in the citing text
-    cited: Span | None      # where it is in the cited text; None when not found
+    verdict: str  # "quoted" | "paraphrase" | "not_found"
+    score: float  # 0..1: how much of the passage the cited span carries
+    citing: Span  # the passage, in the citing text
+    cited: Span | None  # where it is in the cited text; None when not found
 
     def to_dict(self) -> dict:
         return {
-            "verdict": self.verdict, "score": round(self.score, 3),
+            "verdict": self.verdict,
+            "score": round(self.score, 3),
             "citing": vars(self.citing).copy(),
             "cited": vars(self.cited).copy() if self.cited else None,
         }
@@ -76,7 +79,7 @@ def fold(word: str) -> str:
     word = unicodedata.normalize("NFKD", word.casefold())
     word = "".join(ch for ch in word if not unicodedata.combining(ch))
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        word = word[:-1]   # "officials" and "official" are the same word here
+        word = word[:-1]  # "officials" and "official" are the same word here
     return word
 
 
@@ -89,7 +92,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
     """[start, end) of each sentence (and each paragraph) of text."""
     spans, at = [], 0
     for m in _SENTENCE_END.finditer(text):
-        if text[at:m.start()].strip():
+        if text[at : m.start()].strip():
             spans.append((at, m.start()))
         at = m.end()
     if text[at:].strip():
@@ -123,7 +126,7 @@ def find(citing_text: str, start: int, end: int, cited_text: str) -> Match:
 
 
 def _shingles(toks: list[Token]) -> list[tuple[str, ...]]:
-    return [tuple(t.norm for t in toks[i:i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
+    return [tuple(t.norm for t in toks[i : i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
 
 
 def _shingle_region(passage: list[Token], cited: list[Token]) -> tuple[float, tuple[int, int] | None]:
@@ -143,7 +146,7 @@ def _shingle_region(passage: list[Token], cited: list[Token]) -> tuple[float, tu
     for hi in range(len(hits)):
         while hits[hi][0] - hits[lo][0] > span:
             lo += 1
-        count = len({i for _, i in hits[lo:hi + 1]})
+        count = len({i for _, i in hits[lo : hi + 1]})
         if count > best_count:
             best_count, best_range = count, (hits[lo][0], hits[hi][0] + SHINGLE - 1)
     # Keep the hits on the main diagonal (cited position - passage position) of that region:

@@ -17,29 +17,36 @@ from contextlib import nullcontext
 
 import sqlite_utils
 
-from headwater.store import follows
-
 from headwater import store
 from headwater.attribution.attributor import Attributor
+from headwater.attribution.gazetteer import Gazetteer
 from headwater.errors import FetchError, HeadwaterError, NoText, analysis_failed_message
 from headwater.extract import extract
 from headwater.fetch.client import Fetcher, validate_url
 from headwater.fetch.politeness import Manners
-from headwater.urls import host_and_port
-from headwater.tracing import workers
-from headwater.tracing.graph import provenance
-from headwater.tracing import passages
-from headwater.tracing.follower import Doc, Follower
-from headwater.attribution.gazetteer import Gazetteer
 from headwater.records import Trace
 from headwater.settings import FollowSettings
+from headwater.store import follows
+from headwater.tracing import passages, workers
+from headwater.tracing.follower import Doc, Follower
+from headwater.tracing.graph import provenance
+from headwater.urls import host_and_port
+
 
 class Tracer:
     """The pipeline with its long-lived parts (HTTP session, NLP pipeline) kept between traces."""
 
-    def __init__(self, db: sqlite_utils.Database, *, fetcher: Fetcher | None = None,
-                 attributor: Attributor | None = None, progress=None, events=None,
-                 manners: Manners | None = None, polite_root: bool = False):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        fetcher: Fetcher | None = None,
+        attributor: Attributor | None = None,
+        progress=None,
+        events=None,
+        manners: Manners | None = None,
+        polite_root: bool = False,
+    ):
         """manners: the politeness.Manners every follow of this Tracer crawls by, shared with
         whoever else holds them (the server's traces, a batch worker's); None: each follow
         keeps its own, from its settings. polite_root: the page itself is part of the crawl
@@ -49,18 +56,26 @@ class Tracer:
         self.manners = manners
         self.polite_root = polite_root and manners is not None
         self.progress = progress or (lambda message: None)  # told each stage as it starts
-        self.events = events or (lambda event: None)        # told each progress event of a follow, as a dict
+        self.events = events or (lambda event: None)  # told each progress event of a follow, as a dict
         self.fetcher = fetcher or Fetcher()
         self._attributor = attributor
 
     @property
-    def attributor(self) -> Attributor:   # or anything with its attribute_page(): the server's workers.AnalysisPool
+    def attributor(self) -> Attributor:  # or anything with its attribute_page(): the server's workers.AnalysisPool
         if self._attributor is None:  # loading spaCy takes a second: only when first needed
             self._attributor = Attributor()
         return self._attributor
 
-    def trace(self, url: str, *, html: str | bytes | None = None, claim: str | None = None,
-              follow: FollowSettings | bool | None = None, background: bool = False, slot=None) -> Trace:
+    def trace(
+        self,
+        url: str,
+        *,
+        html: str | bytes | None = None,
+        claim: str | None = None,
+        follow: FollowSettings | bool | None = None,
+        background: bool = False,
+        slot=None,
+    ) -> Trace:
         """Trace a page (fetched, or as supplied) and store it; raises HeadwaterError on bad input.
 
         follow: also follow its sources upstream (True: FollowSettings.from_env()); with
@@ -83,20 +98,39 @@ class Tracer:
             try:
                 url = validate_url(url, allow_private=True)
             except HeadwaterError as error:
-                store.log_fetch(self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code,
-                                          "error": error.message, "origin": "supplied"})
+                store.log_fetch(
+                    self.db,
+                    {
+                        "url": url,
+                        "fetched_at": store.now(),
+                        "error_code": error.code,
+                        "error": error.message,
+                        "origin": "supplied",
+                    },
+                )
                 raise
             body = html.encode("utf-8") if isinstance(html, str) else html
             sha256 = hashlib.sha256(body).hexdigest()
             fetched_at = store.now()
-            fetch_id = store.log_fetch(self.db, {
-                "url": url, "final_url": url, "status": None, "content_type": "text/html", "bytes": len(body),
-                "sha256": sha256, "duration_ms": 0, "fetched_at": fetched_at, "origin": "supplied",
-            })
+            fetch_id = store.log_fetch(
+                self.db,
+                {
+                    "url": url,
+                    "final_url": url,
+                    "status": None,
+                    "content_type": "text/html",
+                    "bytes": len(body),
+                    "sha256": sha256,
+                    "duration_ms": 0,
+                    "fetched_at": fetched_at,
+                    "origin": "supplied",
+                },
+            )
             page_html, final_url = html, url
         try:
-            trace, page, attributions = self._analyse(url, page_html, final_url, sha256, fetched_at, claim,
-                                                      fetch_id, started)
+            trace, page, attributions = self._analyse(
+                url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started
+            )
         except HeadwaterError as error:
             store.mark_fetch_failed(self.db, fetch_id, error.code, error.message)
             raise
@@ -119,14 +153,15 @@ class Tracer:
         try:
             self.fetcher.validate_url(url)
         except HeadwaterError:
-            return   # the fetch reports a bad URL, as without robots
+            return  # the fetch reports a bad URL, as without robots
         allowed = robots.allowed(url)
-        for result in robots.take_fetches():   # the robots.txt fetches belong in the log too
+        for result in robots.take_fetches():  # the robots.txt fetches belong in the log too
             store.log_result(self.db, result, body_kept=False)
         if not allowed:
             error = FetchError(f"robots.txt of {host_and_port(url)} does not allow fetching {url}", code="blocked")
-            store.log_fetch(self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code,
-                                      "error": error.message})
+            store.log_fetch(
+                self.db, {"url": url, "fetched_at": store.now(), "error_code": error.code, "error": error.message}
+            )
             raise error
 
     def _analyse(self, url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started):
@@ -136,15 +171,31 @@ class Tracer:
         if not page.text.strip():
             raise NoText(f"No article text could be extracted from {url}")
         self.progress("Finding sources")
-        attributions = workers.attribute(self.attributor, page, final_url)   # a pool's, or in this process
-        page_node = {"name": page.title or page.site or final_url, "kind": "page", "role": None,
-                     "url": page.canonical_url or final_url}
+        attributions = workers.attribute(self.attributor, page, final_url)  # a pool's, or in this process
+        page_node = {
+            "name": page.title or page.site or final_url,
+            "kind": "page",
+            "role": None,
+            "url": page.canonical_url or final_url,
+        }
         graph = provenance(page_node, attributions)
         trace = Trace(
-            url=url, final_url=final_url, canonical_url=page.canonical_url, title=page.title, site=page.site,
-            author=page.author, published=page.published, fetched_at=fetched_at, sha256=sha256, text=page.text,
-            attributions=attributions, chains=graph.chains, primary_sources=graph.primary_sources,
-            claim=claim, created_at=store.now(), duration_ms=int((time.monotonic() - started) * 1000),
+            url=url,
+            final_url=final_url,
+            canonical_url=page.canonical_url,
+            title=page.title,
+            site=page.site,
+            author=page.author,
+            published=page.published,
+            fetched_at=fetched_at,
+            sha256=sha256,
+            text=page.text,
+            attributions=attributions,
+            chains=graph.chains,
+            primary_sources=graph.primary_sources,
+            claim=claim,
+            created_at=store.now(),
+            duration_ms=int((time.monotonic() - started) * 1000),
         )
         self.progress("Recording the provenance")
         store.save_trace(self.db, trace, fetch_id=fetch_id, edges=graph.edges)
@@ -155,29 +206,49 @@ class Tracer:
     def _follow(self, trace: Trace, page, attributions, settings: FollowSettings, claim, background, slot) -> dict:
 
         claim_span = None
-        if claim:   # where the reader's sentence is in the page (tolerating small differences)
+        if claim:  # where the reader's sentence is in the page (tolerating small differences)
             found = passages.find(claim, 0, len(claim), page.text)
             claim_span = (found.cited.start, found.cited.end) if found.cited else None
         gazetteer = Gazetteer.default()
         outlet = gazetteer.by_domain(trace.final_url) or (gazetteer.lookup(page.site) if page.site else None)
-        root = Doc(0, trace.url, 0, None, "root", final_url=trace.final_url, canonical_url=page.canonical_url,
-                   title=page.title, site=page.site, author=page.author, published=page.published,
-                   outlet=outlet.name if outlet else None, sha256=trace.sha256, text=page.text,
-                   links=page.links, attributions=attributions, document_id=self._document_id(trace.id))
+        root = Doc(
+            0,
+            trace.url,
+            0,
+            None,
+            "root",
+            final_url=trace.final_url,
+            canonical_url=page.canonical_url,
+            title=page.title,
+            site=page.site,
+            author=page.author,
+            published=page.published,
+            outlet=outlet.name if outlet else None,
+            sha256=trace.sha256,
+            text=page.text,
+            links=page.links,
+            attributions=attributions,
+            document_id=self._document_id(trace.id),
+        )
         follows.start(self.db, trace.id, settings, claim_span)
         path = self.db.execute("PRAGMA database_list").fetchone()[2]
-        if background and path:   # a file store: the thread gets its own connection
-            thread = threading.Thread(target=self._follow_in_background, name=f"headwater-trace-{trace.id}",
-                                      args=(path, trace.id, root, settings, claim_span, bool(claim), slot),
-                                      daemon=True)
+        if background and path:  # a file store: the thread gets its own connection
+            thread = threading.Thread(
+                target=self._follow_in_background,
+                name=f"headwater-trace-{trace.id}",
+                args=(path, trace.id, root, settings, claim_span, bool(claim), slot),
+                daemon=True,
+            )
             try:
                 thread.start()
-            except RuntimeError as error:   # no thread to be had (the system's limit): failed now, not "running" till a restart
+            except (
+                RuntimeError
+            ) as error:  # no thread to be had (the system's limit): failed now, not "running" till a restart
                 message = f"The follow could not start in the background: {error}"
                 follows.fail(self.db, trace.id, message)
                 self.events(follows.add_event(self.db, trace.id, "failed", {"error": message}))
                 return follows.load(self.db, trace.id)
-            if slot:   # only once the thread runs (release() is idempotent, so it may already have)
+            if slot:  # only once the thread runs (release() is idempotent, so it may already have)
                 slot.hand_over()
             return follows.load(self.db, trace.id)
         return self._run_follow(self.db, trace.id, root, settings, claim_span, bool(claim))
@@ -190,7 +261,7 @@ class Tracer:
             db = store.open_db(path)
             try:
                 self._run_follow(db, trace_id, root, settings, claim_span, claim_given)
-            except Exception:   # recorded as the follow's state; a thread has no caller to raise to
+            except Exception:  # recorded as the follow's state; a thread has no caller to raise to
                 pass
             finally:
                 db.close()
@@ -206,7 +277,9 @@ class Tracer:
             if message:
                 self.progress(message)
 
-        follower = Follower(db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit, manners=self.manners)
+        follower = Follower(
+            db, self.fetcher, self.attributor, settings, trace_id=trace_id, emit=emit, manners=self.manners
+        )
         try:
             result = follower.run(root, claim_span, claim_given=claim_given)
             follows.save(db, trace_id, result, follower.new_documents())
@@ -214,8 +287,14 @@ class Tracer:
             follows.fail(db, trace_id, f"{type(error).__name__}: {error}")
             emit("failed", {"error": str(error)})
             raise
-        emit("done", {"pages": len(result["documents"]), "chains": len(result["chains"]),
-                      "primary_sources": [p["name"] for p in result["primary_sources"]]})
+        emit(
+            "done",
+            {
+                "pages": len(result["documents"]),
+                "chains": len(result["chains"]),
+                "primary_sources": [p["name"] for p in result["primary_sources"]],
+            },
+        )
         return follows.load(db, trace_id)
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.records import Attribution
-from headwater.tracing.passages import best, sentence_at
 from headwater.tracing.graph import PAGE, PRIMARY_REASONS, ProvenanceGraph, hops_of
+from headwater.tracing.passages import best, sentence_at
 
 MAX_PASSAGES = 8
 
@@ -57,7 +57,7 @@ def agent_of(a: Attribution) -> tuple[str, str] | None:
         return (a.via.name, a.via.kind)
     if a.source.kind in ("outlet", "organization", "document"):
         return (a.source.name, a.source.kind)
-    return None   # a person's words behind a link: the page's outlet, known once fetched
+    return None  # a person's words behind a link: the page's outlet, known once fetched
 
 
 def outlet_named(a: Attribution) -> tuple[str, str] | None:
@@ -106,18 +106,26 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
         a = atts[i]
         link = a.link or linked_once.get((a.source.name, a.source.kind))
         if not link or a.own_site or link.split("#")[0] in (doc.url, doc.final_url):
-            continue    # the page's own site's earlier story is not followed (nor was it before link citations)
+            continue  # the page's own site's earlier story is not followed (nor was it before link citations)
         if link in by_url:
             by_url[link]["group"].append(i)
             continue
         # A body link is followed as the link citation it is (form "link", attribution/links.py):
         # every followed page is one of the page's sources, so the graph and the list agree.
-        by_url[link] = {"url": link, "kind": "body_link" if a.form == "link" else "link",
-                        "source": (a.source.name, a.source.kind), "attribution": i, "agent": agent_of(a), "group": [i]}
+        by_url[link] = {
+            "url": link,
+            "kind": "body_link" if a.form == "link" else "link",
+            "source": (a.source.name, a.source.kind),
+            "attribution": i,
+            "agent": agent_of(a),
+            "group": [i],
+        }
         links.append(by_url[link])
-    for target in links:   # a source's unlinked attributions lean on its linked page too ("Reports the Journal's...")
+    for target in links:  # a source's unlinked attributions lean on its linked page too ("Reports the Journal's...")
         names = {(atts[i].source.name, atts[i].source.kind) for i in target["group"]}
-        target["group"] += [i for i in chosen if not atts[i].link and (atts[i].source.name, atts[i].source.kind) in names]
+        target["group"] += [
+            i for i in chosen if not atts[i].link and (atts[i].source.name, atts[i].source.kind) in names
+        ]
         target["passages"] = passages_for(target.pop("group"))
 
     own = doc.outlet
@@ -138,8 +146,15 @@ def targets(doc, gazetteer: Gazetteer, claim_span: tuple[int, int] | None = None
 
 def assemble(docs: list, hops: list) -> dict:
     """Chains, primary sources and cycles across all pages read."""
-    graph = ProvenanceGraph({"name": docs[0].title or docs[0].url, "kind": "page", "role": None,
-                             "url": docs[0].final_url or docs[0].url, "document": 0})
+    graph = ProvenanceGraph(
+        {
+            "name": docs[0].title or docs[0].url,
+            "kind": "page",
+            "role": None,
+            "url": docs[0].final_url or docs[0].url,
+            "document": 0,
+        }
+    )
     nodes = graph.nodes
     evidence: dict[tuple, dict] = {}
     owner = {d.idx: (PAGE if d.idx == 0 else d.agent) for d in docs if d.status == "traced" and d.agent}
@@ -174,7 +189,7 @@ def assemble(docs: list, hops: list) -> dict:
         target = node(owner[hop.to_doc])
         if hop.attribution is not None:
             a = citing.attributions[hop.attribution]
-            if agent_of(a) is None:   # a person's words in another outlet's page: that outlet is the medium
+            if agent_of(a) is None:  # a person's words in another outlet's page: that outlet is the medium
                 carrier = owner[citing.idx]
                 if a.relayed_by is not None:
                     r = citing.attributions[a.relayed_by]
@@ -184,7 +199,7 @@ def assemble(docs: list, hops: list) -> dict:
         else:
             edge(owner[citing.idx], target, citing, None)
 
-    for doc in docs:   # a node read from its own page links to it
+    for doc in docs:  # a node read from its own page links to it
         if doc.idx in owner and doc.idx:
             n = nodes[node(owner[doc.idx])]
             if n["document"] is None:
@@ -204,7 +219,7 @@ def assemble(docs: list, hops: list) -> dict:
             hop["evidence"] = evidence.get((path[position - 1], k)) if position else None
             chain.append(hop)
         chains.append(chain)
-    for hop in hops:   # circular sourcing has no end: its chain stops where it comes back, marked
+    for hop in hops:  # circular sourcing has no end: its chain stops where it comes back, marked
         if hop.status == "circular" and hop.from_doc in owner and hop.to_doc in owner:
             path = graph.path_to(owner[hop.from_doc])
             if path:
@@ -222,10 +237,17 @@ def assemble(docs: list, hops: list) -> dict:
             reason = "a page with no further attribution for this claim"
         elif key in failed:
             reason = f"its page could not be read ({failed[key].error['message']})"
-        primary_sources.append({"name": key[0], "kind": key[1], "role": n["role"], "reason": reason,
-                                "document": n["document"]})
-    cycles = [{"urls": hop.cycle, "message": "Circular sourcing: " + ", which cites ".join(
-        _label(docs, u) for u in hop.cycle) + "."} for hop in hops if hop.status == "circular"]
+        primary_sources.append(
+            {"name": key[0], "kind": key[1], "role": n["role"], "reason": reason, "document": n["document"]}
+        )
+    cycles = [
+        {
+            "urls": hop.cycle,
+            "message": "Circular sourcing: " + ", which cites ".join(_label(docs, u) for u in hop.cycle) + ".",
+        }
+        for hop in hops
+        if hop.status == "circular"
+    ]
     return {"chains": chains, "primary_sources": primary_sources, "cycles": cycles}
 
 
@@ -233,8 +255,12 @@ def _said(doc, idx: int | None) -> dict:
     if idx is None:
         return {"document": doc.idx, "attribution": None}
     a = doc.attributions[idx]
-    return {"document": doc.idx, "attribution": idx, "cue": a.cue.text,
-            "content": a.content.text if a.content else None}
+    return {
+        "document": doc.idx,
+        "attribution": idx,
+        "cue": a.cue.text,
+        "content": a.content.text if a.content else None,
+    }
 
 
 def _match_into(hops: list, doc_idx: int | None) -> dict | None:

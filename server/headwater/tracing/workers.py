@@ -50,10 +50,10 @@ from headwater.attribution.nlp import NLP_LOCK
 from headwater.errors import TooComplex
 from headwater.settings import AnalysisSettings
 
-START_SECONDS = 300.0      # a worker's start (loading spaCy) gets this long before it is given up on
-STOP_SECONDS = 5.0         # a worker asked to stop gets this long before it is killed
+START_SECONDS = 300.0  # a worker's start (loading spaCy) gets this long before it is given up on
+STOP_SECONDS = 5.0  # a worker asked to stop gets this long before it is killed
 PARENT_CHECK_SECONDS = 0.5
-_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # holds headwater/
+_PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # holds headwater/
 
 
 class WorkerFailed(RuntimeError):
@@ -79,10 +79,14 @@ def attribute(attributor, page, url: str, seconds: float | None = None) -> list:
 @contextlib.contextmanager
 def _alarm(seconds: float):
     """TooComplex raised in this (main) thread once `seconds` have passed, if a timer can be had."""
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread()
-              and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)    # nobody else's timer running
-              and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None))
+    usable = (
+        seconds
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nobody else's timer running
+        and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.SIG_IGN, None)
+    )
     if not usable:
         yield
         return
@@ -92,7 +96,7 @@ def _alarm(seconds: float):
 
     previous = signal.signal(signal.SIGALRM, over_budget)
     try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)   # one shot: at most one TooComplex
+        signal.setitimer(signal.ITIMER_REAL, seconds)  # one shot: at most one TooComplex
         try:
             yield
         finally:
@@ -115,12 +119,12 @@ class AnalysisPool:
         self._cond = threading.Condition()
         self._idle: list[_Worker] = []
         self._all: set[_Worker] = set()
-        self._starting = 0        # workers being started by a caller (counted against the size)
+        self._starting = 0  # workers being started by a caller (counted against the size)
         self._closed = False
         self._atexit = False
 
     @classmethod
-    def from_settings(cls, settings: AnalysisSettings) -> "AnalysisPool":
+    def from_settings(cls, settings: AnalysisSettings) -> AnalysisPool:
         return cls(settings.workers, settings.seconds)
 
     # -- the Attributor's interface ----------------------------------------------------------
@@ -164,13 +168,13 @@ class AnalysisPool:
         for worker in workers:
             worker.stop()
 
-    def _checkout(self) -> "_Worker":
+    def _checkout(self) -> _Worker:
         with self._cond:
             while True:
                 if self._closed:
                     raise WorkerFailed("The analysis pool is closed.")
                 for worker in [w for w in self._idle if w.process.poll() is not None]:
-                    self._idle.remove(worker)   # died idle (killed from outside, out of memory): replaced
+                    self._idle.remove(worker)  # died idle (killed from outside, out of memory): replaced
                     self._all.discard(worker)
                     worker.kill()
                 if self._idle:
@@ -184,7 +188,7 @@ class AnalysisPool:
                 self._cond.wait()
         return self._start(busy=True)
 
-    def _start(self, *, busy: bool) -> "_Worker":
+    def _start(self, *, busy: bool) -> _Worker:
         """A new worker (its slot already counted in _starting): handed to the caller if busy, else idle."""
         try:
             worker = _Worker()
@@ -208,7 +212,7 @@ class AnalysisPool:
             raise WorkerFailed("The analysis pool is closed.")
         return worker
 
-    def _checkin(self, worker: "_Worker") -> None:
+    def _checkin(self, worker: _Worker) -> None:
         with self._cond:
             if not self._closed:
                 self._idle.append(worker)
@@ -216,7 +220,7 @@ class AnalysisPool:
                 return
         worker.stop()
 
-    def _replace(self, worker: "_Worker") -> None:
+    def _replace(self, worker: _Worker) -> None:
         """Kill a worker that overran its budget or failed, and start another in its place."""
         worker.kill()
         with self._cond:
@@ -227,7 +231,7 @@ class AnalysisPool:
         try:
             self._start(busy=False)
         except Exception:
-            pass   # the next caller starts one (or fails with the reason)
+            pass  # the next caller starts one (or fails with the reason)
 
 
 class _Worker:
@@ -241,7 +245,11 @@ class _Worker:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "headwater.tracing.workers", str(theirs.fileno()), str(os.getpid())],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env, close_fds=True)
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                env=env,
+                close_fds=True,
+            )
         except BaseException:
             ours.close()
             raise
@@ -261,8 +269,9 @@ class _Worker:
                 raise WorkerFailed(f"The analysis worker process did not start within {seconds:g} seconds.")
             kind, detail = self.conn.recv()
         except (EOFError, OSError):
-            raise WorkerFailed(f"The analysis worker process stopped as it started "
-                               f"(exit code {self.exitcode()}).") from None
+            raise WorkerFailed(
+                f"The analysis worker process stopped as it started (exit code {self.exitcode()})."
+            ) from None
         if kind != "ready":
             raise WorkerFailed(f"The analysis worker process could not start: {detail}")
         self.ready = True
@@ -295,13 +304,13 @@ class _Worker:
 def serve(conn, parent_pid: int) -> None:
     """A worker's life: load the pipeline (the Attributor's loader), say "ready", then
     answer (page, url) with ("ok", attributions) or ("error", exception) until told None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C: the parent stops us
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops us
     _exit_with(parent_pid)
     try:
         from headwater.attribution.attributor import Attributor
 
         attributor = Attributor()
-    except BaseException as error:   # a missing model: the parent reports it
+    except BaseException as error:  # a missing model: the parent reports it
         conn.send(("failed", f"{type(error).__name__}: {error}"))
         return
     conn.send(("ready", os.getpid()))
@@ -321,12 +330,13 @@ def serve(conn, parent_pid: int) -> None:
             conn.send(answer)
         except (EOFError, OSError):
             return
-        except Exception:   # an exception that does not pickle: its class's name goes instead
+        except Exception:  # an exception that does not pickle: its class's name goes instead
             conn.send(("error", RuntimeError(type(answer[1]).__name__)))
 
 
 def _exit_with(parent_pid: int) -> None:
     """Exit when the parent is gone (killed outright: no chance for it to stop us)."""
+
     def watch():
         while os.getppid() == parent_pid:
             time.sleep(PARENT_CHECK_SECONDS)
