@@ -9,6 +9,7 @@ import pytest
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.links import classify, named_in
 from headwater.extract import extract
+from headwater.tracing.graph import PRIMARY_REASONS
 
 PAGE_URL = "https://www.dailyexample.com/2024/03/04/haze-over-the-city/"
 
@@ -92,7 +93,7 @@ def test_a_tweet_is_a_social_source_named_after_its_account(found):
 def test_a_link_to_the_sites_own_story_is_kept_as_own_site(found):
     own = by_link(found, "last-years-fires-explained")
     assert own.own_site and own.form == "link" and own.source.kind == "outlet"
-    assert [a for a in found if a.own_site] == [own]
+    assert [a for a in found if a.own_site and a.form == "link"] == [own]  # no other link is the site's own
 
 
 def test_furniture_share_shop_and_mail_links_give_nothing(found):
@@ -143,7 +144,7 @@ def test_a_link_citation_is_a_hop_from_the_page_and_a_primary_source(found):
     graph = provenance({"name": "page", "kind": "page", "role": None, "url": PAGE_URL}, found)
     primaries = {p["name"]: p["reason"] for p in graph.primary_sources}
     assert primaries["The Guardian"] == "an outlet with no further attribution for this claim"
-    assert primaries["@NASA"] == "a social-media post"
+    assert primaries["@NASA"] == PRIMARY_REASONS["social"]  # its own reason, not the catch-all
     assert ["page", "Twitter", "@NASA"] == [
         hop["name"] for hop in next(c for c in graph.chains if c[-1]["name"] == "@NASA")
     ]

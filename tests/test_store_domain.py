@@ -216,8 +216,8 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
 
     first = tmp_path / "first.db"
     db = store.open_db(first)
-    trace_id = Tracer(db).trace(SEED_URL, html=seed_html)["id"]
-    before = store.load_trace(db, trace_id)["attributions"]
+    trace_id = Tracer(db).trace(SEED_URL, html=seed_html).id
+    before = store.load_trace(db, trace_id).to_dict()["attributions"]
     db.close()
     conn = sqlite3.connect(first)
     conn.execute("PRAGMA writable_schema = ON")  # the CHECK of the older schema.sql
@@ -233,7 +233,7 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
     )
 
     db = store.open_db(old)
-    assert store.load_trace(db, trace_id)["attributions"] == before
+    assert store.load_trace(db, trace_id).to_dict()["attributions"] == before
     db.execute("INSERT INTO sources (name, kind) VALUES ('@NASA', 'social')")
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
