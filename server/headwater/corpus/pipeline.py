@@ -24,11 +24,9 @@ from headwater.attribution.attributor import Attributor
 
 # The attribution step, imported here only (re-point these three lines if it moves):
 from headwater.attribution.gazetteer import Gazetteer  # noqa: F401  (the outlets, for tasks.py)
-from headwater.errors import NoText
-from headwater.extract import extract
 from headwater.settings import AnalysisSettings
 from headwater.tracing import workers
-from headwater.tracing.graph import provenance
+from headwater.tracing.analysis import analyse_page
 
 PLUGIN_NAME = "headwater-pipeline"
 
@@ -96,18 +94,8 @@ def analyse(attributor: Attributor, html: str | bytes, url: str | None) -> dict:
     """One page's analysis: the keys of a trace (README contract) that the corpus keeps.
 
     Raises NoText as trace does for a page without article text."""
-    page = extract(html, url)
-    if not page.text.strip():
-        raise NoText(f"No article text could be extracted from {url or 'the page'}")
+    page, attributions, graph = analyse_page(attributor, html, url, shown_url=url or "the page")
     final_url = url or page.canonical_url or ""
-    attributions = workers.attribute(attributor, page, final_url)  # a pool's, under its budget; or here
-    page_node = {
-        "name": page.title or page.site or final_url,
-        "kind": "page",
-        "role": None,
-        "url": page.canonical_url or final_url,
-    }
-    graph = provenance(page_node, attributions)
     return {
         "final_url": final_url or None,
         "canonical_url": page.canonical_url,

@@ -20,16 +20,15 @@ import sqlite_utils
 from headwater import store
 from headwater.attribution.attributor import Attributor
 from headwater.attribution.gazetteer import Gazetteer
-from headwater.errors import FetchError, HeadwaterError, NoText, analysis_failed_message
-from headwater.extract import extract
+from headwater.errors import FetchError, HeadwaterError, analysis_failed_message
 from headwater.fetch.client import Fetcher, validate_url
 from headwater.fetch.politeness import Manners
 from headwater.records import Trace
 from headwater.settings import FollowSettings
 from headwater.store import follows
-from headwater.tracing import passages, workers
+from headwater.tracing import passages
+from headwater.tracing.analysis import analyse_page
 from headwater.tracing.follower import Doc, Follower
-from headwater.tracing.graph import provenance
 from headwater.urls import host_and_port
 
 
@@ -166,19 +165,9 @@ class Tracer:
 
     def _analyse(self, url, page_html, final_url, sha256, fetched_at, claim, fetch_id, started):
         """Extract, attribute and store one fetched page: (the trace, with its id; the page; its attributions)."""
-        self.progress("Extracting the article")
-        page = extract(page_html, final_url)
-        if not page.text.strip():
-            raise NoText(f"No article text could be extracted from {url}")
-        self.progress("Finding sources")
-        attributions = workers.attribute(self.attributor, page, final_url)  # a pool's, or in this process
-        page_node = {
-            "name": page.title or page.site or final_url,
-            "kind": "page",
-            "role": None,
-            "url": page.canonical_url or final_url,
-        }
-        graph = provenance(page_node, attributions)
+        page, attributions, graph = analyse_page(
+            self.attributor, page_html, final_url, shown_url=url, progress=self.progress
+        )
         trace = Trace(
             url=url,
             final_url=final_url,
