@@ -55,11 +55,10 @@ _PUBLISHED_ON = re.compile(
     r"(?P<names>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}(?:(?:,\s+|\s+and\s+)(?:the\s+)?[A-Z][\w&.'’-]*"
     r"(?:\s+[A-Z][\w&.'’-]*){0,4}){0,3})"
 )
-_VIA = re.compile(r"\bvia\s+(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})")
-_HAT_TIP = re.compile(
-    r"\b(?:h/t|H/T|HT:|hat\s+tip(?:\s+to)?)\s*:?\s*(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*"
-    r"(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})"
-)
+# The name after "via" or "h/t": an optional "the", then up to six capitalised words ("of" allowed).
+_CREDITED_NAME = r"(?P<name>(?:the\s+)?[A-Z@][\w&.'’@-]*(?:\s+(?:of\s+)?[A-Z][\w&.'’-]*){0,5})"
+_VIA = re.compile(r"\bvia\s+" + _CREDITED_NAME)
+_HAT_TIP = re.compile(r"\b(?:h/t|H/T|HT:|hat\s+tip(?:\s+to)?)\s*:?\s*" + _CREDITED_NAME)
 # Words a byline uses for a person's job: "Ap Sports Writer", "National Security Writer".
 _JOB = re.compile(
     r"(?:\s+[A-Z][\w-]*)*\s+(?:writer|writers|reporter|reporters|correspondent|correspondents|"
