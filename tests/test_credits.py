@@ -4,9 +4,12 @@ Small hand-written texts; each test asserts what a reader would notice on the pa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from headwater.attribution.coreference import one_name_each
 from headwater.attribution.credits import credits
 from headwater.attribution.gazetteer import Gazetteer
-from headwater.attribution.noise import for_readers, judge
+from headwater.attribution.noise import for_readers, judge, says_something
 from headwater.records import Attribution, Extracted, Source, Span
 
 URL = "https://www.example-news.com/2019/11/19/story"
@@ -121,9 +124,12 @@ def test_bare_job_title_is_unnamed_not_an_organisation(attributor):
     assert [a.source.name for a in found] == ["a CEO"]
 
 
+SAID, WHAT = Span(0, 4, "said"), Span(5, 7, "so")  # a cue and a content, not read from the text
+
+
 def _said(name: str, kind: str, text: str) -> Attribution:
     start = text.index(name)
-    return Attribution(Source(name, kind, None, Span.of(text, start, start + len(name))), Span(0, 0, ""))
+    return Attribution(Source(name, kind, None, Span.of(text, start, start + len(name))), SAID, WHAT)
 
 
 def test_headings_things_and_pronouns_are_no_source():
@@ -139,8 +145,8 @@ def test_headings_things_and_pronouns_are_no_source():
 def test_dropping_keeps_the_relay_chain():
     text = "It said the Journal reported that Ali said so."
     a0 = _said("It", "anonymous", text)
-    a1 = Attribution(Source("The Wall Street Journal", "outlet"), Span(0, 0, ""), relayed_by=0)
-    a2 = Attribution(Source("Ali Khoram", "person"), Span(0, 0, ""), relayed_by=1)
+    a1 = Attribution(Source("The Wall Street Journal", "outlet"), SAID, WHAT, relayed_by=0)
+    a2 = Attribution(Source("Ali Khoram", "person"), SAID, WHAT, relayed_by=1)
     out = for_readers([a0, a1, a2], text)
     assert [a.source.name for a in out] == ["The Wall Street Journal", "Ali Khoram"]
     assert out[0].relayed_by is None and out[1].relayed_by == 0
@@ -170,3 +176,50 @@ def test_block_quote_signed_by_its_author_is_an_embed(attributor):
     block = Span.of(text, text.index('"We'), text.index("\n\nThe club"))
     found = attributor.attribute_page(Extracted(text=text, quotes=[block]), URL)
     assert [(a.source.name, a.form) for a in found if a.form == "embed"] == [("Kai Musa", "embed")]
+
+
+def test_a_verb_that_says_nothing_was_said_is_no_citation(attributor):
+    text = (
+        "Anthony Beauvillier added a goal and Connor Clifton added two assists for the Islanders. "
+        "Amazon offers the speaker for $29 this week. "
+        'Coach Barry Trotz said the team "found a way" late in the game.'
+    )
+    names = {a.source.name for a in page(attributor, text)}
+    assert "Barry Trotz" in {n.removeprefix("Coach ") for n in names}
+    assert not names & {"Anthony Beauvillier", "Connor Clifton", "Amazon"}
+    # what PolNeAR scores is left as it was: analyze still reads "added" as a cue
+    assert "Anthony Beauvillier" in {a.source.name for a in attributor.attribute(text)}
+
+
+def test_says_something_reads_inflected_cues():
+    said = Attribution(Source("Ann Lee", "person"), Span(0, 4, "has admitted"), Span(5, 7, "it"))
+    assert says_something(said)
+    assert not says_something(replace(said, content=None))  # nothing said
+    published = Attribution(Source("Walikali", "outlet"), Span(0, 4, "published on"))
+    assert says_something(published)  # publishing is itself the citation
+    assert not says_something(replace(said, cue=Span(0, 4, "offers")))
+    assert says_something(replace(said, cue=Span(0, 4, "according to")))
+
+
+def test_a_source_shortened_after_its_full_name_is_one_source(attributor):
+    text = (
+        "Montell Figgins, a union official, said the guards were overworked. "
+        '"Sometimes employees don\'t follow the rules," Figgins said on Tuesday. '
+        "The Inner Mongolia health commission said a man had contracted the plague. "
+        "The health commission said in a statement that 28 contacts showed no symptoms."
+    )
+    names = [a.source.name for a in page(attributor, text)]
+    assert "Figgins" not in names and names.count("Montell Figgins") >= 2
+    assert "health commission" not in [n.lower().removeprefix("the ") for n in names]
+
+
+def test_one_name_each_needs_exactly_one_full_name():
+    def said(name, kind="person"):
+        return Attribution(Source(name, kind), SAID, WHAT)
+
+    found = one_name_each([said("Ann Smith"), said("Bob Smith"), said("Smith"), said("Liu Xiaoming"), said("Liu")])
+    assert [a.source.name for a in found] == ["Ann Smith", "Bob Smith", "Smith", "Liu Xiaoming", "Liu Xiaoming"]
+    found = one_name_each([said("Browns DL Sheldon Richardson"), said("Sheldon Richardson")])
+    assert {a.source.name for a in found} == {"Sheldon Richardson"}
+    found = one_name_each([said("European Space Agency", "organization"), said("the agency", "organization")])
+    assert {a.source.name for a in found} == {"European Space Agency"}

@@ -54,6 +54,7 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
+from headwater.attribution.coreference import one_name_each
 from headwater.attribution.credits import credits, on_page, outlets_by_shape, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
@@ -136,6 +137,7 @@ class Attributor:
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
         if self.hide_non_sources:
             found = for_readers(found, page.text)
+        found = one_name_each(found)  # "Figgins" is the "Montell Figgins" named before
         # The page's own outlet is the one its address names; the site name only when the address
         # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).
         by_address = self.gazetteer.by_domain(url)

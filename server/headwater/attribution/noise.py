@@ -8,6 +8,11 @@ estimate"), headings and timestamps ("06.10 Update"), pronouns nobody stands beh
 keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API) goes through
 `for_readers`, which
 
+- drops an attribution whose cue says nothing was said or published: the cue must hold a
+  verb of saying, publishing or thinking, a stance verb, a statement noun or "according
+  to" ("Beauvillier added a goal", "Amazon offers", "the e-tron Sportback allows" are no
+  citations), and it must carry content, unless it is publishing itself ("articles
+  published on Walikali"); the page's own voice is left to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
 - drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
 - drops a common noun phrase whose head cannot speak ("stock", "Blood tests", "conspiracy
@@ -25,12 +30,16 @@ import itertools
 import re
 from dataclasses import replace
 
+from headwater.attribution.entities import AUTHOR
 from headwater.attribution.lexicon import (
     AFTER_HEAD,
     ANONYMOUS_HEADS,
     DOCUMENT_HEADS,
     ORGANIZATION_HEADS,
     ROLE_HEADS,
+    SPEECH_VERBS,
+    STANCE_VERBS,
+    STATEMENT_NOUNS,
     STORY_NOUNS,
     TITLES,
 )
@@ -272,10 +281,65 @@ def for_readers(found: list[Attribution], text: str) -> list[Attribution]:
     return [replace(out[i], relayed_by=carrier(out[i].relayed_by)) for i in kept]
 
 
+# Beyond lexicon.py's cue lists, the verbs of saying and publishing a reader counts as citing.
+_SAYING = (
+    SPEECH_VERBS
+    | STANCE_VERBS
+    | STATEMENT_NOUNS
+    | frozenset("speak talk publish share blog brag feel remember dub label characterize inform assure".split())
+)
+# Publishing is itself the citation: "articles published on Walikali" needs no content span.
+_PUBLISHING = frozenset("publish post tweet report write blog share".split())
+_IRREGULAR = {
+    "said": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "thought": "think",
+    "found": "find",
+    "spoke": "speak",
+    "spoken": "speak",
+    "felt": "feel",
+    "led": "lead",
+}
+
+
+def verb_lemmas(word: str) -> set[str]:
+    """The lemmas an inflected English word may have ("admitted" -> {"admit", ...}). The
+    attributions reach this filter without their parse, and the cue lists need only
+    regular inflection and a few irregular verbs, so a suffix reading serves."""
+    w = word.lower().strip(".,:;!?\"'“”‘’()")
+    out = {w, _IRREGULAR.get(w, w)}
+    for suffix, stem_end in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e")):
+        if w.endswith(suffix):
+            out.add(w[: -len(suffix)] + stem_end)
+    for suffix in ("es", "s", "d"):
+        if w.endswith(suffix):
+            out.add(w[: -len(suffix)])
+    doubled = re.match(r"(.*([bdglmnprt]))\2(?:ed|ing)$", w)  # "admitted", "committing"
+    if doubled:
+        out.add(doubled.group(1))
+    return out
+
+
+def says_something(a: Attribution) -> bool:
+    """Whether a verbal attribution's cue says that something was said or published."""
+    cue = a.cue.text if a.cue else ""
+    has_content = bool(a.content and a.content.text.strip())
+    if re.search(r"\baccording\b", cue, re.I):
+        return has_content
+    lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue.split() else set()
+    if not lemmas & _SAYING:
+        return False
+    return has_content or bool(lemmas & _PUBLISHING)
+
+
 def judge(a: Attribution, text: str) -> Attribution | None:
     """The attribution as a reader is shown it, or None when its source cannot say or publish."""
     if a.form in ("credit", "embed", "link"):
         return a
+    if a.source.name != AUTHOR and not says_something(a):
+        return None  # the page's own voice ("I think", "we haven't seen") stays, as its own
     name = " ".join(a.source.name.split())
     bare = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
     lower = bare.lower().strip(" .,'’\"")

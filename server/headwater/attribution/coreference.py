@@ -1,0 +1,131 @@
+"""One source, one name: the shorter mentions of a source a page has named in full.
+
+A reader's source list should not show "Montell Figgins" and "Figgins", or "the Inner
+Mongolia health commission" and "the health commission", as two sources. Journalism
+names a source in full once and shortens it after; `one_name_each` gives the short
+mentions the full name, when exactly one source on the page fits:
+
+- a person named by one word ("Figgins", "Liu") is the one person whose full name ends
+  (or, for names written family name first, starts) with that word;
+- a person named with a descriptor before the name ("Browns DL Sheldon Richardson") is
+  the person named by the name alone, when the page names them so too;
+- a common noun phrase ("the agency", "the city's police", "prison records") is the one
+  organisation or document whose name ends with it ("the European Space Agency", "Hong
+  Kong police", "federal prison records").
+
+Entities.py already resolves titles and pronouns ("Mr. Khoram", "he") within the parse;
+this runs on the page's attributions after it, where the rules and the tagger may each
+have named one source differently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from headwater.attribution.entities import strip_titles
+from headwater.attribution.lexicon import ORGANIZATION_HEADS
+from headwater.records import Attribution
+
+# Determiners, and the possessive of a place the page has named ("the city's police").
+_DETERMINER = re.compile(
+    r"^(?:the|a|an|its|their|his|her|our|this|that|these|those|"
+    r"(?:city|country|nation|state|county|town|region|island|territory|province)['’]s)\s+",
+    re.I,
+)
+_GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
+
+
+def one_name_each(found: list[Attribution]) -> list[Attribution]:
+    """`found` with each short mention of a source named in full elsewhere on the page renamed."""
+    kind_of = {}  # a full name's kind: person, or the organisation the parse typed it as
+    for a in found:
+        if a.source.kind == "person" or _reads_as_person(a):
+            name = strip_titles(a.source.name)
+            if kind_of.get(name) != "person":
+                kind_of[name] = a.source.kind
+    full_people = [p for p in kind_of if len(p.split()) >= 2]
+    named = {
+        (a.source.name, a.source.kind)
+        for a in found
+        if a.source.kind in ("organization", "document") and len(_bare(a.source.name).split()) >= 2
+    }
+    renamed: dict[tuple[str, str], tuple[str, str]] = {}
+    for a in found:
+        key = (a.source.name, a.source.kind)
+        if key in renamed or a.form not in ("verb", "credit"):
+            continue
+        person = a.source.kind == "person" or _reads_as_person(a) or _one_word_name(a)
+        target = _full_person(a.source.name, full_people) if person else None
+        if target:
+            renamed[key] = (target, kind_of[target])
+        elif a.source.kind in _GROUPS:
+            whole = _whole_name(a.source.name, a.source.kind, named)
+            if whole:
+                renamed[key] = whole
+    if not renamed:
+        return found
+    out = []
+    for a in found:
+        new = renamed.get((a.source.name, a.source.kind))
+        out.append(replace(a, source=replace(a.source, name=new[0], kind=new[1])) if new else a)
+    return out
+
+
+def _one_word_name(a: Attribution) -> bool:
+    """A capitalised word alone typed as an organisation ("Figgins declined"): a person's
+    short name when a full name on the page ends with it."""
+    return a.source.kind == "organization" and bool(re.fullmatch(r"[A-Z][a-z'’-]+", a.source.name))
+
+
+def _reads_as_person(a: Attribution) -> bool:
+    """An "organisation" named like a person ("Montell Figgins"): two or three capitalised
+    words, none an organisation's head word. The parse sometimes types a rare name so."""
+    words = a.source.name.split()
+    return (
+        a.source.kind == "organization"
+        and 2 <= len(words) <= 3
+        and all(re.fullmatch(r"[A-Z][a-z'’-]+", w) for w in words)
+        and not any(w.lower() in ORGANIZATION_HEADS for w in words)
+    )
+
+
+def _full_person(name: str, full_people: list[str]) -> str | None:
+    words = strip_titles(name).split()
+    if len(words) == 1:
+        word = words[0].lower()
+        ends = {p for p in full_people if p.split()[-1].lower() == word}
+        starts = {p for p in full_people if p.split()[0].lower() == word}
+        fits = ends or starts
+        return next(iter(fits)) if len(fits) == 1 else None
+    if len(words) >= 3:
+        # the longest full name this one ends with: "Browns DL Sheldon Richardson" -> "Sheldon Richardson"
+        tails = [p for p in full_people if len(p.split()) < len(words) and " ".join(words).endswith(" " + p)]
+        return max(tails, key=len) if tails else None
+    return None
+
+
+def _whole_name(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str, str] | None:
+    bare = _bare(name)
+    if not _common_phrase(bare):
+        return None  # only a common noun phrase stands for a name given before
+    tail = " " + bare.lower()
+    fits = {
+        (n, k)
+        for n, k in named
+        if _GROUPS.get(k) == _GROUPS[kind]
+        and (" " + n.lower()).endswith(tail)
+        and len(_bare(n).split()) > len(bare.split())
+    }
+    return next(iter(fits)) if len(fits) == 1 else None
+
+
+def _bare(name: str) -> str:
+    bare = " ".join(name.split())
+    while _DETERMINER.match(bare):
+        bare = _DETERMINER.sub("", bare, count=1)
+    return bare
+
+
+def _common_phrase(bare: str) -> bool:
+    return bool(bare) and not any(w[:1].isupper() for w in bare.split())
