@@ -223,3 +223,16 @@ def test_one_name_each_needs_exactly_one_full_name():
     assert {a.source.name for a in found} == {"Sheldon Richardson"}
     found = one_name_each([said("European Space Agency", "organization"), said("the agency", "organization")])
     assert {a.source.name for a in found} == {"European Space Agency"}
+    found = one_name_each([said("Federal prosecutors", "anonymous"), said("Prosecutors", "anonymous")])
+    assert {a.source.name for a in found} == {"Federal prosecutors"}
+    assert [a.source.name for a in one_name_each([said("Apple CEO Tim Cook")])] == ["Tim Cook"]
+    assert [a.source.name for a in one_name_each([said("Reuters", "outlet")])] == ["Reuters"]
+
+
+def test_the_page_itself_and_pleas_are_no_sources():
+    text = "This post will discuss the grant. Smith pleaded guilty to the charge. Jones referred him to a clinic."
+    assert judge(_said("This post", "document", text), text) is None
+    plea = replace(_said("Smith", "person", text), cue=Span(0, 14, "pleaded guilty"))
+    assert judge(plea, text) is None
+    referral = replace(_said("Jones", "person", text), cue=Span(0, 8, "referred"))
+    assert judge(referral, text) is None

@@ -7,11 +7,11 @@ mentions the full name, when exactly one source on the page fits:
 
 - a person named by one word ("Figgins", "Liu") is the one person whose full name ends
   (or, for names written family name first, starts) with that word;
-- a person named with a descriptor before the name ("Browns DL Sheldon Richardson") is
-  the person named by the name alone, when the page names them so too;
+- a person named with a descriptor before the name ("Browns DL Sheldon Richardson",
+  "Apple CEO Tim Cook") is named by the name alone;
 - a common noun phrase ("the agency", "the city's police", "prison records") is the one
-  organisation or document whose name ends with it ("the European Space Agency", "Hong
-  Kong police", "federal prison records").
+  organisation, document or group whose name ends with it ("the European Space Agency",
+  "Hong Kong police", "federal prison records", "federal prosecutors").
 
 Entities.py already resolves titles and pronouns ("Mr. Khoram", "he") within the parse;
 this runs on the page's attributions after it, where the rules and the tagger may each
@@ -24,7 +24,7 @@ import re
 from dataclasses import replace
 
 from headwater.attribution.entities import strip_titles
-from headwater.attribution.lexicon import ORGANIZATION_HEADS
+from headwater.attribution.lexicon import ANONYMOUS_HEADS, DOCUMENT_HEADS, ORGANIZATION_HEADS, ROLE_HEADS, TITLES
 from headwater.records import Attribution
 
 # Determiners, and the possessive of a place the page has named ("the city's police").
@@ -33,6 +33,7 @@ _DETERMINER = re.compile(
     r"(?:city|country|nation|state|county|town|region|island|territory|province)['’]s)\s+",
     re.I,
 )
+_COMMON_HEADS = ANONYMOUS_HEADS | DOCUMENT_HEADS | ORGANIZATION_HEADS | ROLE_HEADS
 _GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
 
 
@@ -48,7 +49,7 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
     named = {
         (a.source.name, a.source.kind)
         for a in found
-        if a.source.kind in ("organization", "document") and len(_bare(a.source.name).split()) >= 2
+        if a.source.kind in _GROUPS and len(_bare(a.source.name).split()) >= 2
     }
     renamed: dict[tuple[str, str], tuple[str, str]] = {}
     for a in found:
@@ -59,6 +60,8 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         target = _full_person(a.source.name, full_people) if person else None
         if target:
             renamed[key] = (target, kind_of[target])
+        elif a.source.kind == "person" and _after_descriptor(a.source.name):
+            renamed[key] = (_after_descriptor(a.source.name), "person")
         elif a.source.kind in _GROUPS:
             whole = _whole_name(a.source.name, a.source.kind, named)
             if whole:
@@ -101,8 +104,23 @@ def _full_person(name: str, full_people: list[str]) -> str | None:
     if len(words) >= 3:
         # the longest full name this one ends with: "Browns DL Sheldon Richardson" -> "Sheldon Richardson"
         tails = [p for p in full_people if len(p.split()) < len(words) and " ".join(words).endswith(" " + p)]
-        return max(tails, key=len) if tails else None
+        if tails:
+            return max(tails, key=len)
     return None
+
+
+def _after_descriptor(name: str) -> str | None:
+    """A person's name with the team, firm or position before it left out: "Browns DL
+    Sheldon Richardson" -> "Sheldon Richardson", "Apple CEO Tim Cook" -> "Tim Cook". The
+    descriptor ends at an abbreviation in capitals or a title word, two words or more
+    before the end."""
+    words = name.split()
+    cut = None
+    for i, word in enumerate(words[:-2]):
+        if re.fullmatch(r"[A-Z]{2,4}", word) or word.lower().rstrip(".") in TITLES:
+            cut = i + 1
+    rest = words[cut:] if cut else []
+    return " ".join(rest) if len(rest) >= 2 and all(w[:1].isupper() for w in rest) else None
 
 
 def _whole_name(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str, str] | None:
@@ -128,4 +146,10 @@ def _bare(name: str) -> str:
 
 
 def _common_phrase(bare: str) -> bool:
-    return bool(bare) and not any(w[:1].isupper() for w in bare.split())
+    """No name in it: lower case, but for a first word capitalised as a sentence starts
+    ("Prosecutors alleged") when it is a common head word."""
+    words = bare.split()
+    if not words or any(w[:1].isupper() for w in words[1:]):
+        return False
+    first = words[0].lower()
+    return words[0].islower() or first in _COMMON_HEADS or first.removesuffix("s") in _COMMON_HEADS

@@ -14,6 +14,7 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   citations), and it must carry content, unless it is publishing itself ("articles
   published on Walikali"); the page's own voice is left to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
+- drops the page speaking of itself ("This post will discuss");
 - drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
 - drops a common noun phrase whose head cannot speak ("stock", "Blood tests", "conspiracy
   theories"): the head must be a word for people, an organisation, a document or an outlet
@@ -281,13 +282,15 @@ def for_readers(found: list[Attribution], text: str) -> list[Attribution]:
     return [replace(out[i], relayed_by=carrier(out[i].relayed_by)) for i in kept]
 
 
-# Beyond lexicon.py's cue lists, the verbs of saying and publishing a reader counts as citing.
+# Beyond lexicon.py's cue lists, the verbs of saying and publishing a reader counts as citing;
+# less "refer" ("referred him to a specialist", "refers to investments") and "plead" ("pleaded
+# guilty"), which in news copy seldom introduce what anyone said.
 _SAYING = (
     SPEECH_VERBS
     | STANCE_VERBS
     | STATEMENT_NOUNS
     | frozenset("speak talk publish share blog brag feel remember dub label characterize inform assure".split())
-)
+) - {"refer", "plead"}
 # Publishing is itself the citation: "articles published on Walikali" needs no content span.
 _PUBLISHING = frozenset("publish post tweet report write blog share".split())
 _IRREGULAR = {
@@ -347,6 +350,8 @@ def judge(a: Attribution, text: str) -> Attribution | None:
         return None
     if _HEADING.search(bare) or re.search(r"[=<>{}|\\]", bare) or not re.search(r"[A-Za-z]{2}", bare):
         return None  # a heading, a timestamp, a ticker code ("XAU=")
+    if re.fullmatch(r"this\s+(?:post|article|story|piece|report|column|review|guide|page)", lower):
+        return None  # the page itself ("This post will discuss"): no outside source
     country = _government(lower)
     if country and a.source.kind in ("organization", "person", "anonymous"):
         return replace(a, source=replace(a.source, name=country, kind="organization"))
