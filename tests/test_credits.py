@@ -199,6 +199,8 @@ def test_says_something_reads_inflected_cues():
     assert says_something(published)  # publishing is itself the citation
     assert not says_something(replace(said, cue=Span(0, 4, "offers")))
     assert says_something(replace(said, cue=Span(0, 4, "according to")))
+    assert not says_something(replace(said, cue=Span(0, 4, "was considered")))  # passive: not the speaker
+    assert says_something(replace(said, cue=Span(0, 4, "was quoted as saying")))
 
 
 def test_a_source_shortened_after_its_full_name_is_one_source(attributor):

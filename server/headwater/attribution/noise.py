@@ -12,7 +12,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   verb of saying, publishing or thinking, a stance verb, a statement noun or "according
   to" ("Beauvillier added a goal", "Amazon offers", "the e-tron Sportback allows" are no
   citations), and it must carry content, unless it is publishing itself ("articles
-  published on Walikali"); the page's own voice is left to be marked the page's own;
+  published on Walikali"); a passive cue ("was considered") cites nobody by its subject.
+  The page's own voice ("I think") stays, to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
 - drops the page speaking of itself ("This post will discuss");
 - drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
@@ -325,13 +326,21 @@ def verb_lemmas(word: str) -> set[str]:
     return out
 
 
+# "X was considered", "X is described": a passive cue's subject is who was spoken of.
+_PASSIVE = re.compile(
+    r"^(?:is|was|were|are|been|being|be)\s+(?:\w+\s+)?(?:\w+ed|told|written|thought|shown|seen|known)$", re.I
+)
+
+
 def says_something(a: Attribution) -> bool:
     """Whether a verbal attribution's cue says that something was said or published."""
-    cue = a.cue.text if a.cue else ""
+    cue = " ".join((a.cue.text if a.cue else "").split())
     has_content = bool(a.content and a.content.text.strip())
     if re.search(r"\baccording\b", cue, re.I):
         return has_content
-    lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue.split() else set()
+    if _PASSIVE.match(cue):
+        return False
+    lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
     if not lemmas & _SAYING:
         return False
     return has_content or bool(lemmas & _PUBLISHING)
