@@ -229,6 +229,14 @@ def test_one_name_each_needs_exactly_one_full_name():
     assert {a.source.name for a in found} == {"Federal prosecutors"}
     assert [a.source.name for a in one_name_each([said("Apple CEO Tim Cook")])] == ["Tim Cook"]
     assert [a.source.name for a in one_name_each([said("Reuters", "outlet")])] == ["Reuters"]
+    text = "China's ambassador to Britain accused the UK. China's ambassador to Britain Liu Xiaoming said so."
+    by_role = Attribution(
+        Source("China's ambassador to Britain", "person", "China's ambassador to Britain", Span.of(text, 0, 29)),
+        SAID,
+        WHAT,
+    )
+    named_later = Attribution(Source("Liu Xiaoming", "person", None, Span.of(text, 46, 88)), SAID, WHAT)
+    assert [a.source.name for a in one_name_each([by_role, named_later])] == ["Liu Xiaoming"] * 2
 
 
 def test_the_page_itself_and_pleas_are_no_sources():

@@ -7,6 +7,8 @@ mentions the full name, when exactly one source on the page fits:
 
 - a person named by one word ("Figgins", "Liu") is the one person whose full name ends
   (or, for names written family name first, starts) with that word;
+- a person called by a role ("China's ambassador to Britain") is the one person the page
+  names with that role ("China's ambassador to Britain Liu Xiaoming");
 - a person named with a descriptor before the name ("Browns DL Sheldon Richardson",
   "Apple CEO Tim Cook") is named by the name alone;
 - a common noun phrase ("the agency", "the city's police", "prison records") is the one
@@ -60,6 +62,8 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         target = _full_person(a.source.name, full_people) if person else None
         if target:
             renamed[key] = (target, kind_of[target])
+        elif a.source.kind == "person" and _named_by_role(a, found):
+            renamed[key] = (_named_by_role(a, found), "person")
         elif a.source.kind == "person" and _after_descriptor(a.source.name):
             renamed[key] = (_after_descriptor(a.source.name), "person")
         elif a.source.kind in _GROUPS:
@@ -107,6 +111,25 @@ def _full_person(name: str, full_people: list[str]) -> str | None:
         if tails:
             return max(tails, key=len)
     return None
+
+
+def _named_by_role(a: Attribution, found: list[Attribution]) -> str | None:
+    """A person the page calls by a role ("China's ambassador to Britain accused ...") and
+    names with that role elsewhere ("China's ambassador to Britain Liu Xiaoming has said"):
+    that name, when exactly one named person is introduced so."""
+    role = " ".join(a.source.name.split()).lower()
+    if a.source.role is None or " ".join(a.source.role.split()).lower() != role or len(role.split()) < 2:
+        return None
+    names = {
+        b.source.name
+        for b in found
+        if b.source.kind == "person"
+        and b.source.name != a.source.name
+        and len(b.source.name.split()) >= 2
+        and b.source.mention is not None
+        and role in " ".join(b.source.mention.text.split()).lower()
+    }
+    return next(iter(names)) if len(names) == 1 else None
 
 
 def _after_descriptor(name: str) -> str | None:
