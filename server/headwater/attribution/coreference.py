@@ -11,6 +11,8 @@ mentions the full name, when exactly one source on the page fits:
   names with that role ("China's ambassador to Britain Liu Xiaoming");
 - a person named with a descriptor before the name ("Browns DL Sheldon Richardson",
   "Apple CEO Tim Cook") is named by the name alone;
+- an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
+- "the company", "the automaker" is the one company the page cites by name;
 - a common noun phrase ("the agency", "the city's police", "prison records") is the one
   organisation, document or group whose name ends with it ("the European Space Agency",
   "Hong Kong police", "federal prison records", "federal prosecutors").
@@ -36,6 +38,11 @@ _DETERMINER = re.compile(
     re.I,
 )
 _COMMON_HEADS = ANONYMOUS_HEADS | DOCUMENT_HEADS | ORGANIZATION_HEADS | ROLE_HEADS
+# What news copy calls a company it has named: "the automaker said".
+_BUSINESS_NOUNS = frozenset(
+    """company firm automaker carmaker retailer manufacturer maker airline carrier bank lender
+    insurer utility startup chipmaker drugmaker brand chain operator developer""".split()
+)
 _GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
 
 
@@ -70,6 +77,27 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
             whole = _whole_name(a.source.name, a.source.kind, named)
             if whole:
                 renamed[key] = whole
+    for a in found:
+        key = (a.source.name, a.source.kind)
+        if key not in renamed and a.source.kind in ("organization", "outlet"):
+            whole = _spelled_out(a.source.name, found)
+            if whole:
+                renamed[key] = whole
+    found = _renamed(found, renamed)
+    # "the automaker" is the one company the page cites by name
+    companies = {a.source.name for a in found if a.source.kind == "organization" and _proper(a.source.name)}
+    if len(companies) == 1:
+        company = next(iter(companies))
+        business = {
+            (a.source.name, a.source.kind): (company, "organization")
+            for a in found
+            if a.source.kind in ("organization", "anonymous") and _bare(a.source.name).lower() in _BUSINESS_NOUNS
+        }
+        found = _renamed(found, business)
+    return found
+
+
+def _renamed(found: list[Attribution], renamed: dict[tuple[str, str], tuple[str, str]]) -> list[Attribution]:
     if not renamed:
         return found
     out = []
@@ -77,6 +105,33 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         new = renamed.get((a.source.name, a.source.kind))
         out.append(replace(a, source=replace(a.source, name=new[0], kind=new[1])) if new else a)
     return out
+
+
+def _proper(name: str) -> bool:
+    return any(w[:1].isupper() for w in _bare(name).split())
+
+
+def _spelled_out(name: str, found: list[Attribution]) -> tuple[str, str] | None:
+    """The one organisation or outlet whose name an abbreviation stands for: its letters,
+    the first one first, in order in that name ("VW" -> "Volkswagen", "CPUC" ->
+    "California Public Utilities Commission")."""
+    if not re.fullmatch(r"[A-Z][A-Z&]{1,5}", name):
+        return None
+    letters = name.replace("&", "").lower()
+    fits = set()
+    for b in found:
+        whole = b.source.name
+        if b.source.kind not in ("organization", "outlet") or len(whole) <= len(name) + 2:
+            continue
+        squashed = re.sub(r"[^a-z]", "", whole.lower())
+        if squashed[:1] == letters[0] and _in_order(letters[1:], squashed[1:]):
+            fits.add((whole, b.source.kind))
+    return next(iter(fits)) if len(fits) == 1 else None
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
 
 
 def _one_word_name(a: Attribution) -> bool:
