@@ -473,3 +473,41 @@ def test_unicode_spaces_in_the_title_and_characters_like_the_placeholders_surviv
     extracted = extract(html, "https://example.com/news/story")
     assert extracted.title == "Top\u00a0story"
     assert "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too." in extracted.text
+
+
+def _chunk(paragraphs: str) -> str:
+    return f'<div class="grid"><div class="body article__body">{paragraphs}</div><div class="aside"></div></div>'
+
+
+def test_a_story_split_around_ad_slots_is_read_to_the_end():
+    # Many CMSes cut the body into same-class chunks between ads; all of it is the story.
+    first = _chunk(
+        "<p>Neo-banks promise to fix money for a generation that has little of it, and they say so loudly.</p>"
+        '<p>One start-up <a href="https://www.nytimes.com/2018/11/20/technology/neo-banks.html">raised millions</a>'
+        " last year on that promise alone, to the surprise of its older rivals.</p>"
+        + "<p>Their apps are slick, their fees are low and their customers are mostly young and broke.</p>"
+        * 3
+    )
+    second = _chunk(
+        '<p>The same pitch came from Uber, which <a href="https://www.forbes.com/sites/x/2019/11/04/'
+        'ubers-fintech-strategy/">told Forbes</a> that its drivers want their pay sooner than a bank gives it.</p>'
+        "<p>Later chunks of the story hold its links just as the first one does, and they are not ads.</p>"
+    )
+    ad = '<div class="row full-bleed-ad"><div class="ad">Advertisement</div></div>'
+    html = f"<html><body><article><div class='chunks'>{first}{ad}{second}</div></article></body></html>"
+    extracted = extract(html, "https://www.wired.example/story/banking/")
+    assert "Later chunks of the story hold its links" in extracted.text
+    assert "Advertisement" not in extracted.text
+    assert [link.text for link in extracted.links] == ["raised millions", "told Forbes"]
+
+
+def test_teaser_cards_sharing_the_body_class_are_not_joined_to_the_story():
+    story = "<p>" + "The council voted on the harbour plan on Tuesday after a long and heated debate. " * 3 + "</p>"
+    cards = "".join(
+        f'<a href="/news/2019/11/story-{i}"><div class="post-body"><h3>Another headline number {i}</h3></div></a>'
+        for i in range(3)
+    )
+    html = f'<html><body><div class="post-body">{story}</div><aside>{cards}</aside></body></html>'
+    extracted = extract(html, "https://news.example/2019/11/harbour")
+    assert "The council voted" in extracted.text
+    assert "Another headline" not in extracted.text
