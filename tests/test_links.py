@@ -230,3 +230,45 @@ def test_a_player_page_on_a_name_is_not_the_link_of_its_verbal_attribution(attri
     page = extract(html, PAGE_URL)
     found = attributor.attribute_page(page, PAGE_URL)
     assert found and all(a.link is None for a in found)
+
+
+MEDIUM_URL = "https://www.dailyexample.com/2024/03/05/port-strike-talks/"
+MEDIUM_PAGE = """<html><head><title>Port strike talks stall</title></head><body><article>
+<h1>Port strike talks stall</h1>
+<p>The union's lawyer, Maria Lopez, said in an email
+<a href="https://apnews.com/7adc2ae1aefe45bea5d6cba15fc04443">to The Associated Press</a> that the talks had
+stalled over pensions and would not resume this week.</p>
+<p>Dock worker Sam Reyes said that he is <a href="https://www.post-gazette.com/business/2024/03/04/port-strike-pay/stories/202403040134">more
+worried about his rent</a> than about the talks, which have now run for nine days.</p>
+<p>The Tampa Bay Times reported that <a href="https://www.tampabay.com/news/2024/03/03/port-strike-spreads/">the
+strike spread</a> to two more ports on Sunday.</p>
+<p>Port officials said on Monday that <a href="https://www.example-port.gov/notices/2024/strike-notice.pdf">a
+notice</a> had gone out to all shipping lines.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def medium_found(attributor):
+    page = extract(MEDIUM_PAGE, MEDIUM_URL)
+    return attributor.attribute_page(page, MEDIUM_URL)
+
+
+def test_an_outlet_whose_story_a_speaker_is_quoted_from_is_a_source_too(medium_found):
+    ap = [a for a in medium_found if a.source.name in ("Associated Press", "The Associated Press")]
+    assert len(ap) == 1 and ap[0].form == "link" and "apnews.com" in ap[0].link
+    gazette = [a for a in medium_found if a.form == "link" and a.link and "post-gazette.com" in a.link]
+    assert len(gazette) == 1 and gazette[0].source.kind == "outlet"
+    # the link stays on the speaker's own attribution as well
+    speakers = {a.source.name for a in medium_found if a.form == "verb" and a.link}
+    assert {"Maria Lopez", "Sam Reyes"} <= speakers
+
+
+def test_a_linked_outlet_the_sentence_already_names_is_listed_once(medium_found):
+    tampa = [a for a in medium_found if "Tampa" in a.source.name]
+    assert len(tampa) == 1 and tampa[0].form == "verb"
+    # a document is no outlet: it stays with whoever cites it, once
+    assert len([a for a in medium_found if a.link and "strike-notice.pdf" in a.link]) == 1
+
+
+def test_a_hyphenated_domain_is_spelt_by_its_name():
+    assert named_in("via Brian Batko of the Post-Gazette", "post-gazette.com") == "Post-Gazette"

@@ -38,6 +38,9 @@ journalism cites rather than about any one site:
 content = the sentence around the link, link = the URL, form "link". A URL already on an
 attribution, or a link in a sentence where a verbal attribution of the same source stands
 (it keeps or takes the link, form "verb"), gives none; nor does a second link to the same URL.
+A verbal attribution's link to another outlet's story whose outlet is not the speaker ("Heyward
+said that [he is focused on the Steelers](post-gazette.com/...)") keeps its link, and the outlet,
+through whose story the words came, is listed too (form "link"), unless the page names it already.
 """
 
 from __future__ import annotations
@@ -341,7 +344,7 @@ def _squash(words: str) -> str:
 def named_in(text: str, domain: str) -> str | None:
     """A name in `text` that spells the site's domain: "the Tampa Bay Times" for tampabay.com
     (its letters start with the domain's first label, at least four of them), "NPR" for npr.org."""
-    label = domain.split(".")[0].lower()
+    label = _squash(domain.split(".")[0])  # "post-gazette" is spelt "Post-Gazette" or "PostGazette"
     if len(label) < 3:
         return None
     for m in _NAME_RUN.finditer(text):
@@ -490,12 +493,19 @@ def link_citations(
 ) -> list[Attribution]:
     """The attributions the page's bare links add to `found` (the verbal ones, which may gain a
     link here: a link to the outlet a sentence's verbal attribution names is that one's)."""
-    seen = {url_key(a.link) for a in found if a.link}
+    held = {url_key(a.link): i for i, a in enumerate(found) if a.link}  # URL -> the attribution holding it
+    seen = set(held)
     if page_url:
         seen.add(url_key(page_url))
     added: list[Attribution] = []
     for link in links:
         key = url_key(link.href.split("#")[0])
+        if key in held:
+            holder = held.pop(key)  # a later link to the same URL is a repeat
+            medium = _medium(text, link, holder, found + added, page_url, gazetteer, page_outlet)
+            if medium is not None:
+                added.append(medium)
+            continue
         if key in seen:
             continue
         kind = classify(link.href, page_url, gazetteer)
@@ -534,6 +544,34 @@ def link_citations(
             )
         )
     return added
+
+
+def _medium(
+    text: str, link: Link, holder: int, found: list[Attribution], page_url, gazetteer, page_outlet
+) -> Attribution | None:
+    """The outlet whose story a verbal attribution's link goes to, when that outlet is not the
+    speaker: "Heyward said [he is focused on the Steelers](post-gazette.com/...)", "she said in
+    an email [to The Associated Press](apnews.com/...)". The words reached the page through
+    that story, so the outlet is a source of its own (the link stays on the speaker's
+    attribution too). Nothing when the page already lists the outlet, or the link is no other
+    outlet's story (a document, a post, the speaker's own site, the page's own site)."""
+    if found[holder].form != "verb":
+        return None
+    kind = classify(link.href, page_url, gazetteer)
+    if kind is None or kind.kind != "outlet" or teaser(text, link, [link]):
+        return None
+    sentence = sentence_around(text, link.start, link.end)
+    source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
+    if not source.name or any(_same_source(a.source.name, source.name) for a in found):
+        return None
+    return Attribution(
+        source=source,
+        cue=Span(link.start, link.end, link.text),
+        content=Span.of(text, *sentence),
+        link=link.href,
+        confidence=CONFIDENCE,
+        form="link",
+    )
 
 
 def _same_source(a: str, b: str) -> bool:
