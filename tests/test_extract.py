@@ -511,3 +511,31 @@ def test_teaser_cards_sharing_the_body_class_are_not_joined_to_the_story():
     extracted = extract(html, "https://news.example/2019/11/harbour")
     assert "The council voted" in extracted.text
     assert "Another headline" not in extracted.text
+
+
+def test_an_embedded_post_in_a_widget_wrapper_is_kept_in_its_place():
+    # trafilatura drops "widget"/"embed" blocks whole; the post inside is one the story cites.
+    para = "<p>{} The club confirmed the appointment on Wednesday after a long night of talks in London.</p>"
+    tweet = (
+        '<div class="article-widget article-tweet"><div class="tweet-inner">'
+        '<blockquote class="twitter-tweet"><p lang="en">Thank you for everything, boss.</p>'
+        "&mdash; Dele (@dele_official) "
+        '<a href="https://twitter.com/dele_official/status/1196909601389785089?ref_src=twsrc%5Etfw">'
+        "November 19, 2019</a></blockquote></div></div>"
+    )
+    ad = '<div class="ad-widget"><p>Advertisement: buy a season ticket today and save on the away kit.</p></div>'
+    html = (
+        "<html><body><article><div class='story-body'>"
+        + para.format("First.")
+        + tweet
+        + para.format("Second.")
+        + ad
+        + para.format("Third.")
+        + "</div></article></body></html>"
+    )
+    extracted = extract(html, "https://news.example/story/manager-appointed-11865382")
+    text = extracted.text
+    assert re.search(r"— Dele \(@dele_official\) ?November 19, 2019", text)  # the signature credits.py reads
+    assert text.index("First.") < text.index("Thank you for everything") < text.index("Second.")
+    assert "Advertisement" not in text  # the wrappers themselves still go
+    assert any("dele_official/status" in link.href for link in extracted.links)

@@ -32,7 +32,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_url
 from trafilatura.utils import decode_file
-from trafilatura.xpaths import BODY_XPATH
+from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
 from headwater.errors import NoText
 from headwater.fetch.charset import decode_html
@@ -56,6 +56,7 @@ TRAFILATURA_OPTIONS = dict(
 )
 
 MIN_TEXT_CHARS = 25
+MAX_EMBED_WRAPPER_EXTRA_CHARS = 200  # an embed's wrapper adds a caption or a label at most
 MIN_CHUNK_PARAGRAPH_CHARS = 80  # a body chunk holds at least one paragraph this long (a teaser card holds none)  # less article text than this is "no text" (a caption, a cookie notice)
 BLOCK_SEPARATOR = "\n\n"
 MAX_ATTRIBUTE_CHARS = 65536  # longer attribute values are dropped before trafilatura runs
@@ -70,6 +71,15 @@ _FURNITURE_XPATH = (
     " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# The block quotes the platforms' embed scripts turn into a post (X/Twitter, Instagram, TikTok,
+# Threads, Bluesky, Reddit, Facebook): they hold the post's text and its signature line.
+_EMBEDDED_POSTS = etree.XPath(
+    "//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' twitter-tweet ')"
+    " or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed')"
+    " or contains(@class, 'text-post-media') or contains(@class, 'bluesky-embed')"
+    " or contains(@class, 'reddit-embed') or contains(@class, 'reddit-card')"
+    " or contains(@class, 'fb-xfbml-parse-ignore')]"
+)
 _ANY_SPACE = re.compile(r"\s+")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:")
 
@@ -118,6 +128,7 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         _drop_huge_attributes(tree)
         _resolve_links(tree, base=url or declared_url)
         _join_split_body(tree)
+        _free_embedded_posts(tree)
         restore = _protect_spaces(tree)
         xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     except RecursionError as err:
@@ -253,6 +264,44 @@ def _join_split_body(tree) -> None:
             chunk.text = None
         for child in list(chunk):
             first.append(child)  # moves it, with its tail
+
+
+def _free_embedded_posts(tree) -> None:
+    """Take embedded posts out of wrappers that trafilatura throws away as page furniture.
+
+    A CMS often wraps an embedded tweet in a "widget" or "embed" block, and trafilatura drops
+    blocks of such classes whole (they are ads and share bars elsewhere), losing the post the
+    article cites. The post's block quote is moved to stand just before its outermost such
+    wrapper, in the same place in the story; the wrapper, with at most a label beside the
+    post, still goes.
+    """
+    posts = _EMBEDDED_POSTS(tree)
+    if not posts:
+        return
+    discarded = {element for expr in OVERALL_DISCARD_XPATH for element in expr(tree)}
+    for post in posts:
+        post_chars = len(post.text_content())
+        wrapper = None
+        for ancestor in post.iterancestors():
+            if len(ancestor.text_content()) - post_chars > MAX_EMBED_WRAPPER_EXTRA_CHARS:
+                break  # a block holding more than the post is the article (or a page region), not a wrapper
+            if ancestor in discarded:
+                wrapper = ancestor
+        if wrapper is not None and wrapper.getparent() is not None:
+            tail, post.tail = post.tail, None
+            if tail and tail.strip():
+                _keep_tail(post, tail)
+            wrapper.addprevious(post)
+
+
+def _keep_tail(element, tail: str) -> None:
+    """Text after an element that is moved stays where the element was."""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + tail
 
 
 def _depth(element) -> int:
