@@ -272,3 +272,14 @@ def test_a_linked_outlet_the_sentence_already_names_is_listed_once(medium_found)
 
 def test_a_hyphenated_domain_is_spelt_by_its_name():
     assert named_in("via Brian Batko of the Post-Gazette", "post-gazette.com") == "Post-Gazette"
+
+
+def test_a_graphics_link_on_the_parent_companys_host_is_the_pages_own():
+    reuters = "https://www.reuters.com/article/us-global-markets/asian-shares-soft-idUSKBN1XT00W"
+    graphic = "http://fingfx.thomsonreuters.com/gfx/rngs/GLOBAL-CURRENCIES-PERFORMANCE/0100301V041/index.html"
+    assert classify(graphic, reuters, Gazetteer.default()).kind == "own"
+    # a host no list knows is the page's own when its name spells the outlet's name or an alias
+    gaz = Gazetteer.from_text("Harbour Post\tnewspaper\tGB\tharbourpost.co.uk\tHarbour Media Group\n")
+    page = "https://harbourpost.co.uk/news/2024/03/04/port-strike/"
+    assert classify("https://charts.harbourmediagroup.com/2024/port-volumes-by-month", page, gaz).kind == "own"
+    assert classify("https://charts.harbourpolice.com/2024/port-volumes-by-month", page, gaz).kind == "outlet"

@@ -299,8 +299,11 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
     outlet = gazetteer.by_domain(href) if gazetteer is not None else None
     # The page's own site: its registrable domain, or another host of the same outlet (apnews.com
     # from hosted.ap.org, markets.businessinsider.com from businessinsider.com).
+    page_outlet = gazetteer.by_domain(page_url) if gazetteer is not None and page_url else None
     own = page_url is not None and (
-        domain == domain_of(page_url) or (outlet is not None and outlet == gazetteer.by_domain(page_url))
+        domain == domain_of(page_url)
+        or (outlet is not None and outlet == page_outlet)
+        or (outlet is None and _spells_outlet(domain, page_outlet))
     )
     document = _document(host, domain, path)
     if own:
@@ -318,6 +321,16 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
         return Kind(outlet.kind, outlet.name, outlet=outlet)
     kind = "organization" if re.search(r"\.(?:org|edu|ac\.[a-z]{2}|edu\.[a-z]{2})$", domain) else "outlet"
     return Kind(kind, None, publisher=domain)
+
+
+def _spells_outlet(domain: str, outlet) -> bool:
+    """A host the gazetteer does not list whose name spells the outlet's name or an alias: the
+    parent company's or a service's site ("thomsonreuters.com" for Reuters, "Thomson Reuters")."""
+    if outlet is None:
+        return False
+    label = _squash(domain.split(".")[0])
+    names = (outlet.name, *outlet.aliases)
+    return len(label) >= 6 and any(_squash(re.sub(r"^the\s+", "", n, flags=re.I)) == label for n in names)
 
 
 def _document(host: str, domain: str, path: str) -> bool:
