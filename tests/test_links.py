@@ -283,3 +283,25 @@ def test_a_graphics_link_on_the_parent_companys_host_is_the_pages_own():
     page = "https://harbourpost.co.uk/news/2024/03/04/port-strike/"
     assert classify("https://charts.harbourmediagroup.com/2024/port-volumes-by-month", page, gaz).kind == "own"
     assert classify("https://charts.harbourpolice.com/2024/port-volumes-by-month", page, gaz).kind == "outlet"
+
+
+HEADLINES_URL = "https://www.dailyexample.com/news/science/1205992/plague-cases-confirmed"
+HEADLINES_PAGE = """<html><head><title>Plague cases confirmed</title></head><body><article>
+<h1>Plague cases confirmed</h1>
+<p>Two people were treated for pneumonic plague in the capital this week, health officials said on Tuesday.</p>
+<p>DON'T MISS <a href="https://www.dailyexample.com/news/world/1125953/plague-influenza-cdc-names-eight-diseases">Plague
+warning: CDC names EIGHT deadly diseases</a> [WARNING] <a href="https://www.dailyexample.com/news/world/1125954/marmot-eaters-die">Hunters
+say marmot meat killed two</a> [INSIGHT]</p>
+<p>The hospital said both patients were in a stable condition and that their families had been checked.</p>
+<p><a href="https://www.othertoys.com/2019/11/13/amazon-best-seller-espresso-machine-review/">Amazon Bestseller: Manual
+Espresso Machine Review</a> [Video]</p>
+</article></body></html>"""
+
+
+def test_what_a_line_of_linked_headlines_says_is_no_source(attributor):
+    page = extract(HEADLINES_PAGE, HEADLINES_URL)
+    found = attributor.attribute_page(page, HEADLINES_URL)
+    names = {a.source.name for a in found}
+    assert "CDC" not in names and "Hunters" not in names and "Amazon Bestseller" not in names
+    assert not [a for a in found if a.link]  # the headlines are navigation, not citations
+    assert any("health officials" in name for name in names)  # the story's own sentences still count

@@ -472,9 +472,11 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
 _EMBED_MARK = "ref_src=twsrc"  # the link an embedded tweet carries to itself
 _TEASER_LABEL = re.compile(
     r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
-    r"recommended|trending|previously|up next|next|latest|top stories)?\W*$",
+    r"recommended|trending|previously|up next|next|latest|top stories|don[’']?t miss|must read|most read)?\W*$",
     re.I,
 )
+# A section or format tag beside a linked headline: "[Video]", "[INSIGHT]", "(PHOTOS)".
+_HEADLINE_TAG = re.compile(r"[\[(][A-Za-z][A-Za-z ]{0,18}[\])]")
 
 
 def teaser(text: str, link: Link, links: list[Link]) -> bool:
@@ -489,7 +491,17 @@ def teaser(text: str, link: Link, links: list[Link]) -> bool:
             rest.append(text[at : other.start])
             at = other.end
     rest.append(text[at:hi])
-    return bool(_TEASER_LABEL.match(" ".join("".join(rest).split())))
+    return bool(_TEASER_LABEL.match(" ".join(_HEADLINE_TAG.sub(" ", "".join(rest)).split())))
+
+
+def in_linked_headline(text: str, position: int, links: list[Link]) -> bool:
+    """Whether `position` is on a line of linked headlines (see `teaser`): a verb there is a
+    headline's ("CDC names eight deadly diseases"), no claim the page makes."""
+    lo = text.rfind("\n", 0, position) + 1
+    hi = text.find("\n", position)
+    hi = len(text) if hi < 0 else hi
+    first = next((link for link in links if lo <= link.start and link.end <= hi), None)
+    return first is not None and teaser(text, first, links)
 
 
 # -- the citations -------------------------------------------------------------------------
