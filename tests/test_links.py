@@ -242,6 +242,8 @@ stalled over pensions and would not resume this week.</p>
 worried about his rent</a> than about the talks, which have now run for nine days.</p>
 <p>The Tampa Bay Times reported that <a href="https://www.tampabay.com/news/2024/03/03/port-strike-spreads/">the
 strike spread</a> to two more ports on Sunday.</p>
+<p>Union leader Ann Kim said the members would vote on
+<a href="https://www.documentcloud.org/documents/6543210-port-offer.html">the port's latest offer</a> by Friday.</p>
 <p>Port officials said on Monday that <a href="https://www.example-port.gov/notices/2024/strike-notice.pdf">a
 notice</a> had gone out to all shipping lines.</p>
 </article></body></html>"""
@@ -261,6 +263,11 @@ def test_an_outlet_whose_story_a_speaker_is_quoted_from_is_a_source_too(medium_f
     # the link stays on the speaker's own attribution as well
     speakers = {a.source.name for a in medium_found if a.form == "verb" and a.link}
     assert {"Maria Lopez", "Sam Reyes"} <= speakers
+
+
+def test_a_document_linked_beside_a_persons_words_is_a_source_too(medium_found):
+    offer = [a for a in medium_found if a.link and "documentcloud.org" in a.link]
+    assert {(a.source.kind, a.form) for a in offer} == {("person", "verb"), ("document", "link")}
 
 
 def test_a_linked_outlet_the_sentence_already_names_is_listed_once(medium_found):

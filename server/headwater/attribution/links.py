@@ -578,12 +578,19 @@ def _medium(
     speaker: "Heyward said [he is focused on the Steelers](post-gazette.com/...)", "she said in
     an email [to The Associated Press](apnews.com/...)". The words reached the page through
     that story, so the outlet is a source of its own (the link stays on the speaker's
-    attribution too). Nothing when the page already lists the outlet, or the link is no other
-    outlet's story (a document, a post, the speaker's own site, the page's own site)."""
+    attribution too). So is a document linked beside a person's words ("the envoy faces
+    questions about [Trump's July 25 call](documentcloud.org/...)"): a named person is not a
+    document, while "the study said", "the agency said" or "officials said" with their own
+    report linked is one source.
+    Nothing when the page already lists the source, or the link is a post, the speaker's own
+    site or the page's own site."""
+    holder_kind = found[holder].source.kind
     if found[holder].form != "verb":
         return None
     kind = classify(link.href, page_url, gazetteer)
-    if kind is None or kind.kind != "outlet" or teaser(text, link, [link]):
+    if kind is None or teaser(text, link, [link]):
+        return None
+    if not (kind.kind == "outlet" or kind.kind == "document" and holder_kind == "person"):
         return None
     sentence = sentence_around(text, link.start, link.end)
     source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
