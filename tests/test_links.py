@@ -312,3 +312,18 @@ def test_what_a_line_of_linked_headlines_says_is_no_source(attributor):
     assert "CDC" not in names and "Hunters" not in names and "Amazon Bestseller" not in names
     assert not [a for a in found if a.link]  # the headlines are navigation, not citations
     assert any("health officials" in name for name in names)  # the story's own sentences still count
+
+
+def test_our_own_document_hosted_elsewhere_is_the_sites_own(attributor):
+    url = "https://blog.example-charity.org/2018/10/09/a-grant-to-scale-promising-programs/"
+    html = """<html><head><title>A grant to scale promising programs</title></head><body><article>
+    <h1>A grant to scale promising programs</h1>
+    <p>We incorporated our forecasts in our <a href="https://docs.google.com/spreadsheets/d/1MJA3Gb/edit#gid=39">cost-effectiveness
+    estimate for the grant</a>, which could change substantially with additional research.</p>
+    <p>The figures build on <a href="https://docs.google.com/spreadsheets/d/9XYZ123/edit">the ministry's cost spreadsheet</a>
+    for the three provinces where the programme runs.</p></article></body></html>"""
+    found = attributor.attribute_page(extract(html, url), url)
+    ours = by_link(found, "1MJA3Gb")
+    assert ours.own_site and ours.form == "link"
+    theirs = by_link(found, "9XYZ123")
+    assert theirs.source.kind == "document" and not theirs.own_site

@@ -31,8 +31,10 @@ journalism cites rather than about any one site:
   the sentence (or the anchor) gives it, when that name spells the host ("the Tampa Bay Times"
   for tampabay.com); else by the registrable domain ("tampabay.com");
 - the page's own site (same registrable domain as the page, or a host the gazetteer gives the
-  same outlet): kept, marked own_site, with the
-  page's outlet as the source; its section fronts and furniture are nothing, as elsewhere.
+  same outlet, or an unlisted host whose name spells the outlet's name or an alias, such as a
+  parent company's: fingfx.thomsonreuters.com on reuters.com; and a document the text calls
+  "our" wherever it is hosted): kept, marked own_site, with the page's outlet as the source;
+  its section fronts and furniture are nothing, as elsewhere.
 
 `link_citations(...)` makes one attribution per cited URL: source mention and cue = the anchor,
 content = the sentence around the link, link = the URL, form "link". A URL already on an
@@ -469,6 +471,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+_OUR_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)  # "in our [estimate]", "our latest [report]"
 _EMBED_MARK = "ref_src=twsrc"  # the link an embedded tweet carries to itself
 _TEASER_LABEL = re.compile(
     r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
@@ -538,6 +541,8 @@ def link_citations(
             continue
         if kind.kind == "social" and (_EMBED_MARK in link.href or any(q.start <= link.start < q.end for q in quotes)):
             continue  # an embedded post's own link: the embed is the citation (credits.py)
+        if kind.kind == "document" and _ours(text, link):
+            kind = Kind("own")  # "our cost-effectiveness estimate": the page's own material, wherever it is hosted
         seen.add(key)
         sentence = sentence_around(text, link.start, link.end)
         source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
@@ -603,6 +608,13 @@ def _medium(
         link=link.href,
         confidence=CONFIDENCE,
         form="link",
+    )
+
+
+def _ours(text: str, link: Link) -> bool:
+    """The anchor is introduced by "our": the publisher's own document ("our estimate")."""
+    return bool(
+        _OUR_BEFORE.search(text[max(0, link.start - 40) : link.start]) or re.match(r"\W*our\b", link.text, re.I)
     )
 
 
