@@ -252,7 +252,7 @@ def _join_split_body(tree) -> None:
         for element in tree.iter(chosen.tag)
         if element.get("class") == css and _depth(element) == depth and _holds_paragraph(element)
     ]
-    if len(chunks) < 2 or chunks[0] is not chosen and chosen not in chunks:
+    if len(chunks) < 2 or chosen not in chunks:  # trafilatura's own pick must be one of them
         return
     first, *rest = chunks
     for chunk in rest:
