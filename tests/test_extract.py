@@ -473,3 +473,69 @@ def test_unicode_spaces_in_the_title_and_characters_like_the_placeholders_surviv
     extracted = extract(html, "https://example.com/news/story")
     assert extracted.title == "Top\u00a0story"
     assert "Linear B \U00010000 and \U00010001 stay; a\u00a0no-break space stays too." in extracted.text
+
+
+def _chunk(paragraphs: str) -> str:
+    return f'<div class="grid"><div class="body article__body">{paragraphs}</div><div class="aside"></div></div>'
+
+
+def test_a_story_split_around_ad_slots_is_read_to_the_end():
+    # Many CMSes cut the body into same-class chunks between ads; all of it is the story.
+    first = _chunk(
+        "<p>Neo-banks promise to fix money for a generation that has little of it, and they say so loudly.</p>"
+        '<p>One start-up <a href="https://www.nytimes.com/2018/11/20/technology/neo-banks.html">raised millions</a>'
+        " last year on that promise alone, to the surprise of its older rivals.</p>"
+        + "<p>Their apps are slick, their fees are low and their customers are mostly young and broke.</p>"
+        * 3
+    )
+    second = _chunk(
+        '<p>The same pitch came from Uber, which <a href="https://www.forbes.com/sites/x/2019/11/04/'
+        'ubers-fintech-strategy/">told Forbes</a> that its drivers want their pay sooner than a bank gives it.</p>'
+        "<p>Later chunks of the story hold its links just as the first one does, and they are not ads.</p>"
+    )
+    ad = '<div class="row full-bleed-ad"><div class="ad">Advertisement</div></div>'
+    html = f"<html><body><article><div class='chunks'>{first}{ad}{second}</div></article></body></html>"
+    extracted = extract(html, "https://www.wired.example/story/banking/")
+    assert "Later chunks of the story hold its links" in extracted.text
+    assert "Advertisement" not in extracted.text
+    assert [link.text for link in extracted.links] == ["raised millions", "told Forbes"]
+
+
+def test_teaser_cards_sharing_the_body_class_are_not_joined_to_the_story():
+    story = "<p>" + "The council voted on the harbour plan on Tuesday after a long and heated debate. " * 3 + "</p>"
+    cards = "".join(
+        f'<a href="/news/2019/11/story-{i}"><div class="post-body"><h3>Another headline number {i}</h3></div></a>'
+        for i in range(3)
+    )
+    html = f'<html><body><div class="post-body">{story}</div><aside>{cards}</aside></body></html>'
+    extracted = extract(html, "https://news.example/2019/11/harbour")
+    assert "The council voted" in extracted.text
+    assert "Another headline" not in extracted.text
+
+
+def test_an_embedded_post_in_a_widget_wrapper_is_kept_in_its_place():
+    # trafilatura drops "widget"/"embed" blocks whole; the post inside is one the story cites.
+    para = "<p>{} The club confirmed the appointment on Wednesday after a long night of talks in London.</p>"
+    tweet = (
+        '<div class="article-widget article-tweet"><div class="tweet-inner">'
+        '<blockquote class="twitter-tweet"><p lang="en">Thank you for everything, boss.</p>'
+        "&mdash; Dele (@dele_official) "
+        '<a href="https://twitter.com/dele_official/status/1196909601389785089?ref_src=twsrc%5Etfw">'
+        "November 19, 2019</a></blockquote></div></div>"
+    )
+    ad = '<div class="ad-widget"><p>Advertisement: buy a season ticket today and save on the away kit.</p></div>'
+    html = (
+        "<html><body><article><div class='story-body'>"
+        + para.format("First.")
+        + tweet
+        + para.format("Second.")
+        + ad
+        + para.format("Third.")
+        + "</div></article></body></html>"
+    )
+    extracted = extract(html, "https://news.example/story/manager-appointed-11865382")
+    text = extracted.text
+    assert re.search(r"— Dele \(@dele_official\) ?November 19, 2019", text)  # the signature credits.py reads
+    assert text.index("First.") < text.index("Thank you for everything") < text.index("Second.")
+    assert "Advertisement" not in text  # the wrappers themselves still go
+    assert any("dele_official/status" in link.href for link in extracted.links)

@@ -230,3 +230,100 @@ def test_a_player_page_on_a_name_is_not_the_link_of_its_verbal_attribution(attri
     page = extract(html, PAGE_URL)
     found = attributor.attribute_page(page, PAGE_URL)
     assert found and all(a.link is None for a in found)
+
+
+MEDIUM_URL = "https://www.dailyexample.com/2024/03/05/port-strike-talks/"
+MEDIUM_PAGE = """<html><head><title>Port strike talks stall</title></head><body><article>
+<h1>Port strike talks stall</h1>
+<p>The union's lawyer, Maria Lopez, said in an email
+<a href="https://apnews.com/7adc2ae1aefe45bea5d6cba15fc04443">to The Associated Press</a> that the talks had
+stalled over pensions and would not resume this week.</p>
+<p>Dock worker Sam Reyes said that he is <a href="https://www.post-gazette.com/business/2024/03/04/port-strike-pay/stories/202403040134">more
+worried about his rent</a> than about the talks, which have now run for nine days.</p>
+<p>The Tampa Bay Times reported that <a href="https://www.tampabay.com/news/2024/03/03/port-strike-spreads/">the
+strike spread</a> to two more ports on Sunday.</p>
+<p>Union leader Ann Kim said the members would vote on
+<a href="https://www.documentcloud.org/documents/6543210-port-offer.html">the port's latest offer</a> by Friday.</p>
+<p>Port officials said on Monday that <a href="https://www.example-port.gov/notices/2024/strike-notice.pdf">a
+notice</a> had gone out to all shipping lines.</p>
+</article></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def medium_found(attributor):
+    page = extract(MEDIUM_PAGE, MEDIUM_URL)
+    return attributor.attribute_page(page, MEDIUM_URL)
+
+
+def test_an_outlet_whose_story_a_speaker_is_quoted_from_is_a_source_too(medium_found):
+    ap = [a for a in medium_found if a.source.name in ("Associated Press", "The Associated Press")]
+    assert len(ap) == 1 and ap[0].form == "link" and "apnews.com" in ap[0].link
+    gazette = [a for a in medium_found if a.form == "link" and a.link and "post-gazette.com" in a.link]
+    assert len(gazette) == 1 and gazette[0].source.kind == "outlet"
+    # the link stays on the speaker's own attribution as well
+    speakers = {a.source.name for a in medium_found if a.form == "verb" and a.link}
+    assert {"Maria Lopez", "Sam Reyes"} <= speakers
+
+
+def test_a_document_linked_beside_a_persons_words_is_a_source_too(medium_found):
+    offer = [a for a in medium_found if a.link and "documentcloud.org" in a.link]
+    assert {(a.source.kind, a.form) for a in offer} == {("person", "verb"), ("document", "link")}
+
+
+def test_a_linked_outlet_the_sentence_already_names_is_listed_once(medium_found):
+    tampa = [a for a in medium_found if "Tampa" in a.source.name]
+    assert len(tampa) == 1 and tampa[0].form == "verb"
+    # a document is no outlet: it stays with whoever cites it, once
+    assert len([a for a in medium_found if a.link and "strike-notice.pdf" in a.link]) == 1
+
+
+def test_a_hyphenated_domain_is_spelt_by_its_name():
+    assert named_in("via Brian Batko of the Post-Gazette", "post-gazette.com") == "Post-Gazette"
+
+
+def test_a_graphics_link_on_the_parent_companys_host_is_the_pages_own():
+    reuters = "https://www.reuters.com/article/us-global-markets/asian-shares-soft-idUSKBN1XT00W"
+    graphic = "http://fingfx.thomsonreuters.com/gfx/rngs/GLOBAL-CURRENCIES-PERFORMANCE/0100301V041/index.html"
+    assert classify(graphic, reuters, Gazetteer.default()).kind == "own"
+    # a host no list knows is the page's own when its name spells the outlet's name or an alias
+    gaz = Gazetteer.from_text("Harbour Post\tnewspaper\tGB\tharbourpost.co.uk\tHarbour Media Group\n")
+    page = "https://harbourpost.co.uk/news/2024/03/04/port-strike/"
+    assert classify("https://charts.harbourmediagroup.com/2024/port-volumes-by-month", page, gaz).kind == "own"
+    assert classify("https://charts.harbourpolice.com/2024/port-volumes-by-month", page, gaz).kind == "outlet"
+
+
+HEADLINES_URL = "https://www.dailyexample.com/news/science/1205992/plague-cases-confirmed"
+HEADLINES_PAGE = """<html><head><title>Plague cases confirmed</title></head><body><article>
+<h1>Plague cases confirmed</h1>
+<p>Two people were treated for pneumonic plague in the capital this week, health officials said on Tuesday.</p>
+<p>DON'T MISS <a href="https://www.dailyexample.com/news/world/1125953/plague-influenza-cdc-names-eight-diseases">Plague
+warning: CDC names EIGHT deadly diseases</a> [WARNING] <a href="https://www.dailyexample.com/news/world/1125954/marmot-eaters-die">Hunters
+say marmot meat killed two</a> [INSIGHT]</p>
+<p>The hospital said both patients were in a stable condition and that their families had been checked.</p>
+<p><a href="https://www.othertoys.com/2019/11/13/amazon-best-seller-espresso-machine-review/">Amazon Bestseller: Manual
+Espresso Machine Review</a> [Video]</p>
+</article></body></html>"""
+
+
+def test_what_a_line_of_linked_headlines_says_is_no_source(attributor):
+    page = extract(HEADLINES_PAGE, HEADLINES_URL)
+    found = attributor.attribute_page(page, HEADLINES_URL)
+    names = {a.source.name for a in found}
+    assert "CDC" not in names and "Hunters" not in names and "Amazon Bestseller" not in names
+    assert not [a for a in found if a.link]  # the headlines are navigation, not citations
+    assert any("health officials" in name for name in names)  # the story's own sentences still count
+
+
+def test_our_own_document_hosted_elsewhere_is_the_sites_own(attributor):
+    url = "https://blog.example-charity.org/2018/10/09/a-grant-to-scale-promising-programs/"
+    html = """<html><head><title>A grant to scale promising programs</title></head><body><article>
+    <h1>A grant to scale promising programs</h1>
+    <p>We incorporated our forecasts in our <a href="https://docs.google.com/spreadsheets/d/1MJA3Gb/edit#gid=39">cost-effectiveness
+    estimate for the grant</a>, which could change substantially with additional research.</p>
+    <p>The figures build on <a href="https://docs.google.com/spreadsheets/d/9XYZ123/edit">the ministry's cost spreadsheet</a>
+    for the three provinces where the programme runs.</p></article></body></html>"""
+    found = attributor.attribute_page(extract(html, url), url)
+    ours = by_link(found, "1MJA3Gb")
+    assert ours.own_site and ours.form == "link"
+    theirs = by_link(found, "9XYZ123")
+    assert theirs.source.kind == "document" and not theirs.own_site

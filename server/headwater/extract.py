@@ -32,6 +32,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_url
 from trafilatura.utils import decode_file
+from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
 from headwater.errors import NoText
 from headwater.fetch.charset import decode_html
@@ -54,7 +55,9 @@ TRAFILATURA_OPTIONS = dict(
     fast=False,
 )
 
-MIN_TEXT_CHARS = 25  # less article text than this is "no text" (a caption, a cookie notice)
+MIN_TEXT_CHARS = 25
+MAX_EMBED_WRAPPER_EXTRA_CHARS = 200  # an embed's wrapper adds a caption or a label at most
+MIN_CHUNK_PARAGRAPH_CHARS = 80  # a body chunk holds at least one paragraph this long (a teaser card holds none)  # less article text than this is "no text" (a caption, a cookie notice)
 BLOCK_SEPARATOR = "\n\n"
 MAX_ATTRIBUTE_CHARS = 65536  # longer attribute values are dropped before trafilatura runs
 LIBXML2_MAX_DEPTH = 255  # libxml2's HTML parser drops whatever is nested deeper than this
@@ -68,6 +71,15 @@ _FURNITURE_XPATH = (
     " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+# The block quotes the platforms' embed scripts turn into a post (X/Twitter, Instagram, TikTok,
+# Threads, Bluesky, Reddit, Facebook): they hold the post's text and its signature line.
+_EMBEDDED_POSTS = etree.XPath(
+    "//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' twitter-tweet ')"
+    " or contains(@class, 'instagram-media') or contains(@class, 'tiktok-embed')"
+    " or contains(@class, 'text-post-media') or contains(@class, 'bluesky-embed')"
+    " or contains(@class, 'reddit-embed') or contains(@class, 'reddit-card')"
+    " or contains(@class, 'fb-xfbml-parse-ignore')]"
+)
 _ANY_SPACE = re.compile(r"\s+")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:")
 
@@ -115,6 +127,8 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         furniture = _furniture_text(tree)
         _drop_huge_attributes(tree)
         _resolve_links(tree, base=url or declared_url)
+        _join_split_body(tree)
+        _free_embedded_posts(tree)
         restore = _protect_spaces(tree)
         xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     except RecursionError as err:
@@ -216,6 +230,88 @@ def _resolve_links(tree, base: str | None) -> None:
                 anchor.set("href", urljoin(base, href))
             except ValueError:  # a malformed URL (bad IPv6 literal, port): leave it for trafilatura to drop
                 anchor.attrib.pop("href", None)
+
+
+def _join_split_body(tree) -> None:
+    """Join an article body the page splits into several containers of one class.
+
+    Many CMSes cut the story into chunks around ad slots and inline promos: sibling blocks
+    with the same tag and class, each holding some of the paragraphs. trafilatura reads only
+    the first container its body expressions find, so the rest of the story (and its
+    links) would be lost. The later chunks' contents are moved into the first. Only chunks
+    at the same depth (one template repeated) that each hold a real paragraph count: a list
+    of teaser cards with a shared class holds headlines, not paragraphs.
+    """
+    chosen = next((hit for expr in BODY_XPATH for hit in expr(tree) if hit is not None), None)
+    css = chosen.get("class") if chosen is not None else None
+    if not css:
+        return
+    depth = _depth(chosen)
+    chunks = [
+        element
+        for element in tree.iter(chosen.tag)
+        if element.get("class") == css and _depth(element) == depth and _holds_paragraph(element)
+    ]
+    if len(chunks) < 2 or chosen not in chunks:  # trafilatura's own pick must be one of them
+        return
+    first, *rest = chunks
+    for chunk in rest:
+        if chunk.text and chunk.text.strip():
+            if len(first):
+                first[-1].tail = (first[-1].tail or "") + chunk.text
+            else:
+                first.text = (first.text or "") + chunk.text
+            chunk.text = None
+        for child in list(chunk):
+            first.append(child)  # moves it, with its tail
+
+
+def _free_embedded_posts(tree) -> None:
+    """Take embedded posts out of wrappers that trafilatura throws away as page furniture.
+
+    A CMS often wraps an embedded tweet in a "widget" or "embed" block, and trafilatura drops
+    blocks of such classes whole (they are ads and share bars elsewhere), losing the post the
+    article cites. The post's block quote is moved to stand just before its outermost such
+    wrapper, in the same place in the story; the wrapper, with at most a label beside the
+    post, still goes.
+    """
+    posts = _EMBEDDED_POSTS(tree)
+    if not posts:
+        return
+    discarded = {element for expr in OVERALL_DISCARD_XPATH for element in expr(tree)}
+    for post in posts:
+        post_chars = len(post.text_content())
+        wrapper = None
+        for ancestor in post.iterancestors():
+            if len(ancestor.text_content()) - post_chars > MAX_EMBED_WRAPPER_EXTRA_CHARS:
+                break  # a block holding more than the post is the article (or a page region), not a wrapper
+            if ancestor in discarded:
+                wrapper = ancestor
+        if wrapper is not None and wrapper.getparent() is not None:
+            tail, post.tail = post.tail, None
+            if tail and tail.strip():
+                _keep_tail(post, tail)
+            wrapper.addprevious(post)
+
+
+def _keep_tail(element, tail: str) -> None:
+    """Text after an element that is moved stays where the element was."""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent = element.getparent()
+        parent.text = (parent.text or "") + tail
+
+
+def _depth(element) -> int:
+    return sum(1 for _ in element.iterancestors())
+
+
+def _holds_paragraph(element) -> bool:
+    if any(ancestor.tag == "a" for ancestor in element.iterancestors()):
+        return False
+    return any(len(p.text_content().strip()) >= MIN_CHUNK_PARAGRAPH_CHARS for p in element.iter("p"))
 
 
 def _drop_huge_attributes(tree) -> None:

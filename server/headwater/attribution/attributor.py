@@ -136,7 +136,7 @@ class Attributor:
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
         if self.hide_non_sources:
-            found = for_readers(found, page.text)
+            found = for_readers(found, page.text, page.links)
         found = one_name_each(found)  # "Figgins" is the "Montell Figgins" named before
         # The page's own outlet is the one its address names; the site name only when the address
         # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).

@@ -31,13 +31,18 @@ journalism cites rather than about any one site:
   the sentence (or the anchor) gives it, when that name spells the host ("the Tampa Bay Times"
   for tampabay.com); else by the registrable domain ("tampabay.com");
 - the page's own site (same registrable domain as the page, or a host the gazetteer gives the
-  same outlet): kept, marked own_site, with the
-  page's outlet as the source; its section fronts and furniture are nothing, as elsewhere.
+  same outlet, or an unlisted host whose name spells the outlet's name or an alias, such as a
+  parent company's: fingfx.thomsonreuters.com on reuters.com; and a document the text calls
+  "our" wherever it is hosted): kept, marked own_site, with the page's outlet as the source;
+  its section fronts and furniture are nothing, as elsewhere.
 
 `link_citations(...)` makes one attribution per cited URL: source mention and cue = the anchor,
 content = the sentence around the link, link = the URL, form "link". A URL already on an
 attribution, or a link in a sentence where a verbal attribution of the same source stands
 (it keeps or takes the link, form "verb"), gives none; nor does a second link to the same URL.
+A verbal attribution's link to another outlet's story whose outlet is not the speaker ("Heyward
+said that [he is focused on the Steelers](post-gazette.com/...)") keeps its link, and the outlet,
+through whose story the words came, is listed too (form "link"), unless the page names it already.
 """
 
 from __future__ import annotations
@@ -296,8 +301,11 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
     outlet = gazetteer.by_domain(href) if gazetteer is not None else None
     # The page's own site: its registrable domain, or another host of the same outlet (apnews.com
     # from hosted.ap.org, markets.businessinsider.com from businessinsider.com).
+    page_outlet = gazetteer.by_domain(page_url) if gazetteer is not None and page_url else None
     own = page_url is not None and (
-        domain == domain_of(page_url) or (outlet is not None and outlet == gazetteer.by_domain(page_url))
+        domain == domain_of(page_url)
+        or (outlet is not None and outlet == page_outlet)
+        or (outlet is None and _spells_outlet(domain, page_outlet))
     )
     document = _document(host, domain, path)
     if own:
@@ -315,6 +323,16 @@ def classify(href: str, page_url: str | None, gazetteer=None) -> Kind | None:
         return Kind(outlet.kind, outlet.name, outlet=outlet)
     kind = "organization" if re.search(r"\.(?:org|edu|ac\.[a-z]{2}|edu\.[a-z]{2})$", domain) else "outlet"
     return Kind(kind, None, publisher=domain)
+
+
+def _spells_outlet(domain: str, outlet) -> bool:
+    """A host the gazetteer does not list whose name spells the outlet's name or an alias: the
+    parent company's or a service's site ("thomsonreuters.com" for Reuters, "Thomson Reuters")."""
+    if outlet is None:
+        return False
+    label = _squash(domain.split(".")[0])
+    names = (outlet.name, *outlet.aliases)
+    return len(label) >= 6 and any(_squash(re.sub(r"^the\s+", "", n, flags=re.I)) == label for n in names)
 
 
 def _document(host: str, domain: str, path: str) -> bool:
@@ -341,7 +359,7 @@ def _squash(words: str) -> str:
 def named_in(text: str, domain: str) -> str | None:
     """A name in `text` that spells the site's domain: "the Tampa Bay Times" for tampabay.com
     (its letters start with the domain's first label, at least four of them), "NPR" for npr.org."""
-    label = domain.split(".")[0].lower()
+    label = _squash(domain.split(".")[0])  # "post-gazette" is spelt "Post-Gazette" or "PostGazette"
     if len(label) < 3:
         return None
     for m in _NAME_RUN.finditer(text):
@@ -453,12 +471,15 @@ def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
     return s, e
 
 
+_OUR_BEFORE = re.compile(r"\bour\s+(?:[\w-]+\s+){0,2}$", re.I)  # "in our [estimate]", "our latest [report]"
 _EMBED_MARK = "ref_src=twsrc"  # the link an embedded tweet carries to itself
 _TEASER_LABEL = re.compile(
     r"^\W*(?:(?:read|see|watch|listen|click)(?: \w+){0,2}|related(?: \w+){0,2}|more|also|"
-    r"recommended|trending|previously|up next|next|latest|top stories)?\W*$",
+    r"recommended|trending|previously|up next|next|latest|top stories|don[’']?t miss|must read|most read)?\W*$",
     re.I,
 )
+# A section or format tag beside a linked headline: "[Video]", "[INSIGHT]", "(PHOTOS)".
+_HEADLINE_TAG = re.compile(r"[\[(][A-Za-z][A-Za-z ]{0,18}[\])]")
 
 
 def teaser(text: str, link: Link, links: list[Link]) -> bool:
@@ -473,7 +494,17 @@ def teaser(text: str, link: Link, links: list[Link]) -> bool:
             rest.append(text[at : other.start])
             at = other.end
     rest.append(text[at:hi])
-    return bool(_TEASER_LABEL.match(" ".join("".join(rest).split())))
+    return bool(_TEASER_LABEL.match(" ".join(_HEADLINE_TAG.sub(" ", "".join(rest)).split())))
+
+
+def in_linked_headline(text: str, position: int, links: list[Link]) -> bool:
+    """Whether `position` is on a line of linked headlines (see `teaser`): a verb there is a
+    headline's ("CDC names eight deadly diseases"), no claim the page makes."""
+    lo = text.rfind("\n", 0, position) + 1
+    hi = text.find("\n", position)
+    hi = len(text) if hi < 0 else hi
+    first = next((link for link in links if lo <= link.start and link.end <= hi), None)
+    return first is not None and teaser(text, first, links)
 
 
 # -- the citations -------------------------------------------------------------------------
@@ -490,12 +521,19 @@ def link_citations(
 ) -> list[Attribution]:
     """The attributions the page's bare links add to `found` (the verbal ones, which may gain a
     link here: a link to the outlet a sentence's verbal attribution names is that one's)."""
-    seen = {url_key(a.link) for a in found if a.link}
+    held = {url_key(a.link): i for i, a in enumerate(found) if a.link}  # URL -> the attribution holding it
+    seen = set(held)
     if page_url:
         seen.add(url_key(page_url))
     added: list[Attribution] = []
     for link in links:
         key = url_key(link.href.split("#")[0])
+        if key in held:
+            holder = held.pop(key)  # a later link to the same URL is a repeat
+            medium = _medium(text, link, holder, found + added, page_url, gazetteer, page_outlet)
+            if medium is not None:
+                added.append(medium)
+            continue
         if key in seen:
             continue
         kind = classify(link.href, page_url, gazetteer)
@@ -503,6 +541,8 @@ def link_citations(
             continue
         if kind.kind == "social" and (_EMBED_MARK in link.href or any(q.start <= link.start < q.end for q in quotes)):
             continue  # an embedded post's own link: the embed is the citation (credits.py)
+        if kind.kind == "document" and _ours(text, link):
+            kind = Kind("own")  # "our cost-effectiveness estimate": the page's own material, wherever it is hosted
         seen.add(key)
         sentence = sentence_around(text, link.start, link.end)
         source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
@@ -534,6 +574,48 @@ def link_citations(
             )
         )
     return added
+
+
+def _medium(
+    text: str, link: Link, holder: int, found: list[Attribution], page_url, gazetteer, page_outlet
+) -> Attribution | None:
+    """The outlet whose story a verbal attribution's link goes to, when that outlet is not the
+    speaker: "Heyward said [he is focused on the Steelers](post-gazette.com/...)", "she said in
+    an email [to The Associated Press](apnews.com/...)". The words reached the page through
+    that story, so the outlet is a source of its own (the link stays on the speaker's
+    attribution too). So is a document linked beside a person's words ("the envoy faces
+    questions about [Trump's July 25 call](documentcloud.org/...)"): a named person is not a
+    document, while "the study said", "the agency said" or "officials said" with their own
+    report linked is one source.
+    Nothing when the page already lists the source, or the link is a post, the speaker's own
+    site or the page's own site."""
+    holder_kind = found[holder].source.kind
+    if found[holder].form != "verb":
+        return None
+    kind = classify(link.href, page_url, gazetteer)
+    if kind is None or teaser(text, link, [link]):
+        return None
+    if not (kind.kind == "outlet" or kind.kind == "document" and holder_kind == "person"):
+        return None
+    sentence = sentence_around(text, link.start, link.end)
+    source = source_of(kind, link, text[sentence[0] : sentence[1]], page_outlet)
+    if not source.name or any(_same_source(a.source.name, source.name) for a in found):
+        return None
+    return Attribution(
+        source=source,
+        cue=Span(link.start, link.end, link.text),
+        content=Span.of(text, *sentence),
+        link=link.href,
+        confidence=CONFIDENCE,
+        form="link",
+    )
+
+
+def _ours(text: str, link: Link) -> bool:
+    """The anchor is introduced by "our": the publisher's own document ("our estimate")."""
+    return bool(
+        _OUR_BEFORE.search(text[max(0, link.start - 40) : link.start]) or re.match(r"\W*our\b", link.text, re.I)
+    )
 
 
 def _same_source(a: str, b: str) -> bool:

@@ -17,6 +17,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
 - drops the page speaking of itself ("This post will discuss");
 - drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
+- drops what a line of linked headlines seems to say (a "DON'T MISS" or "[Video]" list of
+  other stories: navigation, whatever its verbs);
 - drops a common noun phrase whose head cannot speak ("stock", "Blood tests", "conspiracy
   theories"): the head must be a word for people, an organisation, a document or an outlet
   (lexicon.py's lists, a few more, and agent nouns: "-er", "-or", "-ist", "-ian");
@@ -45,7 +47,8 @@ from headwater.attribution.lexicon import (
     STORY_NOUNS,
     TITLES,
 )
-from headwater.records import Attribution
+from headwater.attribution.links import in_linked_headline
+from headwater.records import Attribution, Link
 
 # Words that stand for nobody on their own.
 _NOBODY = frozenset(
@@ -263,13 +266,15 @@ _CAPITALS = {
 }
 
 
-def for_readers(found: list[Attribution], text: str) -> list[Attribution]:
+def for_readers(found: list[Attribution], text: str, links: list[Link] = ()) -> list[Attribution]:
     """`found` as a reader is shown it: non-sources dropped (a dropped attribution's
-    relayed ones are relayed by whoever relayed it), bare titles and countries named."""
+    relayed ones are relayed by whoever relayed it), bare titles and countries named.
+    A verbal attribution on a line of linked headlines (`links.in_linked_headline`: "DON'T
+    MISS <a>CDC names eight deadly diseases</a> [WARNING]") is navigation, and goes too."""
     out: list[Attribution | None] = []
     for a in found:
-        verdict = judge(a, text)
-        out.append(verdict)
+        headline = a.form == "verb" and links and in_linked_headline(text, a.cue.start, links)
+        out.append(None if headline else judge(a, text))
     kept = [i for i, a in enumerate(out) if a is not None]
     index = {old: new for new, old in enumerate(kept)}
 
