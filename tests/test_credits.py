@@ -233,6 +233,10 @@ def test_one_name_each_needs_exactly_one_full_name():
         [said("Volkswagen", "organization"), said("VW", "organization"), said("automaker", "anonymous")]
     )
     assert {a.source.name for a in found} == {"Volkswagen"}
+    office = "U.S. Attorney's Office for the Western District of New York"
+    shortened = [said(office, "organization"), said("U.S. attorney's office", "organization")]
+    shortened += [said("prosecutor's office", "organization"), said("prosecutors", "anonymous")]
+    assert {a.source.name for a in one_name_each(shortened)} == {office}
     two_firms = [said("Audi", "organization"), said("Porsche", "organization"), said("the automaker", "anonymous")]
     assert "the automaker" in {a.source.name for a in one_name_each(two_firms)}  # which one? leave it
     assert [

@@ -13,6 +13,9 @@ mentions the full name, when exactly one source on the page fits:
   "Apple CEO Tim Cook") is named by the name alone;
 - an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
 - "the company", "the automaker" is the one company the page cites by name;
+- a name is the longer name it begins, up to a post-modifier ("the U.S. attorney's office"
+  is the "U.S. Attorney's Office for the Western District of New York"), and
+  "prosecutors" the one prosecuting office the page names;
 - a common noun phrase ("the agency", "the city's police", "prison records") is the one
   organisation, document or group whose name ends with it ("the European Space Agency",
   "Hong Kong police", "federal prison records", "federal prosecutors").
@@ -61,7 +64,8 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         if a.source.kind in _GROUPS and len(_bare(a.source.name).split()) >= 2
     }
     renamed: dict[tuple[str, str], tuple[str, str]] = {}
-    for a in found:
+    # longer names first, so that a shorter one meets them already resolved
+    for a in sorted(found, key=lambda a: -len(a.source.name)):
         key = (a.source.name, a.source.kind)
         if key in renamed or a.form not in ("verb", "credit"):
             continue
@@ -74,7 +78,7 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         elif a.source.kind == "person" and _after_descriptor(a.source.name):
             renamed[key] = (_after_descriptor(a.source.name), "person")
         elif a.source.kind in _GROUPS:
-            whole = _whole_name(a.source.name, a.source.kind, named)
+            whole = _whole_name(a.source.name, a.source.kind, {renamed.get(n, n) for n in named})
             if whole:
                 renamed[key] = whole
     for a in found:
@@ -203,17 +207,29 @@ def _after_descriptor(name: str) -> str | None:
 
 def _whole_name(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str, str] | None:
     bare = _bare(name)
+    group = _GROUPS[kind]
+    longer = {(n, k) for n, k in named if _GROUPS.get(k) == group and len(_bare(n).split()) > len(bare.split())}
+    # the name before its post-modifier: "the U.S. attorney's office" of "U.S. Attorney's
+    # Office for the Western District of New York"
+    head = {(n, k) for n, k in longer if _before_modifier(_bare(n)).lower() == bare.lower()}
+    if len(head) == 1:
+        return next(iter(head))
     if not _common_phrase(bare):
-        return None  # only a common noun phrase stands for a name given before
+        return None  # otherwise only a common noun phrase stands for a name given before
     tail = " " + bare.lower()
-    fits = {
-        (n, k)
-        for n, k in named
-        if _GROUPS.get(k) == _GROUPS[kind]
-        and (" " + n.lower()).endswith(tail)
-        and len(_bare(n).split()) > len(bare.split())
-    }
+    fits = {(n, k) for n, k in longer if (" " + n.lower()).endswith(tail)}
+    if not fits and re.fullmatch(r"(?:federal |state )?prosecutors|prosecutor['’]s office", bare.lower()):
+        # "prosecutors said": the prosecuting office the page names
+        fits = {
+            (n, k)
+            for n, k in longer
+            if _proper(n) and re.search(r"\b(?:attorney|prosecutor)['’]?s?\b.*\boffice\b", n, re.I)
+        }
     return next(iter(fits)) if len(fits) == 1 else None
+
+
+def _before_modifier(name: str) -> str:
+    return re.split(r"\s+(?:for|of|in|at|on)\s+", name, maxsplit=1)[0]
 
 
 def _bare(name: str) -> str:
