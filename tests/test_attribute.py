@@ -113,6 +113,22 @@ def test_document_source(attributor):
     assert kinds == {"document"}
 
 
+def test_an_outlets_story_speaks_for_the_outlet(attributor):
+    # "analysis from Poynter", "a report by the BBC": the outlet is the source, not "the Poynter analysis"
+    text = (
+        "Native ads grew past display ads in 2017, according to analysis from Poynter. "
+        "A report by the BBC said the plan failed. "
+        "According to a story in The New York Times, the deal collapsed."
+    )
+    found = {(a.source.name, a.source.kind) for a in attributor.attribute(text)}
+    assert found == {("Poynter", "outlet"), ("BBC", "outlet"), ("The New York Times", "outlet")}
+
+
+def test_a_report_by_an_office_stays_a_document(attributor):
+    text = "A report by the National Accounts Office found waste. A report from the White House said growth slowed."
+    assert {a.source.kind for a in attributor.attribute(text)} == {"document"}
+
+
 def test_link_in_the_sentence_is_attached(attributor):
     text = "Yesterday the Financial Times reported that the deal was off."
     start = text.index("Financial")

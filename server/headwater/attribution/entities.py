@@ -340,6 +340,10 @@ class Entities:
             if named:
                 return Entity(named, "person", self.roles.get(named)), 0.7
             return Entity(without_determiner(mention), "anonymous", None), 0.8
+        if lemma in STORY_NOUNS:
+            outlet = self._outlet_of_story(sentence, head)
+            if outlet is not None:
+                return outlet, 0.85
         if lemma in DOCUMENT_HEADS:
             return self._document(sentence, head, mention), 0.8
         if (
@@ -371,6 +375,30 @@ class Entities:
                     ]
                     return self._seen_document(Entity(f"the {without_determiner(owner)} {head.text}", "document"))
         return self._seen_document(Entity(without_determiner(" ".join(mention.split())), "document"))
+
+    def _outlet_of_story(self, sentence: Sentence, head) -> Entity | None:
+        """A news outlet's story, report or analysis is its journalism, so the outlet speaks:
+        "analysis from Poynter", "a report by the BBC", "a story in The Times", "a BBC report".
+        A government body's report stays a document (the gazetteer's kind "organization")."""
+        for child in head.children:
+            if child.dep_ == "compound" and child.pos_ == "PROPN" and child.i < head.i:
+                first = child
+                while (
+                    first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].pos_ == "PROPN"
+                ):
+                    first = first.doc[first.i - 1]
+                name = (sentence.offset + first.idx, sentence.offset + child.idx + len(child.text))
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is None or not (obj.pos_ == "PROPN" or obj.ent_type_ == "ORG"):
+                    continue
+                name = (sentence.offset + obj.left_edge.idx, sentence.offset + obj.idx + len(obj.text))
+            else:
+                continue
+            outlet = self.lookup(self.norm[name[0] : name[1]])
+            if outlet is not None and outlet.kind == "outlet":
+                return Entity(outlet.name, outlet.kind)
+        return None
 
     # -- a mention someone else found (the tagger) ----------------------------------
 
