@@ -4,7 +4,7 @@ Small hand-written texts; each test asserts what a reader would notice on the pa
 
 from __future__ import annotations
 
-from headwater.attribution.credits import credits
+from headwater.attribution.credits import credits, on_page
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.noise import for_readers, judge
 from headwater.records import Attribution, Extracted, Source, Span
@@ -65,6 +65,28 @@ def test_credit_naming_the_pages_own_outlet_is_its_own(attributor):
     )
     ap = named(found, "Associated Press")
     assert ap and all(a.own_site for a in ap)
+
+
+def test_syndicated_wire_story_credits_the_wire(attributor):
+    # A newspaper running an AP story: the site name says "Associated Press", the address is the paper's.
+    found = page(
+        attributor,
+        "SAN FRANCISCO (AP) — The utility began shutting off power on Wednesday, officials said.\n\nWinds rose.",
+        url="https://www.timesunion.com/news/us/article/power-shutoff-14848251.php",
+        site="Associated Press",
+    )
+    ap = named(found, "Associated Press")
+    assert ap and ap[0].form == "credit" and not ap[0].own_site
+
+
+def test_site_name_of_a_wire_is_not_the_own_outlet_of_another_address():
+    gazetteer = Gazetteer.default()
+    text = "LONDON (Reuters) - Prices rose on Monday."
+    dateline = credits(text, [], gazetteer)
+    assert [a.source.name for a in dateline] == ["Reuters"]
+    elsewhere = on_page(dateline, {"Reuters"}, "www.unknown-daily.example", "the author", gazetteer)
+    at_home = on_page(dateline, {"Reuters"}, "www.reuters.com", "the author", gazetteer)
+    assert not elsewhere[0].own_site and at_home[0].own_site
 
 
 def test_via_and_hat_tip():

@@ -284,12 +284,20 @@ def with_credits(found: list[Attribution], added: list[Attribution], block_quote
     return out + [a for a in added if (a.source.name, a.cue.start) not in seen]
 
 
-def on_page(found: list[Attribution], own_names: set[str], host: str | None, author: str) -> list[Attribution]:
+def on_page(
+    found: list[Attribution], own_names: set[str], host: str | None, author: str, gazetteer=None
+) -> list[Attribution]:
     """Credits and embeds as one page reads them: a credit naming the page's own outlet, the
     page's own account posting ("@9to5mac" on 9to5mac.com), and the page's author speaking
     in the first person (`author`) are the page's own (own_site), no outside source; an
     embedded post by someone the page also names ("Rep. Ilhan Omar (@Ilhan)" and "Ilhan
-    Omar said") is that person's, under one name."""
+    Omar said") is that person's, under one name.
+
+    With the `gazetteer`, an own name whose outlet publishes on other addresses is not the
+    page's: a syndicated wire story carries the wire's name as its site name ("Associated
+    Press" on timesunion.com), and its "(AP) —" dateline credits the wire."""
+    if gazetteer is not None and host:
+        own_names = {n for n in own_names if n and not _published_elsewhere(gazetteer, n, host)}
     own = {_squash(n) for n in own_names if n}
     label = _squash((host or "").removeprefix("www.").split(".")[0]) if host else ""
     people = {}
@@ -316,6 +324,12 @@ def on_page(found: list[Attribution], own_names: set[str], host: str | None, aut
             a = replace(a, own_site=True)
         out.append(a)
     return out
+
+
+def _published_elsewhere(gazetteer, name: str, host: str) -> bool:
+    """Whether the gazetteer's outlet of this name publishes only on addresses other than `host`."""
+    outlet = gazetteer.lookup(name)
+    return bool(outlet and outlet.domains and gazetteer.by_domain(host) is not outlet)
 
 
 def _squash(name: str) -> str:
