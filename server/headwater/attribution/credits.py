@@ -65,7 +65,7 @@ _JOB = re.compile(
     r"editor|editors|staff|contributor)\s*$",
     re.I,
 )
-_WIRE_WORDS = re.compile(r"\b(?:wire services|wire reports|news services|wire service|news wire)\b", re.I)
+_WIRE_WORDS = re.compile(r"\b(?:(?:news\s+)?wire\s+(?:services?|reports)|news\s+services?|news\s*wire)\b", re.I)
 PLATFORM_HOSTS = {
     "twitter.com": "Twitter",
     "x.com": "Twitter",
@@ -188,6 +188,31 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
         if not any(m.start < b.source.mention.end and b.source.mention.start < m.end for b in unique):
             unique.append(a)
     return unique
+
+
+def byline_credits(byline: str | None, gazetteer) -> list[Attribution]:
+    """The wire a byline names, a credit of the whole story: "Detroit News wire services" (as
+    written), "AP Sports Writer" and "By The Associated Press" (the outlet). A byline is no part
+    of the text: the cue is empty, at offset 0, and the source has no mention. A byline naming
+    the page's own outlet ("Detroit News Staff") is the page's own: `on_page` marks it."""
+    if not byline:
+        return []
+    byline = re.sub(r"^\s*(?:compiled\s+)?(?:by|from)\s+", "", " ".join(byline.split()), flags=re.I)
+    found = []
+    wire = _WIRE_WORDS.search(byline)
+    if wire:  # "Detroit News wire services": the desk that compiled the wire copy, named as written
+        name = re.split(r",|\band\b|\|", byline[: wire.end()])[-1].strip()
+        found.append(name)
+    else:
+        for part in re.split(r",|\band\b|\||/", byline):
+            part = part.strip()
+            job = _JOB.search(part)
+            outlet, _ = _shortened(gazetteer, part, part)
+            # "AP Sports Writer" names a wire by the job; a bare name only when it is a wire's
+            if outlet and (job or outlet.type == "wire"):
+                found.append(outlet.name)
+    names = list(dict.fromkeys(found))
+    return [_attr("", name, "outlet", (0, 0), (0, 0), "credit", confidence=0.7) for name in names]
 
 
 def _named_credit(text: str, gazetteer, offset: int, m: re.Match, strict: bool) -> Attribution | None:
