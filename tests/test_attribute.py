@@ -129,6 +129,17 @@ def test_a_report_by_an_office_stays_a_document(attributor):
     assert {a.source.kind for a in attributor.attribute(text)} == {"document"}
 
 
+def test_two_juniors_stay_two_people(attributor):
+    # "Jr." is no surname: James Kennedy Jr. is not the Patrick Carlineo Jr. named before him
+    text = (
+        "Patrick Carlineo Jr., 55, pleaded guilty on Monday.\n\n"
+        "U.S. Attorney James Kennedy Jr. said the case shows that free speech has limits.\n\n"
+        "Kennedy added that the case was closed."
+    )
+    speakers = {a.cue.text: a.source.name for a in attributor.attribute(text)}
+    assert speakers["said"] == "James Kennedy Jr." and speakers["added"] == "James Kennedy Jr."
+
+
 def test_link_in_the_sentence_is_attached(attributor):
     text = "Yesterday the Financial Times reported that the deal was off."
     start = text.index("Financial")
