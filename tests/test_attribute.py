@@ -140,6 +140,18 @@ def test_two_juniors_stay_two_people(attributor):
     assert speakers["said"] == "James Kennedy Jr." and speakers["added"] == "James Kennedy Jr."
 
 
+def test_coordinated_people_each_speak_when_asked(attributor):
+    text = (
+        "Maria Lopez and Tom Brandt said the plan would fail. "
+        "Sen. Elizabeth Warren and Sen. Bernie Sanders said the bill was a disgrace. "
+        "Officials and experts said the plan would fail."
+    )
+    every = {a.source.name for a in attributor.read(text).attributions(coordinated_speakers=True)}
+    assert {"Maria Lopez", "Tom Brandt", "Elizabeth Warren", "Bernie Sanders"} <= every
+    assert "experts" not in every  # unnamed people are not split
+    assert "Tom Brandt" not in {a.source.name for a in attributor.attribute(text)}  # PolNeAR's one source
+
+
 def test_link_in_the_sentence_is_attached(attributor):
     text = "Yesterday the Financial Times reported that the deal was off."
     start = text.index("Financial")
