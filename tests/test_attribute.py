@@ -113,6 +113,45 @@ def test_document_source(attributor):
     assert kinds == {"document"}
 
 
+def test_an_outlets_story_speaks_for_the_outlet(attributor):
+    # "analysis from Poynter", "a report by the BBC": the outlet is the source, not "the Poynter analysis"
+    text = (
+        "Native ads grew past display ads in 2017, according to analysis from Poynter. "
+        "A report by the BBC said the plan failed. "
+        "According to a story in The New York Times, the deal collapsed."
+    )
+    found = {(a.source.name, a.source.kind) for a in attributor.attribute(text)}
+    assert found == {("Poynter", "outlet"), ("BBC", "outlet"), ("The New York Times", "outlet")}
+
+
+def test_a_report_by_an_office_stays_a_document(attributor):
+    text = "A report by the National Accounts Office found waste. A report from the White House said growth slowed."
+    assert {a.source.kind for a in attributor.attribute(text)} == {"document"}
+
+
+def test_two_juniors_stay_two_people(attributor):
+    # "Jr." is no surname: James Kennedy Jr. is not the Patrick Carlineo Jr. named before him
+    text = (
+        "Patrick Carlineo Jr., 55, pleaded guilty on Monday.\n\n"
+        "U.S. Attorney James Kennedy Jr. said the case shows that free speech has limits.\n\n"
+        "Kennedy added that the case was closed."
+    )
+    speakers = {a.cue.text: a.source.name for a in attributor.attribute(text)}
+    assert speakers["said"] == "James Kennedy Jr." and speakers["added"] == "James Kennedy Jr."
+
+
+def test_coordinated_people_each_speak_when_asked(attributor):
+    text = (
+        "Maria Lopez and Tom Brandt said the plan would fail. "
+        "Sen. Elizabeth Warren and Sen. Bernie Sanders said the bill was a disgrace. "
+        "Officials and experts said the plan would fail."
+    )
+    every = {a.source.name for a in attributor.read(text).attributions(coordinated_speakers=True)}
+    assert {"Maria Lopez", "Tom Brandt", "Elizabeth Warren", "Bernie Sanders"} <= every
+    assert "experts" not in every  # unnamed people are not split
+    assert "Tom Brandt" not in {a.source.name for a in attributor.attribute(text)}  # PolNeAR's one source
+
+
 def test_link_in_the_sentence_is_attached(attributor):
     text = "Yesterday the Financial Times reported that the deal was off."
     start = text.index("Financial")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from headwater.attribution.coreference import one_name_each
-from headwater.attribution.credits import credits
+from headwater.attribution.credits import byline_credits, credits, on_page
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.noise import for_readers, judge, says_something
 from headwater.records import Attribution, Extracted, Source, Span
@@ -68,6 +68,47 @@ def test_credit_naming_the_pages_own_outlet_is_its_own(attributor):
     )
     ap = named(found, "Associated Press")
     assert ap and all(a.own_site for a in ap)
+
+
+def test_syndicated_wire_story_credits_the_wire(attributor):
+    # A newspaper running an AP story: the site name says "Associated Press", the address is the paper's.
+    found = page(
+        attributor,
+        "SAN FRANCISCO (AP) — The utility began shutting off power on Wednesday, officials said.\n\nWinds rose.",
+        url="https://www.timesunion.com/news/us/article/power-shutoff-14848251.php",
+        site="Associated Press",
+    )
+    ap = named(found, "Associated Press")
+    assert ap and ap[0].form == "credit" and not ap[0].own_site
+
+
+def test_site_name_of_a_wire_is_not_the_own_outlet_of_another_address():
+    gazetteer = Gazetteer.default()
+    text = "LONDON (Reuters) - Prices rose on Monday."
+    dateline = credits(text, [], gazetteer)
+    assert [a.source.name for a in dateline] == ["Reuters"]
+    elsewhere = on_page(dateline, {"Reuters"}, "www.unknown-daily.example", "the author", gazetteer)
+    at_home = on_page(dateline, {"Reuters"}, "www.reuters.com", "the author", gazetteer)
+    assert not elsewhere[0].own_site and at_home[0].own_site
+
+
+def test_byline_naming_a_wire_is_a_credit():
+    gazetteer = Gazetteer.default()
+
+    def names(byline):
+        return [(a.source.name, a.source.kind, a.form) for a in byline_credits(byline, gazetteer)]
+
+    assert names("Detroit News wire services") == [("Detroit News wire services", "outlet", "credit")]
+    assert names("By The Associated Press") == [("Associated Press", "outlet", "credit")]
+    assert names("Tim Reynolds, AP Basketball Writer") == [("Associated Press", "outlet", "credit")]
+    assert names("Janie Har") == [] and names("The Washington Post") == []  # a reporter; a paper's own name
+
+
+def test_byline_naming_the_pages_own_staff_is_its_own():
+    gazetteer = Gazetteer.default()
+    staff = byline_credits("Jane Doe, Detroit News Staff Writer", gazetteer)
+    [credit] = on_page(staff, {"The Detroit News"}, "www.detroitnews.com", "the author", gazetteer)
+    assert credit.source.name == "The Detroit News" and credit.own_site
 
 
 def test_via_and_hat_tip():

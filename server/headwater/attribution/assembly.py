@@ -31,14 +31,17 @@ class Found:
     link: str | None = None
     inherited: bool = False
     carrier: str | None = None  # "The Post's story cites X": X is relayed by the Post's attribution
+    conjunct: bool = False  # "A and B said": B shares A's cue
 
 
 def dedupe(found: list[Found]) -> list[Found]:
-    """One attribution per cue: the first found."""
+    """One attribution per cue: the first found, and the people coordinated with its subject."""
     seen, unique = set(), []
     for f in found:
         if f.cue not in seen:
             seen.add(f.cue)
+            unique.append(f)
+        elif f.conjunct and unique and unique[-1].cue == f.cue and f.mention != unique[-1].mention:
             unique.append(f)
     return unique
 

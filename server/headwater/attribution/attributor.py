@@ -55,7 +55,7 @@ from urllib.parse import urlsplit
 
 from headwater.attribution.assembly import RuleContents, nested, no_one_to_trace
 from headwater.attribution.coreference import one_name_each
-from headwater.attribution.credits import credits, on_page, outlets_by_shape, with_credits
+from headwater.attribution.credits import byline_credits, credits, on_page, outlets_by_shape, with_credits
 from headwater.attribution.entities import AUTHOR, without_determiner
 from headwater.attribution.gazetteer import Gazetteer
 from headwater.attribution.links import link_citations
@@ -99,9 +99,13 @@ class Attributor:
         self.gazetteer = gazetteer or Gazetteer.default()
         self.cue_words = CueWords(nlp)
 
-    def attribute(self, text: str, links: list[Link] = (), quotes: list[Span] = ()) -> list[Attribution]:
+    def attribute(
+        self, text: str, links: list[Link] = (), quotes: list[Span] = (), coordinated_speakers: bool = False
+    ) -> list[Attribution]:
+        """`coordinated_speakers`: "A and B said" gives B an attribution too; what a reader is
+        shown does so, `headwater analyze` not, as PolNeAR marks "A and B" as one source."""
         reading = self.read(text, links, quotes)
-        found = self._rules_and_tagger(text, reading)
+        found = self._rules_and_tagger(text, reading, coordinated_speakers)
         # -- issue 17: outlets by the sentence's shape; credits, datelines and embeds (credits.py) --
         found = outlets_by_shape(found, text, self.gazetteer)
         return self._with_credits(found, text, links, quotes) if self.credits_in_analyze else found
@@ -109,8 +113,8 @@ class Attributor:
     def _with_credits(self, found: list[Attribution], text: str, links, quotes) -> list[Attribution]:
         return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
 
-    def _rules_and_tagger(self, text: str, reading: Reading) -> list[Attribution]:
-        found = reading.attributions()
+    def _rules_and_tagger(self, text: str, reading: Reading, coordinated_speakers: bool = False) -> list[Attribution]:
+        found = reading.attributions(coordinated_speakers)
         if self.tagger is None:
             return found
         # The rules first; the CRFs add what they missed (stances, noun cues, "we"), their
@@ -129,9 +133,10 @@ class Attributor:
         voice ("I think", "we found") is named after it: "the author of The Wall Street
         Journal" (its outlet, else its site name, else its host), the byline as role. So the
         authors of two pages in one multi-hop trace stay two sources."""
-        found = self.attribute(page.text, page.links, page.quotes)
+        found = self.attribute(page.text, page.links, page.quotes, coordinated_speakers=True)
         if not self.credits_in_analyze:  # -- issue 17: a page's credits and embeds --
             found = self._with_credits(found, page.text, page.links, page.quotes)
+        found += byline_credits(page.author, self.gazetteer)  # "AP Sports Writer", "... wire services"
         outlet = self.gazetteer.by_domain(url) or (self.gazetteer.lookup(page.site) if page.site else None)
         publisher = outlet.name if outlet else (page.site or urlsplit(url).hostname)
         # -- issue 17: a reader's sources (noise.py); a credit naming the page's own outlet is its own --
@@ -142,7 +147,11 @@ class Attributor:
         # names none (a syndicated story's site name is often the wire's: "Associated Press" on timesunion.com).
         by_address = self.gazetteer.by_domain(url)
         found = on_page(
-            found, {by_address.name} if by_address else {publisher, page.site}, urlsplit(url).hostname, AUTHOR
+            found,
+            {by_address.name} if by_address else {publisher, page.site},
+            urlsplit(url).hostname,
+            AUTHOR,
+            gazetteer=self.gazetteer,
         )
         # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None

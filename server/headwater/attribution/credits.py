@@ -65,7 +65,7 @@ _JOB = re.compile(
     r"editor|editors|staff|contributor)\s*$",
     re.I,
 )
-_WIRE_WORDS = re.compile(r"\b(?:wire services|wire reports|news services|wire service|news wire)\b", re.I)
+_WIRE_WORDS = re.compile(r"\b(?:(?:news\s+)?wire\s+(?:services?|reports)|news\s+services?|news\s*wire)\b", re.I)
 PLATFORM_HOSTS = {
     "twitter.com": "Twitter",
     "x.com": "Twitter",
@@ -190,6 +190,31 @@ def credits(text: str, links: list[Link], gazetteer) -> list[Attribution]:
     return unique
 
 
+def byline_credits(byline: str | None, gazetteer) -> list[Attribution]:
+    """The wire a byline names, a credit of the whole story: "Detroit News wire services" (as
+    written), "AP Sports Writer" and "By The Associated Press" (the outlet). A byline is no part
+    of the text: the cue is empty, at offset 0, and the source has no mention. A byline naming
+    the page's own outlet ("Detroit News Staff") is the page's own: `on_page` marks it."""
+    if not byline:
+        return []
+    byline = re.sub(r"^\s*(?:compiled\s+)?(?:by|from)\s+", "", " ".join(byline.split()), flags=re.I)
+    found = []
+    wire = _WIRE_WORDS.search(byline)
+    if wire:  # "Detroit News wire services": the desk that compiled the wire copy, named as written
+        name = re.split(r",|\band\b|\|", byline[: wire.end()])[-1].strip()
+        found.append(name)
+    else:
+        for part in re.split(r",|\band\b|\||/", byline):
+            part = part.strip()
+            job = _JOB.search(part)
+            outlet, _ = _shortened(gazetteer, part, part)
+            # "AP Sports Writer" names a wire by the job; a bare name only when it is a wire's
+            if outlet and (job or outlet.type == "wire"):
+                found.append(outlet.name)
+    names = list(dict.fromkeys(found))
+    return [_attr("", name, "outlet", (0, 0), (0, 0), "credit", confidence=0.7) for name in names]
+
+
 def _named_credit(text: str, gazetteer, offset: int, m: re.Match, strict: bool) -> Attribution | None:
     """ "originally published by X", "via X", "h/t X": an outlet by the gazetteer, an account
     ("@handle"), or (not for "via", which also names shops and routes) a capitalised name as written."""
@@ -284,12 +309,20 @@ def with_credits(found: list[Attribution], added: list[Attribution], block_quote
     return out + [a for a in added if (a.source.name, a.cue.start) not in seen]
 
 
-def on_page(found: list[Attribution], own_names: set[str], host: str | None, author: str) -> list[Attribution]:
+def on_page(
+    found: list[Attribution], own_names: set[str], host: str | None, author: str, gazetteer=None
+) -> list[Attribution]:
     """Credits and embeds as one page reads them: a credit naming the page's own outlet, the
     page's own account posting ("@9to5mac" on 9to5mac.com), and the page's author speaking
     in the first person (`author`) are the page's own (own_site), no outside source; an
     embedded post by someone the page also names ("Rep. Ilhan Omar (@Ilhan)" and "Ilhan
-    Omar said") is that person's, under one name."""
+    Omar said") is that person's, under one name.
+
+    With the `gazetteer`, an own name whose outlet publishes on other addresses is not the
+    page's: a syndicated wire story carries the wire's name as its site name ("Associated
+    Press" on timesunion.com), and its "(AP) —" dateline credits the wire."""
+    if gazetteer is not None and host:
+        own_names = {n for n in own_names if n and not _published_elsewhere(gazetteer, n, host)}
     own = {_squash(n) for n in own_names if n}
     label = _squash((host or "").removeprefix("www.").split(".")[0]) if host else ""
     people = {}
@@ -316,6 +349,12 @@ def on_page(found: list[Attribution], own_names: set[str], host: str | None, aut
             a = replace(a, own_site=True)
         out.append(a)
     return out
+
+
+def _published_elsewhere(gazetteer, name: str, host: str) -> bool:
+    """Whether the gazetteer's outlet of this name publishes only on addresses other than `host`."""
+    outlet = gazetteer.lookup(name)
+    return bool(outlet and outlet.domains and gazetteer.by_domain(host) is not outlet)
 
 
 def _squash(name: str) -> str:

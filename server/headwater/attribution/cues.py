@@ -38,7 +38,8 @@ _ONLY_A_TIME = re.compile(r"^\s*(on|in|at|last|this|yesterday|today|\w+day)\b[^,
 class Cues:
     """Finds the cues of one text's parsed sentences, naming their sources with `entities`."""
 
-    def __init__(self, layout: Layout, sentences: Sentences, entities: Entities):
+    def __init__(self, layout: Layout, sentences: Sentences, entities: Entities, coordinated_speakers: bool = False):
+        self.coordinated_speakers = coordinated_speakers  # "A and B said": B speaks too (Reading.attributions)
         self.layout = layout
         self.norm = layout.norm
         self.sentences = sentences
@@ -205,10 +206,40 @@ class Cues:
             return cited if lemma == "cite" else []
         via, via_mention = self._medium(sentence, verb)
         found = [Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence, via, via_mention)]
+        if self.coordinated_speakers and not relative and entity.kind == "person":
+            found += [
+                Found(
+                    other,
+                    other_mention,
+                    cue,
+                    content,
+                    (sentence.start, sentence.end),
+                    confidence,
+                    via,
+                    via_mention,
+                    conjunct=True,
+                )
+                for other, other_mention in self._named_conjuncts(sentence, subject)
+            ]
         cited = self._cited(sentence, verb, entity, found[0])
         if lemma == "cite" and any(c.cue == cue for c in cited):
             return cited  # "The Post's story cites three employees": the employees, relayed by the Post
         return found + cited
+
+    def _named_conjuncts(self, sentence: Sentence, subject) -> list[tuple[Entity, tuple[int, int]]]:
+        """The other people a coordinated subject names, each a speaker of the same words:
+        "Patrick Liu of Victoria Hospital and Chris Kuo, Struan Wilkie, and Owen Dempsey ... told"."""
+        out = []
+        for token in subject.conjuncts:
+            if token.i < subject.i or not (token.ent_type_ == "PERSON" or token.pos_ == "PROPN"):
+                continue
+            resolved = self.entities.entity_for(sentence, token)
+            if resolved is not None and resolved[0].kind == "person":
+                start = sentence.offset + token.left_edge.idx
+                # the name alone, not the next conjuncts the parser hangs on it
+                end = sentence.offset + token.idx + len(token.text)
+                out.append((resolved[0], (start, end)))
+        return out
 
     def _preceding_clause(self, sentence: Sentence, clause_start: int, clause_end: int) -> tuple[int, int] | None:
         """ "Talks will resume next week, ministry says": the clause before the comma, when

@@ -56,6 +56,17 @@ _DEFINED_ACRONYM = re.compile(
 )
 _TITLE_WORDS = "|".join(sorted(TITLES, key=len, reverse=True))
 
+# Generational suffixes close a name without being the surname: "James Kennedy Jr." is a Kennedy.
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def surname(name: str) -> str:
+    """The lower-case last name of a person's name, a suffix ("Jr.", "III") left out."""
+    words = [w.lower() for w in name.split()]
+    while len(words) > 1 and words[-1].rstrip(".,") in _NAME_SUFFIXES:
+        words.pop()
+    return words[-1] if words else ""
+
 
 @dataclass
 class Entity:
@@ -95,15 +106,13 @@ class Entities:
                 if ent.label_ == "PERSON" and not self._outlet_at(sentence, ent.start_char, ent.end_char):
                     name = strip_titles(person_text(ent))
                     parts = name.split()
-                    if len(parts) >= 2 and parts[-1].lower() not in self.full_names:
-                        self.full_names[parts[-1].lower()] = name
+                    if len(parts) >= 2 and surname(name) not in self.full_names:
+                        self.full_names[surname(name)] = name
                     title = ent.doc[ent.start - 1].lower_.rstrip(".") if ent.start else ""
                     if ent.text.split()[0].lower().rstrip(".") in GENDERED_TITLES:
                         title = ent.text.split()[0].lower().rstrip(".")
                     if title in GENDERED_TITLES:
-                        self.gender.setdefault(
-                            self.full_names.get(parts[-1].lower(), name), "m" if title == "mr" else "f"
-                        )
+                        self.gender.setdefault(self.full_name(name), "m" if title == "mr" else "f")
         for sentence in self.sentences:
             for token in sentence.span:
                 if token.dep_ == "appos" and token.head.ent_type_ == "PERSON" and not token.like_num:
@@ -156,12 +165,16 @@ class Entities:
                     start, end = sentence.offset + words[0].idx, sentence.offset + words[-1].idx + len(words[-1].text)
                     self.roles[name] = " ".join(self.text[start:end].split())
 
+    def full_name(self, name: str) -> str:
+        """The full name the text gives the person of this name ("Kennedy" -> "James Kennedy Jr."), else `name`."""
+        return self.full_names.get(surname(name), name)
+
     def person_name(self, token) -> str | None:
         """The full name of the PERSON entity this token belongs to."""
         for ent in token.doc.ents:
             if ent.start <= token.i < ent.end and ent.label_ == "PERSON":
                 name = strip_titles(person_text(ent))
-                return self.full_names.get(name.split()[-1].lower(), name) if name else None
+                return self.full_name(name) if name else None
         if token.pos_ == "PROPN" or token.text[:1].isupper():  # a known last name, however the parser tags it
             return self.full_names.get(token.text.lower())
         return None
@@ -321,7 +334,7 @@ class Entities:
                 self.norm[sentence.offset + head.left_edge.idx : sentence.offset + head.idx + len(head.text)]
             )
             if name and name[0].isupper():
-                name = self.full_names.get(name.split()[-1].lower(), name)
+                name = self.full_name(name)
                 return Entity(name, "person", self.roles.get(name)), 0.7
         lemma = head.lemma_.lower()
         determiners = {c.lower_ for c in head.children if c.dep_ in ("det", "poss")}
@@ -340,6 +353,10 @@ class Entities:
             if named:
                 return Entity(named, "person", self.roles.get(named)), 0.7
             return Entity(without_determiner(mention), "anonymous", None), 0.8
+        if lemma in STORY_NOUNS:
+            outlet = self._outlet_of_story(sentence, head)
+            if outlet is not None:
+                return outlet, 0.85
         if lemma in DOCUMENT_HEADS:
             return self._document(sentence, head, mention), 0.8
         if (
@@ -371,6 +388,30 @@ class Entities:
                     ]
                     return self._seen_document(Entity(f"the {without_determiner(owner)} {head.text}", "document"))
         return self._seen_document(Entity(without_determiner(" ".join(mention.split())), "document"))
+
+    def _outlet_of_story(self, sentence: Sentence, head) -> Entity | None:
+        """A news outlet's story, report or analysis is its journalism, so the outlet speaks:
+        "analysis from Poynter", "a report by the BBC", "a story in The Times", "a BBC report".
+        A government body's report stays a document (the gazetteer's kind "organization")."""
+        for child in head.children:
+            if child.dep_ == "compound" and child.pos_ == "PROPN" and child.i < head.i:
+                first = child
+                while (
+                    first.i > 0 and first.doc[first.i - 1].dep_ == "compound" and first.doc[first.i - 1].pos_ == "PROPN"
+                ):
+                    first = first.doc[first.i - 1]
+                name = (sentence.offset + first.idx, sentence.offset + child.idx + len(child.text))
+            elif child.dep_ == "prep" and child.lower_ in ("by", "from", "in"):
+                obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if obj is None or not (obj.pos_ == "PROPN" or obj.ent_type_ == "ORG"):
+                    continue
+                name = (sentence.offset + obj.left_edge.idx, sentence.offset + obj.idx + len(obj.text))
+            else:
+                continue
+            outlet = self.lookup(self.norm[name[0] : name[1]])
+            if outlet is not None and outlet.kind == "outlet":
+                return Entity(outlet.name, outlet.kind)
+        return None
 
     # -- a mention someone else found (the tagger) ----------------------------------
 

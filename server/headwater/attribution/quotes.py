@@ -127,7 +127,7 @@ def signed_quotes(layout: Layout, entities: Entities, sentences: Sentences, foun
         if outlet:
             entity = Entity(outlet.name, outlet.kind)
         else:
-            name = entities.full_names.get(name.split()[-1].lower(), name)
+            name = entities.full_name(name)
             entity = Entity(name, "person", entities.roles.get(name))
         signed.append(Found(entity, m.span("name"), m.span("dash"), quote, sentences.bounds_at(quote[0]), 0.8))
     labels = [(m, end) for start, end in layout.paragraphs if (m := SPEAKER_LABEL.match(norm, start, end))]

@@ -107,8 +107,11 @@ class Reading:
         self.found: list[assembly.Found] = []  # the rules' attributions, once `attributions()` ran
         self._speakers: Speakers | None = None
 
-    def attributions(self) -> list[Attribution]:
-        cues, entities, layout = Cues(self.layout, self.sentences, self.entities), self.entities, self.layout
+    def attributions(self, coordinated_speakers: bool = False) -> list[Attribution]:
+        """`coordinated_speakers`: "A and B said" gives B an attribution of its own too (a
+        reader's source list names both); off for PolNeAR, which annotates "A and B" as one source."""
+        cues = Cues(self.layout, self.sentences, self.entities, coordinated_speakers)
+        entities, layout = self.entities, self.layout
         found: list[assembly.Found] = []
         for sentence in self.sentences:
             if is_headline(sentence.span):
