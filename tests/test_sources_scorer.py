@@ -95,6 +95,16 @@ def test_own_site_excluded_on_both_sides():
     assert score.cells["own-site"].gold_hit == 1
 
 
+def test_a_syndicated_pages_site_name_is_the_wires():
+    # timesunion.com names itself "Associated Press" on an AP story; the gold lists AP's credit
+    g = page(gold("Associated Press", "outlet", "credit"))
+    score = score_page(g, trace(said("Associated Press", "outlet", form="credit"), site="Associated Press"))
+    assert score.cells["outlets"].gold_hit == 1 and score.cells["own-site"].pred == 0
+    # with no such gold source, a source named as the site is the page's own
+    score = score_page(page(gold("Jane Roe")), trace(said("Associated Press", "outlet"), site="Associated Press"))
+    assert score.cells["own-site"].pred == 1 and score.cells["outlets"].pred == 0
+
+
 def test_one_to_one_matching():
     # two predicted names for one gold person: one match, one extra
     score = score_page(page(gold("Mark Esper", aliases=["Esper"])), trace(said("Mark Esper"), said("Esper")))

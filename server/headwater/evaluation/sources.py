@@ -32,8 +32,9 @@ gold source and each gold source to at most one prediction (a maximum matching, 
 rules tried first). Kinds need not agree for a match.
 
 The page's own outlet is no outside source, on either side: gold entries with own_site
-true; predicted sources with own_site true, or named as the page's outlet (gold "outlet"
-or the trace's "site"), or an outlet/document/social source whose only links are on the
+true; predicted sources with own_site true, or named as the page's outlet (gold "outlet",
+or the trace's "site" unless the gold lists an outside source of that name: a syndicated
+page's site name is often the wire's), or an outlet/document/social source whose only links are on the
 page's own registrable domain. They are scored apart, in the "own-site" row only.
 
 Categories (counts pooled over all pages, then recall = matched gold / gold, precision =
@@ -271,7 +272,10 @@ def is_own(pred: Predicted, page: GoldPage, site: str | None = None) -> bool:
     """Whether a predicted source is the page's own outlet (left out of the outside sources)."""
     if pred.own_site:
         return True
-    own_names = {normalize(page.outlet), normalize(site)} - {""}
+    # A syndicated page's site name is often the wire's ("Associated Press" on timesunion.com):
+    # the site name counts as the page's own only when the gold lists no outside source so named.
+    outside = {normalize(n) for s in page.sources if not s.own_site for n in [s.name, *s.aliases]}
+    own_names = {normalize(page.outlet)} | ({normalize(site)} - outside) - {""}
     if normalize(pred.name) in own_names:
         return True
     domain = domain_of(page.url)
