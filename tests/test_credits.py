@@ -299,5 +299,6 @@ def test_the_page_itself_and_pleas_are_no_sources():
     assert judge(_said("This post", "document", text), text) is None
     plea = replace(_said("Smith", "person", text), cue=Span(0, 14, "pleaded guilty"))
     assert judge(plea, text) is None
+    assert judge(replace(plea, cue=Span(0, 36, "pleaded guilty Monday to threatening")), text) is None
     referral = replace(_said("Jones", "person", text), cue=Span(0, 8, "referred"))
     assert judge(referral, text) is None

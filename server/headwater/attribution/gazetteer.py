@@ -364,6 +364,13 @@ class Gazetteer:
         hits = process.extract(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE, limit=5)
         # A typo rarely hits the first letter; the same number of words keeps "X Post" off "X Posts Daily".
         hits = [(k, score) for k, score, _ in hits if k[0] == key[0] and abs(len(k.split()) - len(key.split())) <= 0]
+        # A misspelt name is capitalised: a lower-case word that differs is another word ("New York man"
+        # is no "New York mag").
+        hits = [
+            (k, score)
+            for k, score in hits
+            if all(w[:1].isupper() for w, kw in zip(words.split(), k.split()) if w.casefold() != kw)
+        ]
         if not hits:
             return None
         best = max(score for _, score in hits)

@@ -346,8 +346,8 @@ def says_something(a: Attribution) -> bool:
     if _PASSIVE.match(cue):
         return False
     lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
-    if not lemmas & _SAYING:
-        return False
+    if "plead" in lemmas or not lemmas & _SAYING:
+        return False  # "pleaded guilty to threatening" is a plea, whatever verb follows
     return has_content or bool(lemmas & _PUBLISHING)
 
 
