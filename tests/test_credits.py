@@ -157,6 +157,8 @@ def test_outlet_by_appositive_unknown_to_the_gazetteer(attributor):
 def test_country_speaking_is_its_government(attributor):
     found = page(attributor, "Sweden said on Monday that it would expel the diplomat.")
     assert ("the Swedish government", "organization") in [(a.source.name, a.source.kind) for a in found]
+    found = page(attributor, "The UK has urged an end to the violence in Hong Kong.")
+    assert "the UK government" in [a.source.name for a in found]  # an abbreviation keeps its letters
 
 
 def test_bare_job_title_is_unnamed_not_an_organisation(attributor):
@@ -241,6 +243,9 @@ def test_says_something_reads_inflected_cues():
     assert not says_something(replace(said, cue=Span(0, 4, "offers")))
     assert says_something(replace(said, cue=Span(0, 4, "according to")))
     assert not says_something(replace(said, cue=Span(0, 4, "was considered")))  # passive: not the speaker
+    scored = Attribution(Source("Brad Marchand", "person"), Span(14, 19, "added"), Span(34, 48, "to lead Boston"))
+    assert not says_something(scored)  # "Brad Marchand added three assists to lead Boston"
+    assert says_something(replace(scored, content=Span(26, 40, "it was a win")))  # 'added that "it was a win
     assert says_something(replace(said, cue=Span(0, 4, "was quoted as saying")))
 
 
@@ -278,6 +283,9 @@ def test_one_name_each_needs_exactly_one_full_name():
     shortened = [said(office, "organization"), said("U.S. attorney's office", "organization")]
     shortened += [said("prosecutor's office", "organization"), said("prosecutors", "anonymous")]
     assert {a.source.name for a in one_name_each(shortened)} == {office}
+    release = [said(office, "organization"), said("office release", "document")]
+    assert {a.source.name for a in one_name_each(release)} == {office}  # a release speaks for its issuer
+    assert [a.source.name for a in one_name_each([said("a White House statement", "document")])] == ["White House"]
     two_firms = [said("Audi", "organization"), said("Porsche", "organization"), said("the automaker", "anonymous")]
     assert "the automaker" in {a.source.name for a in one_name_each(two_firms)}  # which one? leave it
     assert [

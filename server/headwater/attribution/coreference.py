@@ -11,6 +11,7 @@ mentions the full name, when exactly one source on the page fits:
   names with that role ("China's ambassador to Britain Liu Xiaoming");
 - a person named with a descriptor before the name ("Browns DL Sheldon Richardson",
   "Apple CEO Tim Cook") is named by the name alone;
+- a statement or release is who issued it ("a White House statement": the White House);
 - an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
 - "the company", "the automaker" is the one company the page cites by name;
 - a name is the longer name it begins, up to a post-modifier ("the U.S. attorney's office"
@@ -46,6 +47,7 @@ _BUSINESS_NOUNS = frozenset(
     """company firm automaker carmaker retailer manufacturer maker airline carrier bank lender
     insurer utility startup chipmaker drugmaker brand chain operator developer""".split()
 )
+_ISSUED = re.compile(r"(?P<issuer>.+?)(?:['’]s?)?\s+(?:press\s+|news\s+)?(?:release|statement)$", re.I)
 _GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
 
 
@@ -78,7 +80,10 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         elif a.source.kind == "person" and _after_descriptor(a.source.name):
             renamed[key] = (_after_descriptor(a.source.name), "person")
         elif a.source.kind in _GROUPS:
-            whole = _whole_name(a.source.name, a.source.kind, {renamed.get(n, n) for n in named})
+            resolved = {renamed.get(n, n) for n in named}
+            whole = _issuer(a.source.name, a.source.kind, resolved) or _whole_name(
+                a.source.name, a.source.kind, resolved
+            )
             if whole:
                 renamed[key] = whole
     for a in found:
@@ -217,7 +222,7 @@ def _whole_name(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str,
     if not _common_phrase(bare):
         return None  # otherwise only a common noun phrase stands for a name given before
     tail = " " + bare.lower()
-    fits = {(n, k) for n, k in longer if (" " + n.lower()).endswith(tail)}
+    fits = {(n, k) for n, k in longer if any((" " + m.lower()).endswith(tail) for m in (n, _before_modifier(n)))}
     if not fits and re.fullmatch(r"(?:federal |state )?prosecutors|prosecutor['’]s office", bare.lower()):
         # "prosecutors said": the prosecuting office the page names
         fits = {
@@ -226,6 +231,18 @@ def _whole_name(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str,
             if _proper(n) and re.search(r"\b(?:attorney|prosecutor)['’]?s?\b.*\boffice\b", n, re.I)
         }
     return next(iter(fits)) if len(fits) == 1 else None
+
+
+def _issuer(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str, str] | None:
+    """A statement or release speaks for who issued it: "a White House statement" is the White
+    House, "the office release" the office the page names ("U.S. Attorney's Office ...")."""
+    m = _ISSUED.match(_bare(name))
+    if kind != "document" or not m:
+        return None
+    issuer = m.group("issuer")
+    if _proper(issuer):
+        return (issuer, "organization")
+    return _whole_name(issuer, "organization", named)
 
 
 def _before_modifier(name: str) -> str:

@@ -123,8 +123,8 @@ _COUNTRIES = {
     "great britain": "British",
     "united kingdom": "British",
     "the united kingdom": "British",
-    "uk": "British",
-    "u.k.": "British",
+    "uk": "UK",  # an abbreviation keeps the writer's letters: "the UK" -> "the UK government"
+    "u.k.": "U.K.",
     "bulgaria": "Bulgarian",
     "cambodia": "Cambodian",
     "canada": "Canadian",
@@ -212,7 +212,7 @@ _COUNTRIES = {
     "uganda": "Ugandan",
     "ukraine": "Ukrainian",
     "united arab emirates": "Emirati",
-    "uae": "Emirati",
+    "uae": "UAE",
     "venezuela": "Venezuelan",
     "vietnam": "Vietnamese",
     "yemen": "Yemeni",
@@ -348,6 +348,10 @@ def says_something(a: Attribution) -> bool:
     lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
     if "plead" in lemmas or not lemmas & _SAYING:
         return False  # "pleaded guilty to threatening" is a plea, whatever verb follows
+    if lemmas & _SAYING == {"add"} and a.content and a.content.start > a.cue.end + len(' that "'):
+        # "added" is next to what was said ('..., he added', 'added that'); "Marchand added three
+        # assists to lead Boston" is a score, its "content" words away from the verb
+        return False
     return has_content or bool(lemmas & _PUBLISHING)
 
 
