@@ -343,8 +343,9 @@ def says_something(a: Attribution) -> bool:
     has_content = bool(a.content and a.content.text.strip())
     if re.search(r"\baccording\b", cue, re.I):
         return has_content
-    if _PASSIVE.match(cue):
-        return False
+    agent = a.source.mention is not None and a.cue is not None and a.source.mention.start > a.cue.start
+    if _PASSIVE.match(cue) and not agent:
+        return False  # the subject of "was considered" is spoken of; "was revealed by the WSJ" names the speaker
     lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
     if "plead" in lemmas or not lemmas & _SAYING:
         return False  # "pleaded guilty to threatening" is a plea, whatever verb follows
