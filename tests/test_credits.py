@@ -247,6 +247,8 @@ def test_says_something_reads_inflected_cues():
     assert not says_something(scored)  # "Brad Marchand added three assists to lead Boston"
     assert says_something(replace(scored, content=Span(26, 40, "it was a win")))  # 'added that "it was a win
     assert says_something(replace(said, cue=Span(0, 4, "was quoted as saying")))
+    assert not says_something(replace(said, cue=Span(0, 4, "would agree to")))  # hypothetical
+    assert says_something(replace(said, cue=Span(0, 4, "will testify")))
     text = "the letter, which was revealed by The Wall Street Journal on Thursday"
     agent = Attribution(
         Source("The Wall Street Journal", "outlet", None, Span.of(text, 34, 57)),

@@ -12,7 +12,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   verb of saying, publishing or thinking, a stance verb, a statement noun or "according
   to" ("Beauvillier added a goal", "Amazon offers", "the e-tron Sportback allows" are no
   citations), and it must carry content, unless it is publishing itself ("articles
-  published on Walikali"); a passive cue ("was considered") cites nobody by its subject.
+  published on Walikali"); a passive cue ("was considered") cites nobody by its subject,
+  nor does a hypothetical one ("would agree to", "to admit").
   The page's own voice ("I think") stays, to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
 - drops the page speaking of itself ("This post will discuss");
@@ -343,6 +344,8 @@ def says_something(a: Attribution) -> bool:
     has_content = bool(a.content and a.content.text.strip())
     if re.search(r"\baccording\b", cue, re.I):
         return has_content
+    if re.match(r"(?:to|would|could|might|may|should)\b", cue, re.I):
+        return False  # "would agree to", "to accidentally admit": what someone might say, not what they said
     agent = a.source.mention is not None and a.cue is not None and a.source.mention.start > a.cue.start
     if _PASSIVE.match(cue) and not agent:
         return False  # the subject of "was considered" is spoken of; "was revealed by the WSJ" names the speaker
