@@ -319,3 +319,96 @@ def test_the_page_itself_and_pleas_are_no_sources():
     assert judge(replace(plea, cue=Span(0, 36, "pleaded guilty Monday to threatening")), text) is None
     referral = replace(_said("Jones", "person", text), cue=Span(0, 8, "referred"))
     assert judge(referral, text) is None
+
+
+def _cited(name: str, kind: str, text: str, cue: str = "said", form: str = "verb", role: str | None = None):
+    """An attribution of `name` (as written in `text`) with the cue `cue` after it."""
+    start = text.index(name)
+    return Attribution(
+        Source(name, kind, role, Span.of(text, start, start + len(name))),
+        Span.of(text, text.index(cue, start), text.index(cue, start) + len(cue)),
+        form=form,
+    )
+
+
+def _signed(shown: str, text: str) -> Attribution:
+    """The embed signed "— `shown` ... " in `text`."""
+    start = text.index(shown)
+    return Attribution(
+        Source(shown, "social", None, Span.of(text, start, start + len(shown))),
+        Span.of(text, start - 2, start + len(shown)),
+        form="embed",
+    )
+
+
+def test_an_embed_by_an_organisation_the_page_cites_is_that_organisation():
+    # One source, under the prose's name and kind: the club's statement and the club's own post.
+    text = (
+        "Tottenham said in a statement that the coach had left.\n\nWelcome, boss.\n\n"
+        "— Tottenham Hotspur (@SpursOfficial) November 20, 2019\n\n"
+        "Take a look at what PFF said about the defence.\n\nSnap counts for week 11.\n\n"
+        "— PFF CLE Browns (@PFF_Browns) November 15, 2019"
+    )
+    found = [
+        _cited("Tottenham", "organization", text),
+        _signed("Tottenham Hotspur (@SpursOfficial)", text),
+        _cited("PFF", "outlet", text),
+        _signed("PFF CLE Browns (@PFF_Browns)", text),
+    ]
+    out = on_page(found, {"Example News"}, "www.example-news.com", "the author")
+    assert [(a.source.name, a.source.kind, a.form) for a in out] == [
+        ("Tottenham", "organization", "verb"),
+        ("Tottenham", "organization", "embed"),
+        ("PFF", "outlet", "verb"),
+        ("PFF", "outlet", "embed"),
+    ]
+
+
+def test_an_embed_stays_its_own_account_unless_exactly_one_cited_name_fits():
+    text = (
+        "Spurs said the coach had left. Tottenham said so too. Dele said he was sad.\n\n"
+        "Thank you, boss.\n\n— Spurs Fans (@SpursFansHQ) November 20, 2019\n\n"
+        "Goodbye.\n\n— Dele Alli (@dele_official) November 19, 2019\n\n"
+        "Welcome.\n\n— Tottenham Hotspur (@Spurs_Tottenham) November 20, 2019"
+    )
+    found = [
+        _cited("Spurs", "organization", text),
+        _cited("Tottenham", "organization", text),
+        _cited("Dele", "person", text),
+        _signed("Spurs Fans (@SpursFansHQ)", text),  # a fan account named after the club
+        _signed("Dele Alli (@dele_official)", text),  # a first name alone is no person
+        _signed("Tottenham Hotspur (@Spurs_Tottenham)", text),  # two cited names fit
+    ]
+    out = on_page(found, {"Example News"}, "www.example-news.com", "the author")
+    assert [a.source.name for a in out[3:]] == [
+        "Spurs Fans (@SpursFansHQ)",
+        "Dele Alli (@dele_official)",
+        "Tottenham Hotspur (@Spurs_Tottenham)",
+    ]
+
+
+def test_the_pages_own_journalist_is_its_own_voice():
+    text = (
+        "CBS Sports NFL Insider Jason La Canfora has reported that the fine is steep. "
+        "CBS Sports' Pete Prisco reported the same. Jane Roe of CBS Sports reported it first. "
+        "Sam Poe, a columnist for CBS Sports, said it was fair. ESPN's Adam Lane reported otherwise. "
+        "CBS Sports' chief executive Ann Lee said the network was proud."
+    )
+    found = [
+        _cited("Jason La Canfora", "person", text, "has reported", role="CBS Sports NFL Insider"),
+        _cited("Pete Prisco", "person", text, "reported"),
+        _cited("Jane Roe of CBS Sports", "person", text, "reported"),
+        _cited("Sam Poe", "person", text, role="a columnist for CBS Sports"),
+        _cited("Adam Lane", "person", text, "reported"),
+        _cited("Ann Lee", "person", text, role="CBS Sports' chief executive"),
+    ]
+    out = on_page(found, {"CBSSports.com"}, "www.cbssports.com", "the author", text=text)
+    assert [a.own_site for a in out] == [True, True, True, True, False, False]
+
+
+def test_a_companys_officer_on_its_own_site_is_a_source():
+    # A press release quotes the company's officers: sources, not the newsroom's voice.
+    text = "Ivan Braiker, my6sense's new Chief Strategy Officer, said the deal closed."
+    found = [_cited("Ivan Braiker", "person", text, role="my6sense's new Chief Strategy Officer")]
+    [a] = on_page(found, {"my6sense"}, "my6sense.com", "the author", text=text)
+    assert not a.own_site

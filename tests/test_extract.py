@@ -539,3 +539,25 @@ def test_an_embedded_post_in_a_widget_wrapper_is_kept_in_its_place():
     assert text.index("First.") < text.index("Thank you for everything") < text.index("Second.")
     assert "Advertisement" not in text  # the wrappers themselves still go
     assert any("dele_official/status" in link.href for link in extracted.links)
+
+
+def test_a_hover_card_repeating_a_linked_name_is_left_out():
+    # The CMS's hidden card after a linked name repeats it, with the person's latest stories.
+    card = (
+        '<span class="rollover-people"><a class="rollover-people-link" href="/people/jane-roe">Jane Roe</a>'
+        '<span class="rollover-people-block"><span class="rollover-block"><a class="name" href="/people/jane-roe">'
+        'Jane Roe</a><a href="/policy/471180-budget">Budget talks stall again</a> '
+        '<a class="more" href="/people/jane-roe">MORE</a></span></span></span>'
+    )
+    glossary = '<a href="/glossary/quorum">quorum</a><span class="tooltip">the members needed for a vote</span>'
+    html = (
+        "<html><body><article><h1>Council vote</h1>"
+        f"<p>Rep. {card} (D-N.Y.) said the council would vote again after the holiday recess ended next week.</p>"
+        f"<p>The council lacked a {glossary} on Monday, so the measure on the harbor expansion was postponed.</p>"
+        "</article></body></html>"
+    )
+    extracted = extract(html, "https://news.example/policy/council-vote")
+    assert "Rep. Jane Roe (D-N.Y.) said the council would vote again" in extracted.text
+    assert "MORE" not in extracted.text and "Budget talks stall" not in extracted.text
+    assert [link.text for link in extracted.links].count("Jane Roe") == 1
+    assert "quorum" in extracted.text  # a tooltip with other words than the link's is not a name card

@@ -80,6 +80,12 @@ _EMBEDDED_POSTS = etree.XPath(
     " or contains(@class, 'reddit-embed') or contains(@class, 'reddit-card')"
     " or contains(@class, 'fb-xfbml-parse-ignore')]"
 )
+# Hover cards a CMS hides beside a linked name ("rollover", "hovercard", "tooltip", "popover"):
+# shown on mouse-over, they repeat the name and list the person's latest stories.
+_HOVER_CARDS = etree.XPath(
+    "//*[@role='tooltip' or contains(@class, 'rollover') or contains(@class, 'hovercard')"
+    " or contains(@class, 'hover-card') or contains(@class, 'tooltip') or contains(@class, 'popover')]"
+)
 _ANY_SPACE = re.compile(r"\s+")
 _SKIPPED_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "about:", "file:")
 
@@ -129,6 +135,7 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         _resolve_links(tree, base=url or declared_url)
         _join_split_body(tree)
         _free_embedded_posts(tree)
+        _drop_name_cards(tree)
         restore = _protect_spaces(tree)
         xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     except RecursionError as err:
@@ -292,6 +299,26 @@ def _free_embedded_posts(tree) -> None:
             if tail and tail.strip():
                 _keep_tail(post, tail)
             wrapper.addprevious(post)
+
+
+def _drop_name_cards(tree) -> None:
+    """Drop the hover cards that follow a linked name and repeat it.
+
+    Some CMSes put a hidden card right after a link on a person's name: the name again, a
+    photo, links to their latest stories, "MORE". trafilatura keeps its text, so the story
+    would read "Alexandria Ocasio-CortezAlexandria Ocasio-Cortez...MORE". Only a card of a
+    hover class (or role "tooltip") that comes just after a link and repeats the link's
+    text goes; a tooltip with other text (a definition) is left alone.
+    """
+    for card in _HOVER_CARDS(tree):
+        link = card.getprevious()
+        if link is None or link.tag != "a" or (link.tail and link.tail.strip()):
+            continue  # not right after a link
+        name = _loose(link.text_content())
+        if name and name in _loose(card.text_content()) and card.getparent() is not None:
+            if card.tail and card.tail.strip():
+                _keep_tail(card, card.tail)
+            card.getparent().remove(card)
 
 
 def _keep_tail(element, tail: str) -> None:

@@ -152,6 +152,7 @@ class Attributor:
             urlsplit(url).hostname,
             AUTHOR,
             gazetteer=self.gazetteer,
+            text=page.text,
         )
         # -- end issue 17 --
         byline = " ".join(page.author.split()) if page.author else None

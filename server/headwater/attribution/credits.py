@@ -310,13 +310,35 @@ def with_credits(found: list[Attribution], added: list[Attribution], block_quote
 
 
 def on_page(
-    found: list[Attribution], own_names: set[str], host: str | None, author: str, gazetteer=None
+    found: list[Attribution],
+    own_names: set[str],
+    host: str | None,
+    author: str,
+    gazetteer=None,
+    text: str = "",
 ) -> list[Attribution]:
-    """Credits and embeds as one page reads them: a credit naming the page's own outlet, the
-    page's own account posting ("@9to5mac" on 9to5mac.com), and the page's author speaking
-    in the first person (`author`) are the page's own (own_site), no outside source; an
-    embedded post by someone the page also names ("Rep. Ilhan Omar (@Ilhan)" and "Ilhan
-    Omar said") is that person's, under one name.
+    """Credits and embeds as one page reads them.
+
+    The page's own (own_site), no outside source: a credit naming the page's own outlet, the
+    page's own account posting ("@9to5mac" on 9to5mac.com), the page's author speaking in the
+    first person (`author`), and the page's own journalists: a person with a newsroom role
+    that opens with the outlet's name ("CBS Sports NFL Insider Jason La Canfora" on
+    cbssports.com) or ends with it ("a columnist for The Hill"), or one named in the outlet's
+    possessive ("CBS Sports' Jason La Canfora reported"; that needs the page's `text`) with a
+    newsroom role or a reporting verb. A company's officers quoted on its own site ("my6sense's
+    Chief Strategy Officer") stay sources. An own name written as an address ("CBSSports.com")
+    is read without its domain ending.
+
+    An embedded post by a source the page already cites is that source, under one name:
+    "Rep. Ilhan Omar (@Ilhan)" is the person "Ilhan Omar" the page names (first and last
+    name); an account whose shown name or handle opens with the name of an organisation or
+    outlet the page cites ("Tottenham Hotspur (@SpursOfficial)" where "Tottenham said",
+    "PFF CLE Browns (@PFF_Browns)" where "PFF said") is that organisation or outlet. The post
+    takes the name the prose uses and the kind of the prose citation: the prose names it
+    as the story knows it, and a verb, link or credit is a stronger citation than an embed.
+    Only when exactly one cited name fits; a fan or news account named after a club
+    ("Spurs Fans", "Browns Nation") is not the club, and no account is a person by a
+    first name alone.
 
     With the `gazetteer`, an own name whose outlet publishes on other addresses is not the
     page's: a syndicated wire story carries the wire's name as its site name ("Associated
@@ -324,13 +346,19 @@ def on_page(
     if gazetteer is not None and host:
         own_names = {n for n in own_names if n and not _published_elsewhere(gazetteer, n, host)}
     own = {_squash(n) for n in own_names if n}
+    own |= {_squash(_DOMAIN_ENDING.sub("", n)) for n in own_names if n}  # "CBSSports.com" -> "cbssports"
+    own.discard("")
     label = _squash((host or "").removeprefix("www.").split(".")[0]) if host else ""
     people = {}
+    cited = {}  # organisations and outlets the page cites otherwise than by an embed, by squashed name
     for a in found:
         if a.source.kind == "person":
             words = a.source.name.split()
             if len(words) >= 2:
                 people[(words[0].lower(), words[-1].lower())] = a.source.name
+        elif a.source.kind in ("organization", "outlet") and a.form != "embed" and not a.own_site:
+            cited.setdefault(_squash(a.source.name), a.source)
+    cited.pop("", None)
     out = []
     for a in found:
         if a.form in ("credit", "embed") and _squash(a.source.name) in own:
@@ -340,15 +368,88 @@ def on_page(
             if handle and (_squash(handle.group(1)) in own or _squash(handle.group(1)) == label):
                 a = replace(a, own_site=True)
             else:
-                shown = re.sub(r"\s*\(@\w+\)$", "", a.source.name).split()
-                shown = [w for w in shown if not w.endswith(".")]  # "Rep.", "Dr."
-                person = people.get((shown[0].lower(), shown[-1].lower())) if len(shown) >= 2 else None
-                if person:
-                    a = replace(a, source=replace(a.source, name=person, kind="person"))
+                a = _embed_as_cited(a, people, cited)
         elif a.source.name == author and a.source.kind == "person":
+            a = replace(a, own_site=True)
+        elif a.source.kind == "person" and own and _own_staff(a, own, text):
             a = replace(a, own_site=True)
         out.append(a)
     return out
+
+
+# "CBSSports.com", "Salon.com": a site name written as its address.
+_DOMAIN_ENDING = re.compile(r"\.(?:com|net|org|co\.uk|co|news|tv|us|ca|in|au)$", re.I)
+# What an account adds to a club's or company's name when it is a fan or news account, not theirs.
+_FAN_WORDS = frozenset(
+    "fan fans nation news daily rumors rumours talk hq central zone updates report watch world universe".split()
+)
+
+
+def _opens_with(words: list[str], names) -> int:
+    """How many of `words` spell one of `names` (squashed) from the start, 0 if none do."""
+    for k in range(len(words), 0, -1):
+        if _squash(re.sub(r"['’]s?$", "", " ".join(words[:k]))) in names:
+            return k
+    return 0
+
+
+def _embed_as_cited(a: Attribution, people: dict, cited: dict[str, Source]) -> Attribution:
+    """The embed `a` under the name of the person, organisation or outlet the page cites
+    that posted it, if exactly one fits (see `on_page`); else `a` as it is."""
+    handle = re.search(r"\(@(\w+)\)$", a.source.name)
+    shown = re.sub(r"\s*\(@\w+\)$", "", a.source.name).split()
+    titled = [w for w in shown if not w.endswith(".")]  # "Rep.", "Dr."
+    person = people.get((titled[0].lower(), titled[-1].lower())) if len(titled) >= 2 else None
+    if person:
+        return replace(a, source=replace(a.source, name=person, kind="person"))
+    handle_words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", handle.group(1)) if handle else []
+    fits = set()
+    for words in (shown, handle_words):
+        for key in cited:
+            n = _opens_with(words, {key})
+            if n and not {w.lower() for w in words[n:]} & _FAN_WORDS:
+                fits.add(key)
+    if len(fits) != 1:
+        return a
+    source = cited[fits.pop()]
+    return replace(a, source=replace(a.source, name=source.name, kind=source.kind))
+
+
+# A newsroom job in a role ("CBS Sports NFL Insider", "a columnist for The Hill"): a company's
+# officers on its own site ("my6sense's Chief Strategy Officer") are sources, its journalists not.
+_NEWSROOM_JOB = re.compile(
+    r"\b(?:reporters?|insiders?|writers?|correspondents?|columnists?|editors?|contributors?|staff|critics?|"
+    r"anchors?|hosts?|analysts?|producers?|journalists?|bloggers?|reporting)\b",
+    re.I,
+)
+# A reporting verb: with no role, "CBS Sports' Jason La Canfora reported" is the outlet's journalist at work.
+_REPORTED = re.compile(r"\b(?:report(?:s|ed|ing)?|wr(?:ote|ites|itten|iting)|broke)\b", re.I)
+
+
+def _own_staff(a: Attribution, own: set[str], text: str) -> bool:
+    """Whether the person `a` cites is the page's own journalist (see `on_page`): the role names
+    a newsroom job and opens with the outlet ("CBS Sports NFL Insider") or ends with it ("an
+    NFL insider for CBS Sports"); or the outlet's possessive ("CBS Sports' Jason La Canfora")
+    or "of" ("Jason La Canfora of CBS Sports") names them, with a newsroom role or a
+    reporting verb."""
+    role = " ".join((a.source.role or "").split())
+    job = bool(_NEWSROOM_JOB.search(role)) if role else bool(_REPORTED.search(a.cue.text))
+    if not job:
+        return False
+    if role and _opens_with(re.sub(r"^(?:the|a|an)\s+", "", role, flags=re.I).split(), own):
+        return True  # "CBS Sports NFL Insider"
+    mention = a.source.mention
+    for phrase in (role, " ".join(mention.text.split()) if mention else ""):
+        at = re.search(r"\b(?:of|for|at|with)\s+(?P<outlet>[^,;()]+)$", phrase)
+        if at and _squash(at.group("outlet")) in own:
+            return True  # "an NFL insider for CBS Sports", "Jason La Canfora of CBS Sports"
+    if mention and text:
+        before = text[max(0, mention.start - 60) : mention.start]
+        owner = re.search(r"((?:[A-Z][\w&.-]*\s+){0,4}[A-Z][\w&.-]*)['’]s?\s+$", before)
+        if owner:
+            words = owner.group(1).split()
+            return any(_squash(" ".join(words[k:])) in own for k in range(len(words)))  # "CBS Sports' X"
+    return False
 
 
 def _published_elsewhere(gazetteer, name: str, host: str) -> bool:
