@@ -288,6 +288,9 @@ def test_one_name_each_needs_exactly_one_full_name():
         [said("Volkswagen", "organization"), said("VW", "organization"), said("automaker", "anonymous")]
     )
     assert {a.source.name for a in found} == {"Volkswagen"}
+    groups = [said("Some social media users", "anonymous"), said("other social media users", "anonymous")]
+    assert {a.source.name for a in one_name_each(groups)} == {"social media users"}
+    assert [a.source.name for a in one_name_each([said("Some analysts", "anonymous")])] == ["Some analysts"]
     office = "U.S. Attorney's Office for the Western District of New York"
     shortened = [said(office, "organization"), said("U.S. attorney's office", "organization")]
     shortened += [said("prosecutor's office", "organization"), said("prosecutors", "anonymous")]

@@ -13,6 +13,8 @@ mentions the full name, when exactly one source on the page fits:
   "Apple CEO Tim Cook") is named by the name alone;
 - a statement or release is who issued it ("a White House statement": the White House);
 - an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
+- an unnamed group is named without its quantifier ("Some social media users" and "other
+  social media users" are "social media users");
 - "the company", "the automaker" is the one company the page cites by name;
 - a name is the longer name it begins, up to a post-modifier ("the U.S. attorney's office"
   is the "U.S. Attorney's Office for the Western District of New York"), and
@@ -48,6 +50,7 @@ _BUSINESS_NOUNS = frozenset(
     insurer utility startup chipmaker drugmaker brand chain operator developer""".split()
 )
 _ISSUED = re.compile(r"(?P<issuer>.+?)(?:['’]s?)?\s+(?:press\s+|news\s+)?(?:release|statement)$", re.I)
+_QUANTIFIER = re.compile(r"^(?:some|other|many|several|most)\s+", re.I)
 _GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
 
 
@@ -93,6 +96,15 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
             if whole:
                 renamed[key] = whole
     found = _renamed(found, renamed)
+    # "Some social media users", "other social media users": one group, "social media users"
+    found = _renamed(
+        found,
+        {
+            (a.source.name, "anonymous"): (_QUANTIFIER.sub("", a.source.name), "anonymous")
+            for a in found
+            if a.source.kind == "anonymous" and _QUANTIFIER.match(a.source.name) and len(a.source.name.split()) > 2
+        },
+    )
     # "the automaker" is the one company the page cites by name
     companies = {a.source.name for a in found if a.source.kind == "organization" and _proper(a.source.name)}
     if len(companies) == 1:
