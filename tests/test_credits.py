@@ -415,3 +415,23 @@ def test_a_companys_officer_on_its_own_site_is_a_source():
     found = [_cited("Ivan Braiker", "person", text, role="my6sense's new Chief Strategy Officer")]
     [a] = on_page(found, {"my6sense"}, "my6sense.com", "the author", text=text)
     assert not a.own_site
+
+
+def test_an_unnamed_source_is_named_by_its_whole_description(attributor):
+    text = (
+        "The staff member who reported the call recalled that he was angry. "
+        "More than 450,000 people lost service, according to a group representing rural counties in California. "
+    )
+    names = {(a.source.name, a.source.kind) for a in page(attributor, text)}
+    assert ("staff member who reported the call", "anonymous") in names
+    assert ("a group representing rural counties in California", "anonymous") in names
+    assert "staff member" not in {name for name, _ in names}  # the head alone is the same source
+    text = "Banks care about health, as one neo-bank CEO told me."
+    at, cue = text.index("one neo-bank CEO"), text.index("told")
+    ceo = Attribution(
+        Source("CEO", "organization", None, Span.of(text, at, at + 16)), Span.of(text, cue, cue + 4), WHAT
+    )
+    assert judge(ceo, text).source.name == "one neo-bank CEO"
+    # a time or an auxiliary after the head is no part of who it is
+    plain = {a.source.name for a in page(attributor, "Officials on Monday said the road would reopen.")}
+    assert "Officials on Monday" not in plain

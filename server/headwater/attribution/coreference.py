@@ -258,7 +258,7 @@ def _issuer(name: str, kind: str, named: set[tuple[str, str]]) -> tuple[str, str
 
 
 def _before_modifier(name: str) -> str:
-    return re.split(r"\s+(?:for|of|in|at|on)\s+", name, maxsplit=1)[0]
+    return re.split(r"\s+(?:for|of|in|at|on|who|that|which|\w+ing)\s+", name, maxsplit=1)[0]
 
 
 def _bare(name: str) -> str:

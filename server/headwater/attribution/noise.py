@@ -23,6 +23,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
 - drops a common noun phrase whose head cannot speak ("stock", "Blood tests", "conspiracy
   theories"): the head must be a word for people, an organisation, a document or an outlet
   (lexicon.py's lists, a few more, and agent nouns: "-er", "-or", "-ist", "-ian");
+- names an unnamed source by its whole description ("the staff member who reported the
+  call"), not its head alone ("staff member");
 - names a bare job title as the unnamed source it is: "CEO" -> "a CEO", kind anonymous;
 - names a country (or its capital) speaking as its government: "Sweden" -> "the Swedish
   government", "the U.S." -> "the U.S. government", kind organization. Not a US state or
@@ -383,11 +385,46 @@ def judge(a: Attribution, text: str) -> Attribution | None:
     ):
         if a.source.kind in ("organization", "person", "anonymous"):
             article = "an" if lower[0] in "aeiou" else "a"
-            return replace(a, source=replace(a.source, name=f"{article} {bare}", kind="anonymous"))
-    if a.source.kind in ("anonymous", "document", "organization") and _common(bare, a, text):
+            a = replace(a, source=replace(a.source, name=f"{article} {bare}", kind="anonymous"))
+            return _described(a, text)
+    common = _common(bare, a, text)
+    if a.source.kind in ("anonymous", "document", "organization") and common:
         if not _can_speak(bare):
             return None
-    return a
+    return _described(a, text) if a.source.kind == "anonymous" or (common and a.source.kind == "organization") else a
+
+
+# What may follow an unnamed source's head and still describe it: "the staff member who
+# reported the call", "a group representing rural counties", "officials familiar with".
+_MODIFIER = re.compile(r"\s*(?:who|that|which|with|from|at|in|of|for|familiar|close|involved|[a-z]+ing)\b")
+_NOT_MODIFIER = re.compile(r"\s*(?:on|last|this|earlier|later|also|have|has|had|was|were|is|are|in\s+a\s+statement)\b")
+
+
+def _described(a: Attribution, text: str) -> Attribution:
+    """An unnamed source named by its whole description, which is all a reader has of it:
+    "staff member" -> "The staff member who reported the call", "group" -> "a group
+    representing rural counties in California"; the description runs from the mention to
+    the cue after it, or to the end of the clause when the cue comes first ("according to")."""
+    m = a.source.mention
+    if m is None or a.cue is None or not a.cue.text:
+        return a
+    end = a.cue.start if m.start < a.cue.start else len(text)
+    rest = text[m.end : end]
+    stop = re.search(r"[.,;:!?()\n\"“”—–]|\s-\s", rest)
+    rest = rest[: stop.start()] if stop else rest
+    if (m.start < a.cue.start and stop) or not _MODIFIER.match(rest) or _NOT_MODIFIER.match(rest):
+        rest = ""  # the cue is not right after the description, or what follows is no part of it
+    described = re.sub(r"^the\s+", "", " ".join((m.text + rest).split()), flags=re.I)
+    name = re.sub(r"^(?:the|a|an)\s+", "", a.source.name, flags=re.I)
+    longer = len(described.split()) > len(name.split()) and described.lower().endswith(name.lower())
+    # the mention itself names nobody (its capitalised words: a sentence's first, a title);
+    # its modifier may name places and bodies ("representing rural counties in California")
+    head_words = m.text.split()[1:]
+    named = any(w[:1].isupper() and w.lower().strip(".,") not in TITLES for w in head_words)
+    if not (longer or rest) or len(described.split()) > 12 or named:
+        return a
+    indefinite = re.match(r"(?:a|an|one|some)\s", m.text, re.I)  # "a group representing ...": nobody named
+    return replace(a, source=replace(a.source, name=described, kind="anonymous" if indefinite else a.source.kind))
 
 
 def _government(lower: str) -> str | None:
