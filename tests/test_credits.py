@@ -435,3 +435,24 @@ def test_an_unnamed_source_is_named_by_its_whole_description(attributor):
     # a time or an auxiliary after the head is no part of who it is
     plain = {a.source.name for a in page(attributor, "Officials on Monday said the road would reopen.")}
     assert "Officials on Monday" not in plain
+
+
+def test_a_definite_description_is_who_it_points_back_to():
+    text = "Jefferies analyst Jon Matt said so. Wells Fargo analyst Zach Fadem agreed. The analyst said more."
+
+    def at(name, kind, mention, role=None):
+        start = text.index(mention)
+        return Attribution(Source(name, kind, role, Span.of(text, start, start + len(mention))), SAID, WHAT)
+
+    found = [
+        at("Jon Matt", "person", "Jefferies analyst Jon Matt", "Jefferies analyst"),
+        at("Zach Fadem", "person", "Wells Fargo analyst Zach Fadem", "Wells Fargo analyst"),
+        at("analyst", "anonymous", "The analyst"),
+    ]
+    assert [a.source.name for a in one_name_each(found)][-1] == "Zach Fadem"  # the analyst named last before
+    text = "The European Space Agency said that its researchers concluded it could work."
+    found = [
+        at("European Space Agency", "organization", "The European Space Agency"),
+        at("its researchers", "anonymous", "its researchers"),
+    ]
+    assert {a.source.name for a in one_name_each(found)} == {"European Space Agency"}

@@ -13,6 +13,8 @@ mentions the full name, when exactly one source on the page fits:
   "Apple CEO Tim Cook") is named by the name alone;
 - a statement or release is who issued it ("a White House statement": the White House);
 - an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
+- "the analyst" is the analyst named last before it; "its researchers" speak for the
+  organisation named last before them;
 - an unnamed group is named without its quantifier ("Some social media users" and "other
   social media users" are "social media users");
 - "the company", "the automaker" is the one company the page cites by name;
@@ -96,6 +98,9 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
             if whole:
                 renamed[key] = whole
     found = _renamed(found, renamed)
+    found = _renamed(
+        found, {k: v for a in found if (v := _antecedent(a, found)) for k in [(a.source.name, a.source.kind)]}
+    )
     # "Some social media users", "other social media users": one group, "social media users"
     found = _renamed(
         found,
@@ -116,6 +121,28 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
         }
         found = _renamed(found, business)
     return found
+
+
+def _antecedent(a: Attribution, found: list[Attribution]) -> tuple[str, str] | None:
+    """Who a definite description points back to: "the analyst" is the analyst named last
+    before it ("Wells Fargo analyst Zachary Fadem"), "its researchers" speak for the
+    organisation named last before them ("The agency said that its researchers ...")."""
+    m = a.source.mention
+    if a.source.kind != "anonymous" or m is None:
+        return None
+    words = m.text.lower().split()
+    if len(words) != 2 or words[0] not in ("the", "its"):
+        return None
+    noun = words[1]
+    before = []
+    for b in found:
+        if b.source.mention is None or b.source.mention.start >= m.start or b is a:
+            continue
+        if words[0] == "the" and b.source.kind == "person" and noun in (b.source.role or "").lower().split():
+            before.append((b.source.mention.start, (b.source.name, "person")))
+        elif words[0] == "its" and b.source.kind in ("organization", "outlet") and _proper(b.source.name):
+            before.append((b.source.mention.start, (b.source.name, b.source.kind)))
+    return max(before)[1] if before else None
 
 
 def _renamed(found: list[Attribution], renamed: dict[tuple[str, str], tuple[str, str]]) -> list[Attribution]:
