@@ -55,9 +55,9 @@ TRAFILATURA_OPTIONS = dict(
     fast=False,
 )
 
-MIN_TEXT_CHARS = 25
+MIN_TEXT_CHARS = 25  # less article text than this is "no text" (a caption, a cookie notice)
 MAX_EMBED_WRAPPER_EXTRA_CHARS = 200  # an embed's wrapper adds a caption or a label at most
-MIN_CHUNK_PARAGRAPH_CHARS = 80  # a body chunk holds at least one paragraph this long (a teaser card holds none)  # less article text than this is "no text" (a caption, a cookie notice)
+MIN_CHUNK_PARAGRAPH_CHARS = 80  # a body chunk holds at least one paragraph this long (a teaser card holds none)
 BLOCK_SEPARATOR = "\n\n"
 MAX_ATTRIBUTE_CHARS = 65536  # longer attribute values are dropped before trafilatura runs
 LIBXML2_MAX_DEPTH = 255  # libxml2's HTML parser drops whatever is nested deeper than this
