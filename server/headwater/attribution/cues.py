@@ -5,6 +5,7 @@ speaker cites ("citing a filing")."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from headwater.attribution.assembly import Found
 from headwater.attribution.entities import Entities, Entity
@@ -208,17 +209,7 @@ class Cues:
         found = [Found(entity, mention, cue, content, (sentence.start, sentence.end), confidence, via, via_mention)]
         if self.coordinated_speakers and not relative and entity.kind == "person":
             found += [
-                Found(
-                    other,
-                    other_mention,
-                    cue,
-                    content,
-                    (sentence.start, sentence.end),
-                    confidence,
-                    via,
-                    via_mention,
-                    conjunct=True,
-                )
+                replace(found[0], entity=other, mention=other_mention, conjunct=True)
                 for other, other_mention in self._named_conjuncts(sentence, subject)
             ]
         cited = self._cited(sentence, verb, entity, found[0])
