@@ -456,3 +456,17 @@ def test_a_definite_description_is_who_it_points_back_to():
         at("its researchers", "anonymous", "its researchers"),
     ]
     assert {a.source.name for a in one_name_each(found)} == {"European Space Agency"}
+
+
+def test_a_thing_and_second_mentions_of_one_unnamed_source(attributor):
+    text = "A CT of his chest showed a pattern in both lungs. Court records show he slept. Court documents say he lied."
+    found = page(attributor, text)
+    assert "CT" not in {a.source.name for a in found}
+    files = {a.source.name for a in found if a.source.kind == "document"}
+    assert len(files) <= 1  # one case file, whatever the text calls it
+
+    def said(name, kind, start):
+        return Attribution(Source(name, kind, None, Span(start, start + len(name), name)), SAID, WHAT)
+
+    merged = one_name_each([said("His doctor", "anonymous", 0), said("doctor", "anonymous", 50)])
+    assert {a.source.name for a in merged} == {"His doctor"}

@@ -15,6 +15,8 @@ mentions the full name, when exactly one source on the page fits:
 - an abbreviation ("VW", "CPUC") is the one organisation whose name it abbreviates;
 - "the analyst" is the analyst named last before it; "its researchers" speak for the
   organisation named last before them;
+- unnamed sources that differ only by a determiner ("His doctor", "the doctor") or by a
+  word for the same files ("court documents", "court records") are one, named as first;
 - an unnamed group is named without its quantifier ("Some social media users" and "other
   social media users" are "social media users");
 - "the company", "the automaker" is the one company the page cites by name;
@@ -101,6 +103,8 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
     found = _renamed(
         found, {k: v for a in found if (v := _antecedent(a, found)) for k in [(a.source.name, a.source.kind)]}
     )
+    # "His doctor" and "the doctor", "court records" and "court documents": one unnamed source
+    found = _renamed(found, _same_unnamed(found))
     # "Some social media users", "other social media users": one group, "social media users"
     found = _renamed(
         found,
@@ -143,6 +147,30 @@ def _antecedent(a: Attribution, found: list[Attribution]) -> tuple[str, str] | N
         elif words[0] == "its" and b.source.kind in ("organization", "outlet") and _proper(b.source.name):
             before.append((b.source.mention.start, (b.source.name, b.source.kind)))
     return max(before)[1] if before else None
+
+
+# Words for the files of one case or one body: "court records" are its "court documents".
+_FILE_WORDS = {"documents": "records", "papers": "records", "filings": "records", "files": "records"}
+
+
+def _same_unnamed(found: list[Attribution]) -> dict[tuple[str, str], tuple[str, str]]:
+    """Unnamed sources and documents that differ only by a determiner or a possessive ("His
+    doctor", "the doctor") or by a word for the same files ("court documents", "court
+    records"): the first one named."""
+    first: dict[tuple[str, str], tuple[str, str]] = {}
+    renamed = {}
+    for a in sorted(found, key=lambda a: a.source.mention.start if a.source.mention else 0):
+        if a.source.kind not in ("anonymous", "document") or a.form != "verb":
+            continue
+        words = re.sub(r"^(?:his|her|their)\s+", "", _bare(a.source.name), flags=re.I).lower().split()
+        if not words or not _common_phrase(" ".join(words)):
+            continue
+        key = (" ".join(words[:-1] + [_FILE_WORDS.get(words[-1], words[-1])]), a.source.kind)
+        this = (a.source.name, a.source.kind)
+        if key in first and first[key] != this:
+            renamed[this] = first[key]
+        first.setdefault(key, this)
+    return renamed
 
 
 def _renamed(found: list[Attribution], renamed: dict[tuple[str, str], tuple[str, str]]) -> list[Attribution]:

@@ -16,7 +16,8 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   nor does a hypothetical one ("would agree to", "to admit").
   The page's own voice ("I think") stays, to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
-- drops the page speaking of itself ("This post will discuss");
+- drops the page speaking of itself ("This post will discuss"), and an acronym after "a"
+  ("A CT of his chest showed": a thing, no organisation);
 - drops a heading or a timestamp ("06.10 Update", "... Review", "HS Roundup");
 - drops what a line of linked headlines seems to say (a "DON'T MISS" or "[Video]" list of
   other stories: navigation, whatever its verbs);
@@ -301,7 +302,7 @@ _SAYING = (
     | frozenset("speak talk publish share blog brag feel remember dub label characterize inform assure".split())
 ) - {"refer", "plead"}
 # Publishing is itself the citation: "articles published on Walikali" needs no content span.
-_PUBLISHING = frozenset("publish post tweet report write blog share".split())
+_PUBLISHING = frozenset("publish post tweet report write blog".split())
 _IRREGULAR = {
     "said": "say",
     "told": "tell",
@@ -387,6 +388,12 @@ def judge(a: Attribution, text: str) -> Attribution | None:
             article = "an" if lower[0] in "aeiou" else "a"
             a = replace(a, source=replace(a.source, name=f"{article} {bare}", kind="anonymous"))
             return _described(a, text)
+    if (
+        a.source.kind == "organization"
+        and a.source.mention
+        and re.match(r"(?i:an?)\s+[A-Z]{2,5}\b", a.source.mention.text)
+    ):
+        return None  # "A CT of his chest showed": an acronym with "a" is a thing (a scan, a test), no body
     common = _common(bare, a, text)
     if a.source.kind in ("anonymous", "document", "organization") and common:
         if not _can_speak(bare):
