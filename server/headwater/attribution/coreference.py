@@ -60,6 +60,13 @@ _GROUPS = {"organization": "org", "document": "doc", "anonymous": "org"}
 
 def one_name_each(found: list[Attribution]) -> list[Attribution]:
     """`found` with each short mention of a source named in full elsewhere on the page renamed."""
+    for step in (_short_names, _abbreviations, _antecedents, _same_unnamed, _without_quantifier, _the_company):
+        found = step(found)
+    return found
+
+
+def _short_names(found: list[Attribution]) -> list[Attribution]:
+    """People by their full names, organisations, documents and groups by their whole names."""
     kind_of = {}  # a full name's kind: person, or the organisation the parse typed it as
     for a in found:
         if a.source.kind == "person" or _reads_as_person(a):
@@ -93,20 +100,31 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
             )
             if whole:
                 renamed[key] = whole
+    return _renamed(found, renamed)
+
+
+def _abbreviations(found: list[Attribution]) -> list[Attribution]:
+    renamed = {}
     for a in found:
-        key = (a.source.name, a.source.kind)
-        if key not in renamed and a.source.kind in ("organization", "outlet"):
+        if a.source.kind in ("organization", "outlet"):
             whole = _spelled_out(a.source.name, found)
             if whole:
-                renamed[key] = whole
-    found = _renamed(found, renamed)
-    found = _renamed(
-        found, {k: v for a in found if (v := _antecedent(a, found)) for k in [(a.source.name, a.source.kind)]}
-    )
-    # "His doctor" and "the doctor", "court records" and "court documents": one unnamed source
-    found = _renamed(found, _same_unnamed(found))
-    # "Some social media users", "other social media users": one group, "social media users"
-    found = _renamed(
+                renamed[(a.source.name, a.source.kind)] = whole
+    return _renamed(found, renamed)
+
+
+def _antecedents(found: list[Attribution]) -> list[Attribution]:
+    """Each "the analyst", "its researchers" by what it points back to (mention by mention)."""
+    out = []
+    for a in found:
+        target = _antecedent(a, found)
+        out.append(replace(a, source=replace(a.source, name=target[0], kind=target[1])) if target else a)
+    return out
+
+
+def _without_quantifier(found: list[Attribution]) -> list[Attribution]:
+    """ "Some social media users", "other social media users": one group, "social media users"."""
+    return _renamed(
         found,
         {
             (a.source.name, "anonymous"): (_QUANTIFIER.sub("", a.source.name), "anonymous")
@@ -114,17 +132,20 @@ def one_name_each(found: list[Attribution]) -> list[Attribution]:
             if a.source.kind == "anonymous" and _QUANTIFIER.match(a.source.name) and len(a.source.name.split()) > 2
         },
     )
-    # "the automaker" is the one company the page cites by name
+
+
+def _the_company(found: list[Attribution]) -> list[Attribution]:
+    """ "the automaker" is the one company the page cites by name."""
     companies = {a.source.name for a in found if a.source.kind == "organization" and _proper(a.source.name)}
-    if len(companies) == 1:
-        company = next(iter(companies))
-        business = {
-            (a.source.name, a.source.kind): (company, "organization")
-            for a in found
-            if a.source.kind in ("organization", "anonymous") and _bare(a.source.name).lower() in _BUSINESS_NOUNS
-        }
-        found = _renamed(found, business)
-    return found
+    if len(companies) != 1:
+        return found
+    company = next(iter(companies))
+    business = {
+        (a.source.name, a.source.kind): (company, "organization")
+        for a in found
+        if a.source.kind in ("organization", "anonymous") and _bare(a.source.name).lower() in _BUSINESS_NOUNS
+    }
+    return _renamed(found, business)
 
 
 def _antecedent(a: Attribution, found: list[Attribution]) -> tuple[str, str] | None:
@@ -153,7 +174,7 @@ def _antecedent(a: Attribution, found: list[Attribution]) -> tuple[str, str] | N
 _FILE_WORDS = {"documents": "records", "papers": "records", "filings": "records", "files": "records"}
 
 
-def _same_unnamed(found: list[Attribution]) -> dict[tuple[str, str], tuple[str, str]]:
+def _same_unnamed(found: list[Attribution]) -> list[Attribution]:
     """Unnamed sources and documents that differ only by a determiner or a possessive ("His
     doctor", "the doctor") or by a word for the same files ("court documents", "court
     records"): the first one named."""
@@ -170,7 +191,7 @@ def _same_unnamed(found: list[Attribution]) -> dict[tuple[str, str], tuple[str, 
         if key in first and first[key] != this:
             renamed[this] = first[key]
         first.setdefault(key, this)
-    return renamed
+    return _renamed(found, renamed)
 
 
 def _renamed(found: list[Attribution], renamed: dict[tuple[str, str], tuple[str, str]]) -> list[Attribution]:
