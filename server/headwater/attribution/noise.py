@@ -404,7 +404,11 @@ def judge(a: Attribution, text: str) -> Attribution | None:
 # What may follow an unnamed source's head and still describe it: "the staff member who
 # reported the call", "a group representing rural counties", "officials familiar with".
 _MODIFIER = re.compile(r"\s*(?:who|that|which|with|from|at|in|of|for|familiar|close|involved|[a-z]+ing)\b")
-_NOT_MODIFIER = re.compile(r"\s*(?:on|last|this|earlier|later|also|have|has|had|was|were|is|are|in\s+a\s+statement)\b")
+_NOT_MODIFIER = re.compile(
+    r"\s*(?:on|last|this|earlier|later|also|have|has|had|was|were|is|are|in\s+a\s+statement)\b"
+    # why a source is unnamed says nothing of who it is: "an official who asked not to be named"
+    r"|\s*(?:who|that)\s+(?:asked|requested|spoke|declined|insisted|(?:was|were|is|are)\s+not\s+authori[sz]ed)\b"
+)
 
 
 def _described(a: Attribution, text: str) -> Attribution:
@@ -422,8 +426,9 @@ def _described(a: Attribution, text: str) -> Attribution:
     if (m.start < a.cue.start and stop) or not _MODIFIER.match(rest) or _NOT_MODIFIER.match(rest):
         rest = ""  # the cue is not right after the description, or what follows is no part of it
     described = re.sub(r"^the\s+", "", " ".join((m.text + rest).split()), flags=re.I)
+    core = re.sub(r"^(?:a|an)\s+", "", described, flags=re.I)  # an article alone adds nothing
     name = re.sub(r"^(?:the|a|an)\s+", "", a.source.name, flags=re.I)
-    longer = len(described.split()) > len(name.split()) and described.lower().endswith(name.lower())
+    longer = len(core.split()) > len(name.split()) and core.lower().endswith(name.lower())
     # the mention itself names nobody (its capitalised words: a sentence's first, a title);
     # its modifier may name places and bodies ("representing rural counties in California")
     head_words = m.text.split()[1:]
