@@ -274,6 +274,25 @@ def test_the_outlet_graph_counts_pages_citing_each_outlet_with_first_and_last_da
     assert read.edges["The Wall Street Journal", "Reuters"]["pages"] == 2
 
 
+def test_a_pages_own_earlier_story_is_marked_own_and_no_edge_of_the_outlet_graph(client, tmp_path):
+    warc = Warc(tmp_path / "links.warc.gz")
+    lead = (
+        'The talks <a href="https://www.reuters.com/world/europe/talks-began-in-vienna-2023-05-01/">began last'
+        ' year</a> and <a href="https://www.wsj.com/articles/vienna-talks-stall-over-sanctions-11683000000">stalled'
+        " in May over sanctions</a>, and the delegations are due back next week."
+    )
+    warc.response("https://www.reuters.com/world/talks-5", article(lead, "2024-05-06"))
+    out = tmp_path / "out"
+    engine.run_corpus(client, [str(warc.save())], out, config=config())
+    links = {a["link"]: a for a in rows(out, "attributions") if a["form"] == "link"}
+    own = links["https://www.reuters.com/world/europe/talks-began-in-vienna-2023-05-01/"]
+    other = links["https://www.wsj.com/articles/vienna-talks-stall-over-sanctions-11683000000"]
+    assert own["own_site"] is True and other["own_site"] is False
+    assert {c["own_site"] for c in rows(out, "citations") if c["source_outlet"] == "Reuters"} == {True}
+    graph = {(r["citing_outlet"], r["cited_outlet"]) for r in _outlet_rows(out)}
+    assert ("Reuters", "The Wall Street Journal") in graph and ("Reuters", "Reuters") not in graph
+
+
 def _outlet_rows(out):
     import pyarrow.parquet as pq
 

@@ -221,17 +221,19 @@ def _record_failure(out: Path, part: Partition, error: BaseException) -> None:
 
 def write_outlet_graph(out: str | Path) -> int:
     """OUT/outlet_graph (Parquet) and OUT/outlet_graph.graphml from every citations partition in OUT:
-    citing outlet -> cited outlet, the pages that cite so, first and last published. Read in batches;
-    the client holds one entry per pair of outlets."""
+    citing outlet -> cited outlet (its own earlier stories left out), the pages that cite so, first and
+    last published. Read in batches; the client holds one entry per pair of outlets."""
     import networkx as nx
 
     pairs: dict[tuple[str, str], list] = {}
     data = output.dataset(out, "citations")
     for batch in data.to_batches(
-        columns=["page_id", "page_outlet", "source_outlet", "published"],
+        columns=["page_id", "page_outlet", "source_outlet", "published", "own_site"],
         filter=_not_null("page_outlet") & _not_null("source_outlet"),
     ):
-        for page, citing, cited, published in zip(*(batch.column(i).to_pylist() for i in range(4))):
+        for page, citing, cited, published, own in zip(*(batch.column(i).to_pylist() for i in range(5))):
+            if own:
+                continue  # an outlet citing its own earlier story is no edge between outlets
             entry = pairs.setdefault((citing, cited), [set(), None, None])
             entry[0].add(page)
             if published:

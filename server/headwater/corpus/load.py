@@ -84,4 +84,6 @@ def _sql_type(arrow_type):
         return int
     if pa.types.is_floating(arrow_type):
         return float
+    if pa.types.is_boolean(arrow_type):
+        return bool
     return str

@@ -64,6 +64,7 @@ SCHEMAS = {
             ("relayed_by", pa.int32()),
             ("link", pa.string()),
             ("form", pa.string()),
+            ("own_site", pa.bool_()),  # the page's own outlet (its earlier story, its dateline): no outside source
             ("confidence", pa.float64()),
         ]
     ),
@@ -80,6 +81,7 @@ SCHEMAS = {
             ("source_site", pa.string()),  # the host of the source's link, where it is linked
             ("source_outlet", pa.string()),  # the outlet cited: the source's own name, or its link's outlet
             ("form", pa.string()),
+            ("own_site", pa.bool_()),
         ]
     ),
     "errors": pa.schema(

@@ -18,7 +18,7 @@ from headwater.errors import HeadwaterError, NoText, TooComplex
 from headwater.settings import FetchSettings, FollowSettings
 from headwater.urls import host_and_port, host_of
 
-FORM = "verb"  # how an attribution cites: every attribution is a verbal one today
+FORM = "verb"  # how an attribution cites, when a trace gives no form (one stored before forms)
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,7 @@ def page_rows(item: Page, result: dict, gazetteer, partition: str, upstream: dic
                 "relayed_by": a["relayed_by"],
                 "link": a["link"],
                 "form": a.get("form") or FORM,
+                "own_site": bool(a.get("own_site")),
                 "confidence": a["confidence"],
             }
         )
@@ -287,6 +288,7 @@ def page_rows(item: Page, result: dict, gazetteer, partition: str, upstream: dic
                 "source_site": host_of(link) or None if link else None,
                 "source_outlet": cited,
                 "form": a.get("form") or FORM,
+                "own_site": bool(a.get("own_site")),
             }
         )
     return [page], rows, citations
