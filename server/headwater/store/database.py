@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from headwater.store import migrations
+from headwater.urls import domain_of
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 
@@ -81,3 +82,16 @@ def row_span(row: dict, part: str) -> dict | None:
     if row[f"{part}_start"] is None:
         return None
     return {"start": row[f"{part}_start"], "end": row[f"{part}_end"], "text": row[f"{part}_text"]}
+
+
+DOCUMENT_FIELDS = ("url", "final_url", "canonical_url", "title", "site", "author", "published", "sha256", "text")
+
+
+def document_row(page: dict, fetch_id: int | None) -> dict:
+    """The `documents` row of a page (a trace's, or a followed one's): its fields, the fetch it
+    came from, and the registrable domain of its final URL."""
+    return {
+        **{k: page.get(k) for k in DOCUMENT_FIELDS},
+        "fetch_id": fetch_id,
+        "domain": domain_of(page.get("final_url") or page.get("url")),
+    }

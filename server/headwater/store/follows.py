@@ -12,8 +12,7 @@ import json
 
 import sqlite_utils
 
-from headwater.store.database import now, row_span
-from headwater.urls import domain_of
+from headwater.store.database import document_row, now, row_span
 
 DOC_COLUMNS = (
     "idx",
@@ -90,30 +89,7 @@ def save(db: sqlite_utils.Database, trace_id: int, follow: dict, documents: list
     with db.atomic():
         document_ids = {}
         for d in documents:
-            document_ids[d["idx"]] = (
-                db["documents"]
-                .insert(
-                    {
-                        **{
-                            k: d.get(k)
-                            for k in (
-                                "url",
-                                "final_url",
-                                "canonical_url",
-                                "title",
-                                "site",
-                                "author",
-                                "published",
-                                "sha256",
-                                "text",
-                                "fetch_id",
-                            )
-                        },
-                        "domain": domain_of(d.get("final_url") or d.get("url")),
-                    }
-                )
-                .last_pk
-            )
+            document_ids[d["idx"]] = db["documents"].insert(document_row(d, d.get("fetch_id"))).last_pk
         db["follow_documents"].delete_where("trace_id = ?", [trace_id])
         db["follow_hops"].delete_where("trace_id = ?", [trace_id])
         db["follow_documents"].insert_all(

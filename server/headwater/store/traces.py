@@ -11,8 +11,8 @@ import sqlite_utils
 
 from headwater.records import Attribution, Trace
 from headwater.store import follows
-from headwater.store.database import now, row_span
-from headwater.urls import domain_of, url_key
+from headwater.store.database import document_row, now, row_span
+from headwater.urls import url_key
 
 
 def _source_id(db: sqlite_utils.Database, name: str, kind: str) -> int:
@@ -26,22 +26,7 @@ def save_trace(db: sqlite_utils.Database, record: Trace, *, fetch_id: int | None
     with db.atomic():  # one transaction: commit on success, roll back on any error
         document_id = (
             db["documents"]
-            .insert(
-                {
-                    "url": trace["url"],
-                    "final_url": trace["final_url"],
-                    "canonical_url": trace["canonical_url"],
-                    "domain": domain_of(trace["final_url"] or trace["url"]),
-                    "page_key": url_key(trace["final_url"] or trace["url"]),
-                    "title": trace["title"],
-                    "site": trace["site"],
-                    "author": trace.get("author"),
-                    "published": trace["published"],
-                    "sha256": trace["sha256"],
-                    "text": trace["text"],
-                    "fetch_id": fetch_id,
-                }
-            )
+            .insert({**document_row(trace, fetch_id), "page_key": url_key(trace["final_url"] or trace["url"])})
             .last_pk
         )
         trace_id = (
