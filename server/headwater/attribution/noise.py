@@ -293,14 +293,14 @@ def for_readers(found: list[Attribution], text: str, links: list[Link] = ()) -> 
 
 
 # Beyond lexicon.py's cue lists, the verbs of saying and publishing a reader counts as citing;
-# less "refer" ("referred him to a specialist", "refers to investments") and "plead" ("pleaded
-# guilty"), which in news copy seldom introduce what anyone said.
+# less "refer" ("referred him to a specialist", "refers to investments"), which in news copy
+# seldom introduces what anyone said. A plea ("pleaded guilty") is ruled out in says_something.
 _SAYING = (
     SPEECH_VERBS
     | STANCE_VERBS
     | STATEMENT_NOUNS
     | frozenset("speak talk publish share blog brag feel remember dub label characterize inform assure".split())
-) - {"refer", "plead"}
+) - {"refer"}
 # Publishing is itself the citation: "articles published on Walikali" needs no content span.
 _PUBLISHING = frozenset("publish post tweet report write blog".split())
 _IRREGULAR = {
