@@ -160,6 +160,22 @@ def test_forget_a_page_another_trace_followed_keeps_that_trace(app, client, db_p
     assert problems(db_path) == []
 
 
+def test_forget_finds_a_followed_page_under_any_spelling(app, client, db_path):
+    web = Web().start()
+    try:
+        app.config["FOLLOW_SETTINGS"] = FollowSettings(
+            politeness_delay=0, wayback_api=web.wayback_api, news_index_api=web.news_index_api
+        )
+        client.post("/api/traces", json={"url": web.seed, "follow": True}).get_json()
+        assert rows_about(store.open_db(db_path), web.wsj)["documents"] > 0
+        cli.main(["forget", web.wsj + "#comments", "--db", db_path])  # as a lookup accepts it
+    finally:
+        web.stop()
+    db = store.open_db(db_path)
+    assert rows_about(db, web.wsj)["documents"] == 0 and rows_about(db, web.wsj)["fetches"] == 0
+    assert problems(db_path) == []
+
+
 # -- no telemetry ---------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 from headwater import store
 from headwater.records import Trace
-from headwater.urls import domain_of
+from headwater.urls import domain_of, url_key
 from tests.helpers import SEED_URL
 
 
@@ -238,3 +238,26 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     db.close()
     store.open_db(old).close()  # opening it again changes nothing
+
+
+def test_an_older_stores_followed_pages_get_their_page_key(tmp_path):
+    """Followed pages stored before they had a page key: opened again, each has it, so that a
+    lookup or `forget` finds them under any spelling of their address."""
+    import shutil
+
+    first = tmp_path / "first.db"
+    db = store.open_db(first)
+    db["documents"].insert(
+        {"url": "https://www.wsj.com/articles/talks-1?utm_source=twitter", "text": "Talks.", "page_key": None}
+    )
+    db.close()
+    conn = sqlite3.connect(first)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_followed_documents_page_key'")
+    conn.commit()
+    conn.close()
+    old = tmp_path / "old.db"
+    shutil.copy(first, old)  # another file: the store prepares it as new
+
+    db = store.open_db(old)
+    [key] = [r[0] for r in db.execute("SELECT page_key FROM documents")]
+    assert key == url_key("https://www.wsj.com/articles/talks-1#comments")

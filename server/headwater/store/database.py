@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from headwater.store import migrations
-from headwater.urls import domain_of
+from headwater.urls import domain_of, url_key
 
 SCHEMA = Path(__file__).resolve().parent.parent / "schema.sql"
 
@@ -89,9 +89,12 @@ DOCUMENT_FIELDS = ("url", "final_url", "canonical_url", "title", "site", "author
 
 def document_row(page: dict, fetch_id: int | None) -> dict:
     """The `documents` row of a page (a trace's, or a followed one's): its fields, the fetch it
-    came from, and the registrable domain of its final URL."""
+    came from, the registrable domain of its final URL and its page key (so that a lookup or
+    `forget` finds it under any spelling of its address)."""
+    address = page.get("final_url") or page.get("url")
     return {
         **{k: page.get(k) for k in DOCUMENT_FIELDS},
         "fetch_id": fetch_id,
-        "domain": domain_of(page.get("final_url") or page.get("url")),
+        "domain": domain_of(address),
+        "page_key": url_key(address),
     }

@@ -105,6 +105,18 @@ def m005_social_sources(db: sqlite_utils.Database):
     db.execute("PRAGMA writable_schema = OFF")
 
 
+@_migration
+def m006_followed_documents_page_key(db: sqlite_utils.Database):
+    """documents.page_key for the followed pages too (m003 filled it for traced pages only), so
+    that `headwater forget` finds a followed page under any spelling of its address."""
+    from headwater.urls import url_key
+
+    if not db["documents"].exists() or "page_key" not in db["documents"].columns_dict:
+        return
+    rows = db.execute("SELECT id, COALESCE(final_url, url) FROM documents WHERE page_key IS NULL").fetchall()
+    db.conn.executemany("UPDATE documents SET page_key = ? WHERE id = ?", [(url_key(url), i) for i, url in rows])
+
+
 def apply(db: sqlite_utils.Database) -> None:
     if Migrations is not None:
         migrations = Migrations("headwater")

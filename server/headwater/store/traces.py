@@ -24,11 +24,7 @@ def save_trace(db: sqlite_utils.Database, record: Trace, *, fetch_id: int | None
     """Write a whole trace atomically and return its id (also set on `record.id`)."""
     trace = record.to_dict()  # the rows hold the JSON contract's fields
     with db.atomic():  # one transaction: commit on success, roll back on any error
-        document_id = (
-            db["documents"]
-            .insert({**document_row(trace, fetch_id), "page_key": url_key(trace["final_url"] or trace["url"])})
-            .last_pk
-        )
+        document_id = db["documents"].insert(document_row(trace, fetch_id)).last_pk
         trace_id = (
             db["traces"]
             .insert(
