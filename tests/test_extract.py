@@ -333,6 +333,26 @@ def test_unicode_spaces_and_ascii_whitespace():
     assert "Thin\u2009space, narrow\u202fno-break, no\u00a0break & tabs and newlines collapse" in text
 
 
+def test_whitespace_between_adjacent_links_and_inline_elements_separates_words():
+    # Snopes: "other <a>social</a> <a>media</a> <a>users</a>" came out as "other socialmediausers".
+    html = (
+        "<html><body><article><h1>Net worth claims</h1>"
+        "<p>While the tweet claimed a net worth of $17 million, other"
+        ' <a href="https://x.example/1">social</a> <a href="https://x.example/2">media</a>'
+        ' <a href="https://x.example/3">users</a> have offered differing estimates of her net worth.</p>'
+        '<p>Posts by <span><a href="https://x.example/4">@first</a></span>\n  <span><a href="https://x.example/5">'
+        '@second</a></span> repeated the figure, and the city of <a href="https://x.example/6">Wash</a><b>ington</b>'
+        " did not comment on it.</p></article></body></html>"
+    )
+    extracted = extract(html, "https://news.example/fact-check/net-worth")
+    assert "other social media users have offered differing estimates" in extracted.text
+    assert "Posts by @first @second repeated the figure" in extracted.text
+    assert "the city of Washington did not comment" in extracted.text  # no space where the page has none
+    assert [link.text for link in extracted.links] == ["social", "media", "users", "@first", "@second", "Wash"]
+    for link in extracted.links:
+        assert extracted.text[link.start : link.end] == link.text
+
+
 # -- bad input ---------------------------------------------------------------------------------
 
 

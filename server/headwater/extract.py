@@ -71,6 +71,12 @@ _FURNITURE_XPATH = (
     " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_ASCII_BLANK = re.compile(r"[ \t\n\r\f\v]*")  # nothing, or ASCII whitespace only
+# HTML's inline (phrasing) elements: whitespace between two of them separates words.
+_INLINE_HTML = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd"}
+    | {"mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var"}
+)
 # The block quotes the platforms' embed scripts turn into a post (X/Twitter, Instagram, TikTok,
 # Threads, Bluesky, Reddit, Facebook): they hold the post's text and its signature line.
 _EMBEDDED_POSTS = etree.XPath(
@@ -136,6 +142,7 @@ def extract(html: str | bytes, url: str | None = None) -> Extracted:
         _join_split_body(tree)
         _free_embedded_posts(tree)
         _drop_name_cards(tree)
+        _keep_gaps(tree)
         restore = _protect_spaces(tree)
         xml = trafilatura.extract(tree, url=url, **TRAFILATURA_OPTIONS)
     except RecursionError as err:
@@ -319,6 +326,30 @@ def _drop_name_cards(tree) -> None:
             if card.tail and card.tail.strip():
                 _keep_tail(card, card.tail)
             card.getparent().remove(card)
+
+
+def _keep_gaps(tree) -> None:
+    """Keep the space between two inline elements: "<a>social</a> <a>media</a>" is two words.
+
+    trafilatura drops whitespace-only text when it serialises its XML (`sanitize_tree`), so
+    the gap between two links (or a link and a <span> holding one) vanished: "socialmedia".
+    The gap is moved inside the element before it, to the end of its text ("<a>social </a>"),
+    where trafilatura keeps it; the page's text is unchanged and the link span is trimmed to
+    the anchor text. No space is added where the page has none ("<a>Wash</a><b>ington</b>").
+    """
+    for element in tree.iter(*_INLINE_HTML):
+        gap = element.tail
+        following = element.getnext()
+        if not gap or not _ASCII_BLANK.fullmatch(gap) or following is None or following.tag not in _INLINE_HTML:
+            continue  # no gap, text (a no-break space is text), or the end of the block
+        element.tail = None
+        inner = element  # the innermost element that ends its text: "<span><a>social</a></span>" ends in <a>
+        while len(inner) and inner[-1].tag in _INLINE_HTML and _ASCII_BLANK.fullmatch(inner[-1].tail or ""):
+            inner = inner[-1]
+        if len(inner):
+            inner[-1].tail = (inner[-1].tail or "") + gap
+        else:
+            inner.text = (inner.text or "") + gap
 
 
 def _keep_tail(element, tail: str) -> None:
