@@ -247,6 +247,51 @@ def test_headline_with_a_trailing_cue(attributor):
     assert a.content.text == "Rail strike called off after late deal"
 
 
+@pytest.mark.parametrize(
+    "text, source, cue, content",
+    [
+        # The parser hangs the speaker on the content's last noun as an appositive ("Greece,
+        # the Metropolitan Museum of Art") and the verb on the content, with no subject.
+        (
+            "The museum will return the statue to the government of Greece, "
+            "the Metropolitan Museum of Art announced on Monday.",
+            "Metropolitan Museum of Art",
+            "announced",
+            "The museum will return the statue to the government of Greece",
+        ),
+        (
+            "The suspect was arrested at his home in the Bronx, Maryland State Police said Monday.",
+            "Maryland State Police",
+            "said",
+            "The suspect was arrested at his home in the Bronx",
+        ),
+        # ... or gives the verb a subject from the content ("bus").
+        (
+            "Three people were killed when a tour bus overturned on Interstate 95 near Baltimore, "
+            "a spokeswoman for the company said in a statement.",
+            "spokeswoman for the company",
+            "said in a statement",
+            "Three people were killed when a tour bus overturned on Interstate 95 near Baltimore",
+        ),
+    ],
+)
+def test_a_trailing_reporting_clause_names_the_source_however_parsed(attributor, text, source, cue, content):
+    """ "[content], [speaker] [verb] [time].": the noun phrase after the comma is the source."""
+    found = [a for a in attributor.attribute(text) if a.cue.text == cue]
+    assert [(a.source.name, a.content.text if a.content else None) for a in found] == [(source, content)]
+
+
+def test_a_trailing_participle_after_a_thing_or_a_document_is_no_cue(attributor):
+    """ "..., the largest merger announced this year", "..., a report released Monday": a
+    reduced relative clause (passive), not a speaker reporting. The rules alone (the tagger
+    has its own opinion of the first)."""
+    for text, verb in (
+        ("Investors welcomed the deal, the largest merger announced this year.", "announced"),
+        ("Unemployment rose to 5 percent in October, a report released Monday.", "released"),
+    ):
+        assert not [a for a in attributor.read(text).attributions() if verb in a.cue.text]
+
+
 def test_said_in_a_statement_is_one_cue(attributor):
     text = "The Harbour Trust said in a statement that it would appeal the ruling."
     [a] = attributor.attribute(text)

@@ -327,3 +327,17 @@ def test_our_own_document_hosted_elsewhere_is_the_sites_own(attributor):
     assert ours.own_site and ours.form == "link"
     theirs = by_link(found, "9XYZ123")
     assert theirs.source.kind == "document" and not theirs.own_site
+
+
+def test_a_link_on_a_trailing_reporting_verb_goes_to_its_speaker(attributor):
+    """ "[content], [speaker] [linked verb] [time].": the link is the speaker's (a verbal
+    attribution), however the parser hung the speaker, and no link-only source is added."""
+    html = (
+        "<html><body><article><p>The suspect was arrested at his home in the Bronx, Maryland State Police "
+        "<a href='https://mdsp.maryland.gov/Pages/News/2024/arrest-in-bronx.aspx'>said</a> Monday. "
+        "He is due in court on Friday.</p></article></body></html>"
+    )
+    found = attributor.attribute_page(extract(html, PAGE_URL), PAGE_URL)
+    linked = by_link(found, "mdsp.maryland.gov")
+    assert (linked.form, linked.source.name) == ("verb", "Maryland State Police")
+    assert not [a for a in found if a.form == "link"]

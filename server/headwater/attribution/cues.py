@@ -11,6 +11,7 @@ from headwater.attribution.assembly import Found
 from headwater.attribution.entities import Entities, Entity
 from headwater.attribution.lexicon import (
     CUE_ADVERBS,
+    DOCUMENT_HEADS,
     NON_COMMENT,
     OBJECT_CONTENT_VERBS,
     PARTICIPLE_CUES,
@@ -33,7 +34,19 @@ from headwater.attribution.syntax import (
 from headwater.attribution.text import Layout, trim
 
 # After a trailing cue ("..., ministry says"), at most a time before the sentence ends.
-_ONLY_A_TIME = re.compile(r"^\s*(on|in|at|last|this|yesterday|today|\w+day)\b[^,]*[.\"']*\s*$")
+_ONLY_A_TIME = re.compile(r"^\s*(on|in|at|last|this|late|early|earlier|yesterday|today|\w+day)\b[^,]*[.\"']*\s*$")
+# The same, token by token, for finding the speaker of a trailing cue ("..., [speaker]
+# announced late on Monday."): the words of a time (its entity aside) or of "in a statement".
+_TIME_WORDS = frozenset("on in at late early earlier last this yesterday today tonight a an".split())
+
+
+def _time_or_statement(token) -> bool:
+    return (
+        token.is_punct
+        or token.ent_type_ in ("DATE", "TIME")
+        or token.lower_ in _TIME_WORDS
+        or token.lemma_.lower() in STATEMENT_NOUNS
+    )
 
 
 class Cues:
@@ -63,13 +76,23 @@ class Cues:
         if len(subjects) > 1:  # a quote parsed as a subject: take the one outside quotes, nearest the verb
             outside = [c for c in subjects if not self.layout.in_quote(self.sentences.offset_of(c))]
             subjects = sorted(outside or subjects, key=lambda c: abs(c.i - verb.i))
+        trailing = self._trailing_speaker(verb)
         if subjects:
-            return subjects[0], verb
+            subject = subjects[0]
+            if trailing is not None and trailing.dep_ == "appos" and trailing.head.i != subject.i:
+                # "... when a bus overturned near Baltimore, a spokeswoman said Monday": the
+                # parser took a noun of the content ("bus") as the subject and hung the
+                # speaker on another noun ("Baltimore") as its appositive. (A name in
+                # apposition to the subject, "the union's president, Jo Lee", is the subject's.)
+                return trailing, verb
+            return subject, verb
         for child in verb.children:
             if child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild, verb
+        if trailing is not None:
+            return trailing, verb
         if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):  # "said X and added Y"
             return self._subject(verb.head)[0], verb
         if (
@@ -108,6 +131,33 @@ class Cues:
                 ):
                     return token, verb
         return None, verb
+
+    def _trailing_speaker(self, verb):
+        """ "[content], [speaker] [verb] [time].": the head of the noun phrase between the
+        last comma and the verb, when the verb ends the sentence but for a time or "in a
+        statement". The parser often hangs that noun phrase on the content as an appositive
+        of its last noun ("... to the government of Greece, the Metropolitan Museum of Art
+        announced on Monday") and the verb as a modifier of some noun, leaving it without a
+        subject. A finite verb only, and someone who speaks: a participle after a thing or a
+        document is the passive it reads as ("..., a report released Monday")."""
+        doc, sent = verb.doc, verb.sent
+        if verb.tag_ not in ("VBD", "VBZ", "VBP") or not all(_time_or_statement(t) for t in doc[verb.i + 1 : sent.end]):
+            return None
+        comma = next((i for i in range(verb.i - 2, sent.start, -1) if doc[i].text == ","), None)
+        if comma is None or not any(t.pos_ in ("VERB", "AUX") for t in doc[sent.start : comma]):
+            return None  # no clause before the comma to be the content
+        phrase = doc[comma + 1 : verb.i]
+        head = phrase.root
+        if head.pos_ not in ("NOUN", "PROPN") or any(
+            t.i != head.i and t.head.i not in range(phrase.start, phrase.end) for t in phrase
+        ):
+            return None  # not one noun phrase
+        if head.lemma_.lower() in DOCUMENT_HEADS:
+            return None
+        sentence = self.sentences.at(self.sentences.offset_of(head))
+        if sentence is None or self.entities.entity_for(sentence, head) is None:
+            return None  # names nobody who speaks ("the largest merger announced this year")
+        return head
 
     def _cue_span(self, sentence: Sentence, verb, top) -> tuple[int, int]:
         """The cue as PolNeAR marks it: auxiliaries, negation and adverbs before the verb
