@@ -146,7 +146,7 @@ def test_coordinated_people_each_speak_when_asked(attributor):
         "Sen. Elizabeth Warren and Sen. Bernie Sanders said the bill was a disgrace. "
         "Officials and experts said the plan would fail."
     )
-    every = {a.source.name for a in attributor.read(text).attributions(coordinated_speakers=True)}
+    every = {a.source.name for a in attributor.read(text).attributions(for_reader=True)}
     assert {"Maria Lopez", "Tom Brandt", "Elizabeth Warren", "Bernie Sanders"} <= every
     assert "experts" not in every  # unnamed people are not split
     assert "Tom Brandt" not in {a.source.name for a in attributor.attribute(text)}  # PolNeAR's one source
@@ -960,3 +960,39 @@ def test_each_paragraph_is_labelled_with_its_own_rule_spans_only(attributor, mon
     attributor.attribute(text, links)
     assert len(calls) == 3 * 60  # one per paragraph and role
     assert max(calls) <= 4, calls  # a paragraph's own spans
+
+
+def test_he_is_the_main_clause_subject_not_one_named_inside_a_clause(attributor):
+    # "he" after a sentence naming three men is the one it is about, not the last named
+    text = (
+        "Jason Miller, who represents Thomas, said his client chose not to accept a plea.\n\n"
+        "Miller declined to address whether Michael Thomas slept on the job on the night Jeffrey Epstein died. "
+        '"When all the evidence is presented, you will see," he said.'
+    )
+    speakers = {a.source.name for a in attributor.attribute(text) if a.cue.text == "said"}
+    assert "Jason Miller" in speakers and not speakers & {"Jeffrey Epstein", "Michael Thomas"}
+
+
+def test_they_is_the_group_that_was_the_subject_before(attributor):
+    # "They" stands for the protesters of the sentence before, who were found speaking
+    # nowhere else: a reader's list names them, not the last body cited
+    text = (
+        "Hong Kong police said the students had no option but to surrender.\n\n"
+        "Protesters believe the extradition bill is an example of eroding autonomy.\n\n"
+        "They worry China is taking back the freedoms given to Hong Kong."
+    )
+    worry = [a for a in attributor.read(text).attributions(for_reader=True) if a.cue.text == "worry"]
+    assert worry and worry[0].source.name == "Protesters"
+
+
+def test_a_quote_closing_its_sentence_is_not_the_next_cues(attributor):
+    text = (
+        'Clinton says Trump\u2019s "latest twitter meltdown is unhinged, even for him." '
+        'She says it underscores that Trump is "temperamentally unfit to be commander-in-chief."'
+    )
+    she = [a for a in attributor.attribute(text) if a.source.mention and a.source.mention.text == "She"]
+    assert she and all("meltdown" not in a.content.text for a in she)
+    assert any("underscores" in a.content.text for a in she)
+    # "...," she says is still hers
+    found = attributor.attribute('"It is unhinged," she says. Clinton spoke on Friday.')
+    assert any("unhinged" in a.content.text for a in found)

@@ -234,6 +234,29 @@ def test_a_verb_that_says_nothing_was_said_is_no_citation(attributor):
     assert "Anthony Beauvillier" in {a.source.name for a in attributor.attribute(text)}
 
 
+def test_acts_and_figures_are_no_citations(attributor):
+    # What a reader would not call a source: an act or an attitude with none of the source's
+    # words, a figure "posted", a request for a thing, what something is made to do.
+    text = (
+        "Over the weekend, Trump assailed Williams as part of the Never Trumpers who oppose his presidency.\n\n"
+        "The other 28 people have showed no signs or symptoms of the plague.\n\n"
+        "He posted an elite 93.2 defensive grade and 91.4 coverage grade.\n\n"
+        "Since 2016, customers have been asking for noise cancellation and a better fit.\n\n"
+        "The new lights, Audi says, allow the e-tron Sportback to highlight markings on the road.\n\n"
+        'The senators opposed the bill, calling it "a disgrace to the chamber."\n\n'
+        "A study by the National Accounts Office shows that costs rose by a third."
+    )
+    names = {a.source.name for a in page(attributor, text)}
+    assert not names & {"Never Trumpers", "28 people", "other 28 people", "customers", "e-tron Sportback"}
+    assert any("National Accounts Office" in n for n in names)  # a document "shows": its finding
+    # the words themselves are a citation, whatever the verb
+    quoted = Attribution(
+        Source("senators", "anonymous"), Span(0, 7, "opposed"), Span(8, 40, '"a disgrace to the chamber."')
+    )
+    assert says_something(quoted)
+    assert not says_something(replace(quoted, content=Span(8, 16, "the bill")))
+
+
 def test_says_something_reads_inflected_cues():
     said = Attribution(Source("Ann Lee", "person"), Span(0, 4, "has admitted"), Span(5, 7, "it"))
     assert says_something(said)

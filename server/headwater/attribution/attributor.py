@@ -100,12 +100,12 @@ class Attributor:
         self.cue_words = CueWords(nlp)
 
     def attribute(
-        self, text: str, links: list[Link] = (), quotes: list[Span] = (), coordinated_speakers: bool = False
+        self, text: str, links: list[Link] = (), quotes: list[Span] = (), for_reader: bool = False
     ) -> list[Attribution]:
-        """`coordinated_speakers`: "A and B said" gives B an attribution too; what a reader is
-        shown does so, `headwater analyze` not, as PolNeAR marks "A and B" as one source."""
+        """`for_reader`: read for a reader's source list (`attribute_page`), not for PolNeAR's
+        spans (`headwater analyze`); see `Reading.attributions`."""
         reading = self.read(text, links, quotes)
-        found = self._rules_and_tagger(text, reading, coordinated_speakers)
+        found = self._rules_and_tagger(text, reading, for_reader)
         # -- issue 17: outlets by the sentence's shape; credits, datelines and embeds (credits.py) --
         found = outlets_by_shape(found, text, self.gazetteer)
         return self._with_credits(found, text, links, quotes) if self.credits_in_analyze else found
@@ -113,8 +113,8 @@ class Attributor:
     def _with_credits(self, found: list[Attribution], text: str, links, quotes) -> list[Attribution]:
         return with_credits(found, credits(text, list(links), self.gazetteer), [(q.start, q.end) for q in quotes])
 
-    def _rules_and_tagger(self, text: str, reading: Reading, coordinated_speakers: bool = False) -> list[Attribution]:
-        found = reading.attributions(coordinated_speakers)
+    def _rules_and_tagger(self, text: str, reading: Reading, for_reader: bool = False) -> list[Attribution]:
+        found = reading.attributions(for_reader)
         if self.tagger is None:
             return found
         # The rules first; the CRFs add what they missed (stances, noun cues, "we"), their
@@ -133,7 +133,7 @@ class Attributor:
         voice ("I think", "we found") is named after it: "the author of The Wall Street
         Journal" (its outlet, else its site name, else its host), the byline as role. So the
         authors of two pages in one multi-hop trace stay two sources."""
-        found = self.attribute(page.text, page.links, page.quotes, coordinated_speakers=True)
+        found = self.attribute(page.text, page.links, page.quotes, for_reader=True)
         if not self.credits_in_analyze:  # -- issue 17: a page's credits and embeds --
             found = self._with_credits(found, page.text, page.links, page.quotes)
         found += byline_credits(page.author, self.gazetteer)  # "AP Sports Writer", "... wire services"

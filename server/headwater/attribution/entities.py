@@ -76,6 +76,9 @@ class Entity:
     reporter: str | None = None
 
 
+SALIENT_REACH = 400  # characters, about two sentences: how far back a salient antecedent wins
+
+
 class Entities:
     """What one text says about who is who; `entity_for` names the source a token is."""
 
@@ -91,7 +94,9 @@ class Entities:
         self.gender: dict[str, str] = {}  # full name -> "m" / "f", from titles and pronouns
         # (offset, full name) of person subjects; (offset, Entity) of plural and collective
         # sources, for "they". Settled sentence by sentence (`settle`).
-        self.persons_seen: Log[tuple[int, str]] = Log(key=lambda p: p, offset=lambda p: p[0])
+        # (offset, full name, salient) of person subjects: salient when speaking or the subject
+        # of a main clause (`note_subject`).
+        self.persons_seen: Log[tuple[int, str, bool]] = Log(key=lambda p: p, offset=lambda p: p[0])
         self.groups_seen: Log[tuple[int, Entity]] = Log(key=lambda g: g[0], offset=lambda g: g[0])
         self.documents_seen: list[Entity] = []  # documents in text order, for "the report"
         self._document_names: Counter[str] = Counter()
@@ -198,13 +203,21 @@ class Entities:
         if entity.kind == "outlet" and entity.name not in self.outlets_seen:
             self.outlets_seen.append(entity.name)
         if entity.kind == "person":
-            self.persons_seen.add((mention_start, entity.name))
+            self.persons_seen.add((mention_start, entity.name, True))
         elif entity.kind in ("anonymous", "organization") or entity.name.endswith("s"):
             self.groups_seen.add((mention_start, entity))
 
-    def note_subject(self, offset: int, name: str):
-        """A person subject, speaking or not ("Mitt Romney ... was critical"): an antecedent."""
-        self.persons_seen.add((offset, name))
+    def note_subject(self, offset: int, name: str, main: bool = True):
+        """A person subject, speaking or not ("Mitt Romney ... was critical"): an antecedent;
+        `main`: the subject of a main clause, not of one embedded in it (see `resolve_pronoun`)."""
+        self.persons_seen.add((offset, name, main))
+
+    def note_group_subject(self, sentence: Sentence, head):
+        """A plural subject that can speak, speaking or not ("Protesters believe ..."): an
+        antecedent for "they", named by its noun phrase."""
+        start, end = mention_span(sentence, head)
+        name = without_determiner(" ".join(self.norm[start:end].split()))
+        self.groups_seen.add((start, Entity(name, "anonymous", None)))
 
     def settle(self):
         """The end of a sentence: what it taught takes its place in text order."""
@@ -231,7 +244,14 @@ class Entities:
         if gender is None:
             return None
         # The most recent person whose known gender does not contradict the pronoun.
-        seen = self.persons_seen.last_before(offset, lambda p: self.gender.get(p[1], gender) == gender)
+        fits = lambda p: self.gender.get(p[1], gender) == gender  # noqa: E731
+        seen = self.persons_seen.last_before(offset, fits)
+        # A salient person (a speaker, a main clause's subject) close before is preferred to one
+        # named since inside an embedded clause: in "Figgins declined to address whether Thomas
+        # slept the night Epstein died. '...,' he said", "he" is Figgins.
+        salient = self.persons_seen.last_before(offset, lambda p: p[2] and fits(p))
+        if salient is not None and offset - salient[0] <= SALIENT_REACH:
+            seen = salient
         if seen is None:
             return None
         name = seen[1]

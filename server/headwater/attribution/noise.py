@@ -13,7 +13,11 @@ keeps them; what a reader sees (`Attributor.attribute_page`: the trace, the API)
   to" ("Beauvillier added a goal", "Amazon offers", "the e-tron Sportback allows" are no
   citations), and it must carry content, unless it is publishing itself ("articles
   published on Walikali"); a passive cue ("was considered") cites nobody by its subject,
-  nor does a hypothetical one ("would agree to", "to admit").
+  nor does a hypothetical one ("would agree to", "to admit"), nor what a source is made or
+  asked to do ("allows the e-tron Sportback to highlight"). A stance verb that reports an
+  act or an attitude ("who oppose his presidency", "showed no signs") cites nobody unless
+  the page quotes the source's words; nor does a figure "posted" ("posted a 93.2 grade")
+  or a request for a thing ("asking for noise cancellation").
   The page's own voice ("I think") stays, to be marked the page's own;
 - drops a mention that is a pronoun or a quantifier alone ("It", "Those", "Many", "Some");
 - drops the page speaking of itself ("This post will discuss"), and an acronym after "a"
@@ -341,21 +345,56 @@ _PASSIVE = re.compile(
 )
 
 
-def says_something(a: Attribution) -> bool:
-    """Whether a verbal attribution's cue says that something was said or published."""
+# Stance verbs that report an attitude or an act, not words, unless the page quotes some:
+# "Never Trumpers who oppose his presidency", "28 people have showed no signs", "declined
+# the offer". (A document "shows": that is its finding, kept.) "worry", "fear", "consider"
+# report a belief, as "believe" does, and stay.
+_ACTS = frozenset("oppose support back prefer continue decline refuse show signal highlight deem rule".split())
+# The sports and business sense of "post": a figure, not a publication ("posted a 93.2 grade").
+_POSTED_FIGURE = re.compile(
+    r"^(?:\S+\s+){0,3}?[$€£]?\d[\d.,]*\s*(?:%|percent|per\s+cent|million|billion)?\s+"
+    r"(?:\S+\s+){0,3}?(?:grades?|scores?|ratings?|averages?|records?|loss(?:es)?|profits?|gains?|wins?|"
+    r"yards|points|revenues?|sales|earnings|increases?|declines?|drops?|rises?|times?|finish|victory)\b",
+    re.I,
+)
+
+
+def says_something(a: Attribution, text: str = "") -> bool:
+    """Whether a verbal attribution's cue says that something was said or published (with
+    `text`, the page, also what stands between its mention and its cue)."""
     cue = " ".join((a.cue.text if a.cue else "").split())
     has_content = bool(a.content and a.content.text.strip())
     if re.search(r"\baccording\b", cue, re.I):
         return has_content
     if re.match(r"(?:to|would|could|might|may|should)\b", cue, re.I):
         return False  # "would agree to", "to accidentally admit": what someone might say, not what they said
+    mention = a.source.mention
+    if (
+        text
+        and mention
+        and a.cue
+        and mention.end <= a.cue.start
+        and re.fullmatch(r"\s+to\s+", text[mention.end : a.cue.start])
+    ):
+        return (
+            False  # "allows the e-tron Sportback to highlight", "asked him to explain": what it is made or asked to do
+        )
     agent = a.source.mention is not None and a.cue is not None and a.source.mention.start > a.cue.start
     if _PASSIVE.match(cue) and not agent:
         return False  # the subject of "was considered" is spoken of; "was revealed by the WSJ" names the speaker
     lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
     if "plead" in lemmas or not lemmas & _SAYING:
         return False  # "pleaded guilty to threatening" is a plea, whatever verb follows
-    if lemmas & _SAYING == {"add"} and a.content and a.content.start > a.cue.end + len(' that "'):
+    verbs = lemmas & _SAYING
+    content = a.content.text if a.content else ""
+    quoted = re.search(r"[\"“”]", content) is not None
+    if verbs <= _ACTS and not quoted and a.source.kind != "document":
+        return False  # an attitude or an act, and none of the source's words
+    if verbs == {"post"} and _POSTED_FIGURE.match(content):
+        return False  # "posted an elite 93.2 defensive grade": a figure, not a post
+    if verbs == {"ask"} and (cue.endswith(" for") or re.match(r"\s+for\s", text[a.cue.end : a.cue.end + 6])):
+        return False  # "users have been asking for noise cancellation": a request for a thing
+    if verbs == {"add"} and a.content and a.content.start > a.cue.end + len(' that "'):
         # "added" is next to what was said ('..., he added', 'added that'); "Marchand added three
         # assists to lead Boston" is a score, its "content" words away from the verb
         return False
@@ -366,7 +405,7 @@ def judge(a: Attribution, text: str) -> Attribution | None:
     """The attribution as a reader is shown it, or None when its source cannot say or publish."""
     if a.form in ("credit", "embed", "link"):
         return a
-    if a.source.name != AUTHOR and not says_something(a):
+    if a.source.name != AUTHOR and not says_something(a, text):
         return None  # the page's own voice ("I think", "we haven't seen") stays, as its own
     name = " ".join(a.source.name.split())
     bare = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
@@ -396,7 +435,7 @@ def judge(a: Attribution, text: str) -> Attribution | None:
         return None  # "A CT of his chest showed": an acronym with "a" is a thing (a scan, a test), no body
     common = _common(bare, a, text)
     if a.source.kind in ("anonymous", "document", "organization") and common:
-        if not _can_speak(bare):
+        if not can_speak(bare):
             return None
     return _described(a, text) if a.source.kind == "anonymous" or (common and a.source.kind == "organization") else a
 
@@ -462,7 +501,7 @@ def _common(bare: str, a: Attribution, text: str) -> bool:
     return not before or before[-1] in '.!?\n:;"”'
 
 
-def _can_speak(bare: str) -> bool:
+def can_speak(bare: str) -> bool:
     """Whether a common noun phrase names who can speak: one of its words before a
     post-modifier ("people familiar with ...", "officials who ...") is a word for people,
     an organisation, a document or an outlet, or an agent noun."""

@@ -26,7 +26,10 @@ def adjacent_quote(layout: Layout, start: int, end: int) -> tuple[int, int] | No
     i = bisect.bisect_right(layout.quote_ends, start) - 1
     if i >= 0:
         q_start, q_end = quotes[i]
-        if norm[q_end:start].strip(" ,") == "":
+        # `“... him.” She says it underscores that ...`: a quote closing its sentence, and a
+        # new sentence after it, is not the new cue's (`“...,” she says`, `“...!” she says` are).
+        closed = norm[q_start:q_end].rstrip("\"'“”‘’ ").endswith(".") and norm[start : start + 1].isupper()
+        if norm[q_end:start].strip(" ,") == "" and not closed:
             return q_start, q_end
     i = layout.quotes.first_from(end)
     if i < len(quotes):

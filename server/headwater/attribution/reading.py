@@ -9,8 +9,9 @@ from headwater.attribution import assembly
 from headwater.attribution.cues import Cues
 from headwater.attribution.entities import Entities, Speakers
 from headwater.attribution.lexicon import ANONYMOUS_HEADS, SPEECH_VERBS, STANCE_VERBS
+from headwater.attribution.noise import can_speak
 from headwater.attribution.quotes import signed_quotes, uncued_quotes
-from headwater.attribution.syntax import Sentence, Sentences, is_headline
+from headwater.attribution.syntax import Sentence, Sentences, in_main_clause, is_headline
 from headwater.attribution.text import WORD, Layout
 from headwater.records import Attribution, Link, Source, Span
 
@@ -107,10 +108,14 @@ class Reading:
         self.found: list[assembly.Found] = []  # the rules' attributions, once `attributions()` ran
         self._speakers: Speakers | None = None
 
-    def attributions(self, coordinated_speakers: bool = False) -> list[Attribution]:
-        """`coordinated_speakers`: "A and B said" gives B an attribution of its own too (a
-        reader's source list names both); off for PolNeAR, which annotates "A and B" as one source."""
-        cues = Cues(self.layout, self.sentences, self.entities, coordinated_speakers)
+    def attributions(self, for_reader: bool = False) -> list[Attribution]:
+        """`for_reader`: read for a reader's source list, where two readings differ from
+        PolNeAR's annotation: "A and B said" gives B an attribution of its own too (a reader's
+        list names both; PolNeAR marks "A and B" as one source), and a plural subject that
+        does not speak ("Protesters believe ...", "Many residents fled") still stands behind a
+        later "they" (a reader needs the name; on PolNeAR dev the tagger's content for such a
+        cue scores better than the rules' would)."""
+        cues = Cues(self.layout, self.sentences, self.entities, coordinated_speakers=for_reader)
         entities, layout = self.entities, self.layout
         found: list[assembly.Found] = []
         for sentence in self.sentences:
@@ -122,11 +127,23 @@ class Reading:
                 for item in cues.at(sentence, token):
                     found.append(item)
                     entities.note(item.entity, item.mention[0])
-                # Person subjects also make pronoun antecedents ("Mitt Romney ... was critical").
-                if token.dep_ in ("nsubj", "nsubjpass") and token.ent_type_ == "PERSON":
-                    name = entities.person_name(token)
-                    if name:
-                        entities.note_subject(sentence.offset + token.idx, name)
+                # Subjects also make pronoun antecedents, speaking or not: a person ("Mitt
+                # Romney ... was critical") for "he"/"she", the subject of a main (or adverbial)
+                # clause preferred (`Entities.resolve_pronoun`); for a reader, a group that can
+                # speak ("Protesters believe ...") for "they", in a main clause only, as a group
+                # has more rivals ("in some cases after people threw petrol bombs").
+                if token.dep_ in ("nsubj", "nsubjpass"):
+                    if token.ent_type_ == "PERSON":
+                        name = entities.person_name(token)
+                        if name:
+                            entities.note_subject(sentence.offset + token.idx, name, in_main_clause(token))
+                    elif (
+                        for_reader
+                        and token.tag_ in ("NNS", "NNPS")
+                        and can_speak(token.lower_)
+                        and in_main_clause(token, False)
+                    ):
+                        entities.note_group_subject(sentence, token)
             entities.settle()
         found = assembly.dedupe(found)
         assembly.trailing_outlets(found)

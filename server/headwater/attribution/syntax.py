@@ -64,6 +64,22 @@ def is_headline(sentence) -> bool:
     return len(words) >= 3 and sum(t.text[0].isupper() for t in words) >= 0.8 * len(words)
 
 
+# Dependencies of a clause embedded as an argument or a noun's modifier (spaCy's English
+# labels); an adverbial clause ("When Carlineo was approached, he told") is not among them.
+_EMBEDDED = frozenset("ccomp xcomp relcl acl pcomp csubj csubjpass".split())
+
+
+def in_main_clause(token, adverbial: bool = True) -> bool:
+    """Whether a token's clause is its sentence's main clause, one conjoined with it or
+    (`adverbial`) an adverbial clause of it: no verb on the way up from it to the root is
+    embedded in another."""
+    while token.head.i != token.i:
+        if token.dep_ in _EMBEDDED or (token.dep_ == "advcl" and not adverbial):
+            return False
+        token = token.head
+    return True
+
+
 def person_text(ent) -> str:
     """The entity's text, with untagged first names the NER left out ("Ana" of "Ana Souza")."""
     doc, start = ent.doc, ent.start
