@@ -239,7 +239,7 @@ def test_acts_and_figures_are_no_citations(attributor):
     # words, a figure "posted", a request for a thing, what something is made to do.
     text = (
         "Over the weekend, Trump assailed Williams as part of the Never Trumpers who oppose his presidency.\n\n"
-        "The other 28 people have showed no signs or symptoms of the plague.\n\n"
+        "Apple continues to offer free repairs to affected customers.\n\n"
         "He posted an elite 93.2 defensive grade and 91.4 coverage grade.\n\n"
         "Since 2016, customers have been asking for noise cancellation and a better fit.\n\n"
         "The new lights, Audi says, allow the e-tron Sportback to highlight markings on the road.\n\n"
@@ -247,8 +247,10 @@ def test_acts_and_figures_are_no_citations(attributor):
         "A study by the National Accounts Office shows that costs rose by a third."
     )
     names = {a.source.name for a in page(attributor, text)}
-    assert not names & {"Never Trumpers", "28 people", "other 28 people", "customers", "e-tron Sportback"}
+    assert not names & {"Never Trumpers", "Apple", "customers", "e-tron Sportback"}
     assert any("National Accounts Office" in n for n in names)  # a document "shows": its finding
+    allowed = page(attributor, "Dropping likes allowed Adam Mosseri to claim that the app feels less pressured.")
+    assert "Adam Mosseri" in {a.source.name for a in allowed}  # a person allowed to claim does claim
     # the words themselves are a citation, whatever the verb
     quoted = Attribution(
         Source("senators", "anonymous"), Span(0, 7, "opposed"), Span(8, 40, '"a disgrace to the chamber."')

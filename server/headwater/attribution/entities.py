@@ -97,7 +97,9 @@ class Entities:
         # (offset, full name, salient) of person subjects: salient when speaking or the subject
         # of a main clause (`note_subject`).
         self.persons_seen: Log[tuple[int, str, bool]] = Log(key=lambda p: p, offset=lambda p: p[0])
-        self.groups_seen: Log[tuple[int, Entity]] = Log(key=lambda g: g[0], offset=lambda g: g[0])
+        # (offset, Entity, spoke) of plural and collective sources, for "they": `spoke` when
+        # found speaking, else a plural subject (`note_group_subject`).
+        self.groups_seen: Log[tuple[int, Entity, bool]] = Log(key=lambda g: g[0], offset=lambda g: g[0])
         self.documents_seen: list[Entity] = []  # documents in text order, for "the report"
         self._document_names: Counter[str] = Counter()
         self.outlets_seen: list[str] = []  # canonical names of the outlets cited so far
@@ -205,7 +207,7 @@ class Entities:
         if entity.kind == "person":
             self.persons_seen.add((mention_start, entity.name, True))
         elif entity.kind in ("anonymous", "organization") or entity.name.endswith("s"):
-            self.groups_seen.add((mention_start, entity))
+            self.groups_seen.add((mention_start, entity, True))
 
     def note_subject(self, offset: int, name: str, main: bool = True):
         """A person subject, speaking or not ("Mitt Romney ... was critical"): an antecedent;
@@ -217,7 +219,7 @@ class Entities:
         antecedent for "they", named by its noun phrase."""
         start, end = mention_span(sentence, head)
         name = without_determiner(" ".join(self.norm[start:end].split()))
-        self.groups_seen.add((start, Entity(name, "anonymous", None)))
+        self.groups_seen.add((start, Entity(name, "anonymous", None), False))
 
     def settle(self):
         """The end of a sentence: what it taught takes its place in text order."""
@@ -260,7 +262,9 @@ class Entities:
 
     def plural_antecedent(self, offset: int) -> Entity | None:
         """ "they": the last plural or collective source before it."""
-        seen = self.groups_seen.last_before(offset)
+        # A group that never spoke stands behind "they" only close by: further on, "they" is
+        # as often a person ("Kym Lino, a spokesperson, confirmed ... '...,' they said").
+        seen = self.groups_seen.last_before(offset, lambda g: g[2] or offset - g[0] <= SALIENT_REACH)
         return seen[1] if seen else None
 
     def appositive_name(self, head):
