@@ -181,25 +181,37 @@ def test_an_older_store_gets_the_column_filled_in_and_indexed(tmp_path):
     )
 
 
+def _as_older_store(first, migration: str, *statements: str):
+    """A copy of the store `first` as it was before `migration`: `statements` undo its change,
+    and the copy is another file, which the store prepares as new when it opens it."""
+    import shutil
+
+    conn = sqlite3.connect(first)
+    for statement in statements:
+        conn.execute(statement)
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = ?", [migration])
+    conn.commit()
+    conn.close()
+    old = first.with_name("old.db")
+    shutil.copy(first, old)
+    return old
+
+
 def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
     """A store written before attributions had a form: opened again, its attributions read back
     as found by a verb and not of the page's own site, and new traces store their form."""
-    import shutil
-
     from headwater.tracing.tracer import Tracer
 
     first = tmp_path / "first.db"
     db = store.open_db(first)
     trace_id = Tracer(db).trace(SEED_URL, html=seed_html).to_dict()["id"]
     db.close()
-    conn = sqlite3.connect(first)
-    conn.execute("ALTER TABLE attributions DROP COLUMN form")
-    conn.execute("ALTER TABLE attributions DROP COLUMN own_site")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm004_attribution_form'")
-    conn.commit()
-    conn.close()
-    old = tmp_path / "old.db"
-    shutil.copy(first, old)  # another file: the store prepares it as new
+    old = _as_older_store(
+        first,
+        "m004_attribution_form",
+        "ALTER TABLE attributions DROP COLUMN form",
+        "ALTER TABLE attributions DROP COLUMN own_site",
+    )
 
     db = store.open_db(old)
     attributions = store.load_trace(db, trace_id).to_dict()["attributions"]
@@ -210,8 +222,6 @@ def test_an_older_store_gains_the_form_of_its_attributions(tmp_path, seed_html):
 def test_an_older_store_takes_social_sources(tmp_path, seed_html):
     """A store whose sources table predates the social kind: opened again, its sources keep their
     ids (the attributions still point at them) and a social-media account can be stored."""
-    import shutil
-
     from headwater.tracing.tracer import Tracer
 
     first = tmp_path / "first.db"
@@ -219,14 +229,12 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
     trace_id = Tracer(db).trace(SEED_URL, html=seed_html).id
     before = store.load_trace(db, trace_id).to_dict()["attributions"]
     db.close()
-    conn = sqlite3.connect(first)
-    conn.execute("PRAGMA writable_schema = ON")  # the CHECK of the older schema.sql
-    conn.execute("UPDATE sqlite_master SET sql = replace(sql, ', ''social''', '') WHERE name = 'sources'")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm005_social_sources'")
-    conn.commit()
-    conn.close()
-    old = tmp_path / "old.db"
-    shutil.copy(first, old)
+    old = _as_older_store(
+        first,
+        "m005_social_sources",
+        "PRAGMA writable_schema = ON",  # the CHECK of the older schema.sql
+        "UPDATE sqlite_master SET sql = replace(sql, ', ''social''', '') WHERE name = 'sources'",
+    )
     assert (
         "'social'"
         not in sqlite3.connect(old).execute("SELECT sql FROM sqlite_master WHERE name = 'sources'").fetchone()[0]
@@ -243,20 +251,13 @@ def test_an_older_store_takes_social_sources(tmp_path, seed_html):
 def test_an_older_stores_followed_pages_get_their_page_key(tmp_path):
     """Followed pages stored before they had a page key: opened again, each has it, so that a
     lookup or `forget` finds them under any spelling of their address."""
-    import shutil
-
     first = tmp_path / "first.db"
     db = store.open_db(first)
     db["documents"].insert(
         {"url": "https://www.wsj.com/articles/talks-1?utm_source=twitter", "text": "Talks.", "page_key": None}
     )
     db.close()
-    conn = sqlite3.connect(first)
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm006_followed_documents_page_key'")
-    conn.commit()
-    conn.close()
-    old = tmp_path / "old.db"
-    shutil.copy(first, old)  # another file: the store prepares it as new
+    old = _as_older_store(first, "m006_followed_documents_page_key")
 
     db = store.open_db(old)
     [key] = [r[0] for r in db.execute("SELECT page_key FROM documents")]

@@ -71,7 +71,6 @@ _FURNITURE_XPATH = (
     " | //*[@role='navigation' or @role='banner' or @role='contentinfo']"
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-_ASCII_BLANK = re.compile(r"[ \t\n\r\f\v]*")  # nothing, or ASCII whitespace only
 # HTML's inline (phrasing) elements: whitespace between two of them separates words.
 _INLINE_HTML = frozenset(
     {"a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd"}
@@ -340,11 +339,11 @@ def _keep_gaps(tree) -> None:
     for element in tree.iter(*_INLINE_HTML):
         gap = element.tail
         following = element.getnext()
-        if not gap or not _ASCII_BLANK.fullmatch(gap) or following is None or following.tag not in _INLINE_HTML:
+        if not gap or not _ASCII_SPACE.fullmatch(gap) or following is None or following.tag not in _INLINE_HTML:
             continue  # no gap, text (a no-break space is text), or the end of the block
         element.tail = None
         inner = element  # the innermost element that ends its text: "<span><a>social</a></span>" ends in <a>
-        while len(inner) and inner[-1].tag in _INLINE_HTML and _ASCII_BLANK.fullmatch(inner[-1].tail or ""):
+        while len(inner) and inner[-1].tag in _INLINE_HTML and not _ASCII_SPACE.sub("", inner[-1].tail or ""):
             inner = inner[-1]
         if len(inner):
             inner[-1].tail = (inner[-1].tail or "") + gap

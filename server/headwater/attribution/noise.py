@@ -381,7 +381,7 @@ def says_something(a: Attribution, text: str = "") -> bool:
         # "allows the e-tron Sportback to highlight": what a thing is made to do. A person so
         # allowed speaks ("allowed Mosseri to claim that ...").
         return False
-    agent = a.source.mention is not None and a.cue is not None and a.source.mention.start > a.cue.start
+    agent = mention is not None and a.cue is not None and mention.start > a.cue.start
     if _PASSIVE.match(cue) and not agent:
         return False  # the subject of "was considered" is spoken of; "was revealed by the WSJ" names the speaker
     lemmas = set().union(*(verb_lemmas(w) for w in cue.split())) if cue else set()
